@@ -1,0 +1,5 @@
+import type { CommandModule } from 'yargs';
+
+// One CLI command a file; register each here (keep the list sorted).
+export const commands: CommandModule<object, any>[] = [ // eslint-disable-line @typescript-eslint/no-explicit-any -- yargs command modules differ in their argument types
+];

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs shellcheck on every tracked shell file (and untracked, not ignored ones).
+# Prefers the system shellcheck: the npm wrapper downloads its binary from GitHub on first use,
+# which fails on machines without that access.
+set -Eeuo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+sc="$(command -v shellcheck || true)"
+if [[ -z "$sc" ]]; then
+  if [[ -n "${SHELLCHECKJS_BIN:-}" && -x "${SHELLCHECKJS_BIN}" ]]; then
+    sc="node_modules/shellcheck/bin/shellcheck.js"
+  else
+    echo "shellcheck not found: apt-get install -y shellcheck (or set SHELLCHECKJS_BIN)" >&2
+    exit 2
+  fi
+fi
+
+mapfile -t files < <(git ls-files --cached --others --exclude-standard -- '*.sh' '*.bash' \
+  'test-bats/sim/bin/*' | sort -u | while read -r f; do
+    [[ -f "$f" ]] || continue
+    case "$f" in *.sh|*.bash) echo "$f" ;; *) head -n1 "$f" | grep -q 'bash' && echo "$f" ;; esac
+  done)
+[[ "${#files[@]}" -gt 0 ]] || { echo "shellcheck: no shell files"; exit 0; }
+"$sc" -x -P SCRIPTDIR "${files[@]}"
+echo "shellcheck: ${#files[@]} files clean"
