@@ -1,0 +1,77 @@
+// `linus mcp-config`: a ready MCP client configuration for the ssh-mcp server (CONTRACT §5).
+// stdout: the configuration only (JSON, or TOML for codex; or the ssh-mcp 2 profile with
+// --emit profile). Notes for people go to stderr.
+import type { Argv, CommandModule } from 'yargs';
+import { clientConfig, clientNotes, profileToml, CLIENTS, GROUPS } from '../mcp/config.js';
+import { checkMcpConfigArgs, defaultProfileDir, type RawMcpConfigArgs } from '../mcp/options.js';
+import { writeProfileFile } from '../mcp/profile-file.js';
+import { dirname } from 'node:path';
+
+interface Args extends RawMcpConfigArgs {
+  writeProfile?: boolean;
+  force?: boolean;
+  emit?: string;
+}
+
+function shq(s: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The user's own arguments minus --emit (the hint adds its own). */
+function withoutEmit(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--emit') i++;
+    else if (!args[i].startsWith('--emit=')) out.push(args[i]);
+  }
+  return out;
+}
+
+export const mcpConfigCommand: CommandModule<object, Args> = {
+  command: 'mcp-config',
+  describe: 'print an MCP client configuration for the ssh-mcp server',
+  builder: (y: Argv) =>
+    y
+      .option('client', { type: 'string', demandOption: true, describe: `the MCP client: ${CLIENTS.join(', ')}` })
+      .option('host', { type: 'string', demandOption: true, describe: 'the Proxmox host' })
+      .option('user', { type: 'string', demandOption: true, describe: 'SSH user on the host' })
+      .option('key', { type: 'string', describe: 'private key file the client machine uses' })
+      .option('port', { type: 'string', default: '22', describe: 'SSH port' })
+      .option('timeout-ms', { type: 'string', default: '120000', describe: "the server's per-command timeout" })
+      .option('max-chars', { type: 'string', default: 'none', describe: "the server's command length limit ('none' or N)" })
+      .option('ssh-mcp', { type: 'string', default: '2', describe: 'major version of ssh-mcp: 1 or 2' })
+      .option('password-env', { type: 'boolean', describe: 'ssh-mcp 2: password from $SSH_MCP_PASSWORD of the client instead of a key' })
+      .option('name', { type: 'string', default: 'linus-pve', describe: "the server's name in the client" })
+      .option('profile-dir', { type: 'string', describe: `ssh-mcp 2: directory of its profile file (default ${defaultProfileDir()})` })
+      .option('group', { type: 'string', describe: `ssh-mcp 2: policy tier of the host: ${GROUPS.join(', ')} (default prod; sudo needs staging or dev)` })
+      .option('write-profile', { type: 'boolean', describe: 'ssh-mcp 2: write the profile file (mode 600, directory 700)' })
+      .option('force', { type: 'boolean', describe: 'with --write-profile: replace a profile file with other content' })
+      .option('emit', { type: 'string', default: 'client', describe: 'what to print: client (the entry) or profile (the ssh-mcp 2 profile file)' }) as Argv<Args>,
+  handler: (argv) => {
+    const o = checkMcpConfigArgs(argv);
+    if (argv.emit !== 'client' && argv.emit !== 'profile') throw new Error(`--emit must be client or profile, got '${argv.emit}'`);
+    const note = (s: string): void => {
+      process.stderr.write(`linus: ${s}\n`);
+    };
+    if (o.sshMcp === 1 && (argv.writeProfile || argv.emit === 'profile')) {
+      throw new Error('ssh-mcp 1 has no profile file: drop --write-profile / --emit profile');
+    }
+    if (argv.emit === 'profile') {
+      process.stdout.write(profileToml(o));
+      return;
+    }
+    const text = clientConfig(o);
+    if (o.sshMcp === 2) {
+      if (argv.writeProfile) {
+        const outcome = writeProfileFile(o.profilePath, profileToml(o), argv.force === true);
+        note(`${outcome} ${o.profilePath} (mode 600, directory 700)`);
+      } else {
+        const again = withoutEmit(process.argv.slice(2)).map(shq).join(' ');
+        note(`the entry reads ${o.profilePath}; create it with: linus ${again} --write-profile`);
+        note(`or: install -d -m 700 ${shq(dirname(o.profilePath))} && (umask 077 && linus ${again} --emit profile > ${shq(o.profilePath)})`);
+      }
+    }
+    for (const n of clientNotes(o)) note(n);
+    process.stdout.write(text);
+  },
+};
