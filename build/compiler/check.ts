@@ -1,0 +1,66 @@
+// Checks on the finished bundle: `bash -n` and `shellcheck -s bash`, findings mapped to sources.
+import { spawnSync } from 'node:child_process';
+import { CompileError } from './errors.js';
+import type { LineMapEntry } from './linemap.js';
+import { formatLoc } from './linemap.js';
+
+export interface Finding {
+  /** `file:line` in the sources (or `<bundle>:line`). */
+  loc: string;
+  bundleLine: number;
+  tool: 'bash -n' | 'shellcheck';
+  message: string;
+}
+
+interface ShellcheckComment {
+  line: number;
+  column: number;
+  level: string;
+  code: number;
+  message: string;
+}
+
+function run(cmd: string, args: string[], input: string): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(cmd, args, { input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.error) {
+    const code = (r.error as NodeJS.ErrnoException).code;
+    throw new CompileError('', 0, code === 'ENOENT' ? `${cmd} not found (install it: apt-get install -y ${cmd})` : `${cmd}: ${r.error.message}`);
+  }
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `bash -n` on the bundle text. */
+export function bashSyntaxFindings(bundle: string, map: readonly LineMapEntry[]): Finding[] {
+  const r = run('bash', ['-n', '-s'], bundle);
+  if (r.status === 0) return [];
+  const out: Finding[] = [];
+  for (const l of r.stderr.split('\n').filter(Boolean)) {
+    const m = /line (\d+): (.*)$/.exec(l);
+    const bundleLine = m ? Number(m[1]) : 0;
+    out.push({ loc: formatLoc(map, bundleLine), bundleLine, tool: 'bash -n', message: m ? m[2] : l });
+  }
+  return out.length > 0 ? out : [{ loc: '<bundle>:0', bundleLine: 0, tool: 'bash -n', message: `exit ${r.status}` }];
+}
+
+/** `shellcheck -s bash` on the bundle text; every finding (any level) counts. */
+export function shellcheckFindings(bundle: string, map: readonly LineMapEntry[], shellcheck = 'shellcheck'): Finding[] {
+  const r = run(shellcheck, ['-s', 'bash', '-f', 'json1', '-'], bundle);
+  let comments: ShellcheckComment[];
+  try {
+    comments = (JSON.parse(r.stdout) as { comments: ShellcheckComment[] }).comments;
+  } catch {
+    throw new CompileError('', 0, `shellcheck failed (exit ${r.status}): ${r.stderr.split('\n')[0]}`);
+  }
+  return comments.map((c) => ({
+    loc: `${formatLoc(map, c.line)}:${c.column}`,
+    bundleLine: c.line,
+    tool: 'shellcheck',
+    message: `${c.level} SC${c.code}: ${c.message}`,
+  }));
+}
+
+export function checkBundle(bundle: string, map: readonly LineMapEntry[]): Finding[] {
+  const syntax = bashSyntaxFindings(bundle, map);
+  if (syntax.length > 0) return syntax;
+  return shellcheckFindings(bundle, map);
+}
