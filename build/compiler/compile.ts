@@ -115,7 +115,11 @@ class Compiler {
       i = ev.endLine;
     }
     this.stack.pop();
-    if (scan.callLine !== undefined) this.callLine = { text: lines[scan.callLine - 1], line: scan.callLine };
+    if (scan.callLine !== undefined && scan.callText !== undefined) {
+      // A brace group is parsed whole before it runs: any cut of this line is a syntax error,
+      // never a call with fewer arguments (`linus_main` without "$@").
+      this.callLine = { text: `{ ${scan.callText}; }`, line: scan.callLine };
+    }
     const effects = new Map<string, DirVar>();
     for (const [k, v] of this.dirVars) if (before.get(k) !== v) effects.set(k, v);
     this.done.set(real, effects);

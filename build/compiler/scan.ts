@@ -17,8 +17,9 @@ export interface FileScan {
   dropLines: Set<number>;
   /** Uses of `*_DIR` variables outside removed statements (checked after the whole build). */
   dirVarRefs: { name: string; line: number }[];
-  /** Entry only: the line of the final call. */
+  /** Entry only: the line of the final call and the call's text (without comment or `;`). */
   callLine?: number;
+  callText?: string;
 }
 
 const SOURCE_WORDS = new Set(['source', '.']);
@@ -117,7 +118,10 @@ export function scanFile(parsed: Parsed, rel: string, lines: readonly string[], 
   }
 
   const scan: FileScan = { events, dropLines, dirVarRefs };
-  if (isEntry) scan.callLine = entryCallLine(stmts, lines, rel);
+  if (isEntry) {
+    scan.callLine = entryCallLine(stmts, lines, rel);
+    scan.callText = nodeText(parsed, stmts[stmts.length - 1].Cmd);
+  }
   return scan;
 }
 
