@@ -1,0 +1,94 @@
+// `linus provision-cmd`: options checked by the bundle's own validators (check-options), the
+// validator's message and exit 1 on a bad value, else exactly one run line.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { REPO, runCli } from './helpers/cli.js';
+import { splitProvisionArgs } from '../build/commands/provision-cmd.js';
+
+let dir = '';
+let fake = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'linus-pcmd-'));
+  fake = join(dir, 'fake-bundle.sh');
+  // Stands in for the bundle's check-options: records what it got, fails on --cores 0.
+  writeFileSync(fake, [
+    '#!/bin/bash',
+    `printf '%s\\n' "$@" > ${join(dir, 'args')}`,
+    `env > ${join(dir, 'env')}`,
+    'if [[ " $* " == *" --cores 0 "* ]]; then',
+    '  echo LINUS_RESULT:FAILURE; echo LINUS_ERROR_CODE:1; echo "LINUS_ERROR:--cores must be 1 .. the node\'s CPU count, got 0"',
+    '  echo "LINUS_REMEDIATION:pass --cores N"; exit 1',
+    'fi',
+    'echo LINUS_RESULT:VALID',
+    '',
+  ].join('\n'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('provision-cmd argument split', () => {
+  it('takes --remote-path and --bundle, passes everything else as given', () => {
+    expect(splitProvisionArgs(['--name', 'web1', '--remote-path', '/tmp/p.sh', '--memory=8G', '--bundle=/b.sh', '--dry-run'])).toEqual({
+      remotePath: '/tmp/p.sh', bundle: '/b.sh', rest: ['--name', 'web1', '--memory=8G', '--dry-run'],
+    });
+    expect(splitProvisionArgs(['--', '--name', 'a b'])).toEqual({ rest: ['--name', 'a b'] });
+    expect(() => splitProvisionArgs(['destroy', '105'])).toThrow(/provision options only/);
+    expect(() => splitProvisionArgs(['--remote-path'])).toThrow(/needs a value/);
+  });
+});
+
+describe('provision-cmd with a stand-in bundle', () => {
+  it("a bad value: the validator's message, exit 1, nothing on stdout", () => {
+    const r = runCli(['provision-cmd', '--bundle', fake, '--name', 'web1', '--cores', '0']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe("linus: --cores must be 1 .. the node's CPU count, got 0\n");
+  });
+  it('the check runs with a clean environment (no VM_* of this machine)', () => {
+    runCli(['provision-cmd', '--bundle', fake, '--cores', '0'], { env: { ...process.env, VM_NAME: 'leak', VM_RAM: '1' } });
+    const env = spawnSync('cat', [join(dir, 'env')], { encoding: 'utf8' }).stdout;
+    expect(env).not.toMatch(/^VM_/m);
+    const args = spawnSync('cat', [join(dir, 'args')], { encoding: 'utf8' }).stdout;
+    expect(args).toBe('check-options\n--cores\n0\n');
+  });
+  it('no bundle: one line, exit 1', () => {
+    const r = runCli(['provision-cmd', '--bundle', join(dir, 'none.sh'), '--name', 'web1']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^linus: no bundle at [^\n]+\n$/);
+  });
+});
+
+describe('provision-cmd with the real bundle (dist/, from npm run build)', () => {
+  const bundle = join(REPO, 'dist', 'linus-provision-proxmox.sh');
+  const bad: Array<[string[], RegExp]> = [
+    [['--memory', '100'], /memory/i],
+    [['--name', 'web_1!'], /name/i],
+    [['--vlan', '5000'], /vlan/i],
+    [['--ip', '10.0.0.5/24'], /gateway/i],
+    [['--os', 'windows-11'], /os|catalog/i],
+    [['--bogus'], /unknown option/i],
+  ];
+  for (const [args, msg] of bad) {
+    it(`refuses ${args.join(' ')}`, () => {
+      const r = runCli(['provision-cmd', '--bundle', bundle, ...args]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^linus: [^\n]+\n$/);
+      expect(r.stderr).toMatch(msg);
+    });
+  }
+  it('prints one run line for the acceptance VM', () => {
+    const r = runCli(['provision-cmd', '--bundle', bundle, '--name', 'web1', '--cores', '4', '--memory', '8G', '--disk', '50G', '--os', 'ubuntu-24.04']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/provision/);
+    expect(lines[0]).toMatch(/web1/);
+    expect(lines[0]).toMatch(/LINUS_EXIT/);
+    // The same line as `linus run-command -- provision ...` prints.
+    const rc = runCli(['run-command', '--', 'provision', '--name', 'web1', '--cores', '4', '--memory', '8G', '--disk', '50G', '--os', 'ubuntu-24.04']);
+    expect(rc.stdout.trim()).toBe(lines[0]);
+  });
+});
