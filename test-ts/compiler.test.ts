@@ -60,7 +60,9 @@ describe('supported source forms', () => {
     expect(r.lineMap[r.lineMap.length - 1]).toEqual({ bundleLine: n - 1, file: 'steps/main.sh', line: 39 });
     expect(lines[n - 4]).toBe(`_LINUS_SOURCES_SHA256='${r.sourcesSha256}'`);
     expect(lines[n - 5]).toBe("_LINUS_VERSION='0.1.0'");
-    expect(lines[n - 6]).toBe('# <<< steps/main.sh');
+    expect(lines[n - 6]).toBe('}');
+    expect(lines[n - 7]).toBe('# <<< steps/main.sh');
+    expect(lines.indexOf('{')).toBe(lines.indexOf('# >>> steps/main.sh') - 1);
     expect(lines.slice(1, 5).join('\n')).toContain(`Sources sha256: ${r.sourcesSha256}`);
     expect(lines.slice(1, 5).join('\n')).toContain('do not edit');
   });

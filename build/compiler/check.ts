@@ -1,5 +1,7 @@
 // Checks on the finished bundle: `bash -n` and `shellcheck -s bash`, findings mapped to sources.
 import { spawnSync } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { CompileError } from './errors.js';
 import type { LineMapEntry } from './linemap.js';
 import { formatLoc } from './linemap.js';
@@ -42,8 +44,26 @@ export function bashSyntaxFindings(bundle: string, map: readonly LineMapEntry[])
   return out.length > 0 ? out : [{ loc: '<bundle>:0', bundleLine: 0, tool: 'bash -n', message: `exit ${r.status}` }];
 }
 
+/**
+ * The shellcheck binary: $LINUS_SHELLCHECK, else the first on PATH outside node_modules (npm
+ * scripts put node_modules/.bin first, where the npm wrapper downloads from GitHub on first use).
+ */
+export function findShellcheck(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.LINUS_SHELLCHECK) return env.LINUS_SHELLCHECK;
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir || dir.split(/[\\/]/).includes('node_modules')) continue;
+    try {
+      accessSync(join(dir, 'shellcheck'), constants.X_OK);
+      return join(dir, 'shellcheck');
+    } catch {
+      // not here
+    }
+  }
+  return 'shellcheck';
+}
+
 /** `shellcheck -s bash` on the bundle text; every finding (any level) counts. */
-export function shellcheckFindings(bundle: string, map: readonly LineMapEntry[], shellcheck = 'shellcheck'): Finding[] {
+export function shellcheckFindings(bundle: string, map: readonly LineMapEntry[], shellcheck = findShellcheck()): Finding[] {
   const r = run(shellcheck, ['-s', 'bash', '-f', 'json1', '-'], bundle);
   let comments: ShellcheckComment[];
   try {

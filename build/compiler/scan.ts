@@ -35,6 +35,7 @@ export function scanFile(parsed: Parsed, rel: string, lines: readonly string[], 
   const events = new Map<number, Event>();
   const topSources = new Set<number>();
   const removed: [number, number][] = [];
+  const removedStmts: Stmt[] = [];
   const fail = (at: number, msg: string): never => {
     throw new CompileError(rel, at, msg);
   };
@@ -67,6 +68,7 @@ export function scanFile(parsed: Parsed, rel: string, lines: readonly string[], 
       events.set(at, { kind: 'source', line: at, endLine: endLine(stmt), text: nodeText(parsed, word), segs });
       topSources.add(call.Pos().Offset());
       removed.push([at, endLine(stmt)]);
+      removedStmts.push(stmt);
       return;
     }
     const asg = call.Assigns[0];
@@ -78,6 +80,7 @@ export function scanFile(parsed: Parsed, rel: string, lines: readonly string[], 
     aloneOnLines(idx, `the ${name} assignment`);
     events.set(line(stmt), { kind: 'dir', line: line(stmt), endLine: endLine(stmt), name, rel: dirRel });
     removed.push([line(stmt), endLine(stmt)]);
+    removedStmts.push(stmt);
   });
 
   const isRemoved = (l: number): boolean => removed.some(([a, b]) => l >= a && l <= b);
@@ -102,16 +105,13 @@ export function scanFile(parsed: Parsed, rel: string, lines: readonly string[], 
     }
   });
 
-  // shellcheck directives directly above a removed statement belong to it.
-  const commentLines = new Set<number>();
-  walk(parsed.ast, (node) => {
-    if (nodeType(node) !== 'Comment') return;
-    const c = node as sh.Comment;
-    const l = c.Hash.Line();
-    if ((lines[l - 1] ?? '').trimStart().startsWith('#')) commentLines.add(l);
-  });
+  // shellcheck directives directly above a removed statement belong to it (mvdan-sh attaches the
+  // comments above a statement to it).
   const dropLines = new Set<number>();
-  for (const [start] of removed) {
+  for (const stmt of removedStmts) {
+    const start = line(stmt);
+    const commentLines = new Set(stmt.Comments.map((c) => c.Hash.Line()).filter((l) => l < start &&
+      (lines[l - 1] ?? '').trimStart().startsWith('#')));
     for (let l = start - 1; l >= 1 && commentLines.has(l) && /^\s*#\s*shellcheck\s/.test(lines[l - 1]); l--) {
       dropLines.add(l);
     }
