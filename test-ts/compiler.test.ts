@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUNDLE, CompileError, compile, mapLine } from '../build/compiler/index.js';
+import { dirAssignmentRel } from '../build/compiler/forms.js';
 import { ENTRY_TAIL, FIXTURES, project, runBash, tempDir } from './compiler-helpers.js';
 
 const FORMS = join(FIXTURES, 'forms');
@@ -171,5 +172,46 @@ describe('sources the compiler rejects', () => {
   it('a source statement sharing its line', () => {
     const err = compileError(project({ 'steps/main.sh': `${head}echo hi; source ../lib/x.sh\n${ENTRY_TAIL}`, ...lib }));
     expect(err.message).toBe('steps/main.sh:3: a source statement must be alone on its line');
+  });
+});
+
+describe('*_DIR assignment forms', () => {
+  it.each([
+    ['"$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"', ''],
+    ['"$(cd "$(dirname "${BASH_SOURCE[0]}")/../lib" && pwd)"', '/../lib'],
+    ['"$( cd -P "$(dirname -- "${BASH_SOURCE[0]}")/x"  &&  pwd -P )"', '/x'],
+    ['"$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../lib"', '/../lib'],
+    ['"$(dirname "${BASH_SOURCE[0]}")"', ''],
+    ['"$(dirname "${BASH_SOURCE[0]}")/sub"', '/sub'],
+    ['"${BASH_SOURCE[0]%/*}"', ''],
+    ['$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)', ''],
+  ])('%s', (value, rel) => {
+    expect(dirAssignmentRel(value)).toBe(rel);
+  });
+
+  it.each([
+    ['"$(cd "$(dirname "$0")" && pwd)"'], ['"$HOME/lib"'], ['"$(cd "$(dirname "${BASH_SOURCE[0]}")" || exit; pwd)"'],
+    ['"$(cd "$(dirname "${BASH_SOURCE[1]}")" && pwd)"'], ['/opt/lib'],
+  ])('not a supported form: %s', (value) => {
+    expect(dirAssignmentRel(value)).toBeUndefined();
+  });
+
+  it('every form works end to end and leaves no trace in the bundle', () => {
+    const forms = [
+      'A_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../lib"',
+      'B_DIR="$( cd -P "$(dirname -- "${BASH_SOURCE[0]}")/../lib"  &&  pwd -P )"',
+      'C_DIR="${BASH_SOURCE[0]%/*}"',
+    ];
+    const root = project({
+      'steps/main.sh': `#!/usr/bin/env bash\nset -eu\n${forms.join('\n')}\nsource "$A_DIR/a.sh"\nsource "\${B_DIR}/b.sh"\nsource "$C_DIR/../lib/c.sh"\n` +
+        'fx_main() { fx_a; fx_b; fx_c; }\n\nfx_main "$@"\n',
+      'lib/a.sh': 'fx_a() { echo a; }\n',
+      'lib/b.sh': 'fx_b() { echo b; }\n',
+      'lib/c.sh': 'fx_c() { echo c; }\n',
+    });
+    const r = compile({ root });
+    expect(r.sources.map((s) => s.path)).toEqual(['steps/main.sh', 'lib/a.sh', 'lib/b.sh', 'lib/c.sh']);
+    expect(r.bundle).not.toMatch(/_DIR|BASH_SOURCE/);
+    expect(runBash(r.bundle, tempDir()).stdout).toBe('a\nb\nc\n');
   });
 });
