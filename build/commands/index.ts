@@ -2,10 +2,14 @@ import type { CommandModule } from 'yargs';
 import { buildCommand } from './build.js';
 import { mcpConfigCommand } from './mcp-config.js';
 import { provisionCmdCommand } from './provision-cmd.js';
+import { runCommandCommand } from './run-command.js';
+import { uploadCommand } from './upload.js';
 
 // One CLI command a file; register each here (keep the list sorted).
 export const commands: CommandModule<object, any>[] = [ // eslint-disable-line @typescript-eslint/no-explicit-any -- yargs command modules differ in their argument types
   buildCommand,
   mcpConfigCommand,
   provisionCmdCommand,
+  runCommandCommand,
+  uploadCommand,
 ];
