@@ -110,6 +110,23 @@ describe('checks on the bundle', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
+  it('a file-wide shellcheck directive still covers its whole file, and only that file', () => {
+    const lib = (directive: string): string => `#!/usr/bin/env bash\n# shellcheck shell=bash\n${directive}\n# a library\n` +
+      'fx_a() { :; }\nfx_b() {\n  FX_UNUSED_B=1\n}\n';
+    const files = (directive: string): Record<string, string> => ({
+      'steps/main.sh': '#!/usr/bin/env bash\nset -eu\nsource ../lib/x.sh\nsource ../lib/y.sh\n' + ENTRY_TAIL,
+      'lib/x.sh': lib(directive),
+      'lib/y.sh': '#!/usr/bin/env bash\nfx_y() {\n  FX_UNUSED_Y=1\n}\n',
+    });
+    const logged: string[] = [];
+    expect(() => buildBundle({ root: project(files('# shellcheck disable=SC2034 # globals for others')), log: (l) => logged.push(l) }))
+      .toThrow(CheckError);
+    expect(logged.map((l) => l.replace(/: shellcheck:.*/, ''))).toEqual(['lib/y.sh:3:3']);
+    logged.length = 0;
+    expect(() => buildBundle({ root: project(files('# no directive')), log: (l) => logged.push(l) })).toThrow(CheckError);
+    expect(logged.map((l) => l.replace(/: shellcheck:.*/, ''))).toEqual(['lib/x.sh:7:3', 'lib/y.sh:3:3']);
+  });
+
   it('a clean build passes bash -n and shellcheck', () => {
     const out = tempDir();
     expect(() => buildBundle({ root: join(FIXTURES, 'forms'), out, log: quiet })).not.toThrow();

@@ -103,6 +103,14 @@ describe('sources the compiler rejects', () => {
     expect(err.message).toMatch(/top level|plain `source PATH`/);
   });
 
+  it('a source marked `# linus: runtime-source` stays as it is, at any depth', () => {
+    const body = 'fx_load() {\n  local f="$1"\n  # linus: runtime-source (a state file written at run time)\n  # shellcheck disable=SC1090\n' +
+      '  [[ -f "$f" ]] && source "$f"\n  . "$f" # linus: runtime-source\n}\n';
+    const r = compile({ root: project({ 'steps/main.sh': head + body + ENTRY_TAIL }) });
+    expect(r.bundle).toContain('  [[ -f "$f" ]] && source "$f"\n  . "$f" # linus: runtime-source\n');
+    expect(r.bundle).toContain('# shellcheck disable=SC1090\n');
+  });
+
   it.each([
     ['"$HOME/x.sh"'], ['"$(pwd)/x.sh"'], ['"$1"'], ['../lib/*.sh'], ['"$(dirname "$0")/../lib/x.sh"'], ['/etc/profile'],
   ])('dynamic or absolute path %s', (path) => {

@@ -4,7 +4,7 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { CompileError } from './errors.js';
 import type { LineMapEntry } from './linemap.js';
-import { formatLoc } from './linemap.js';
+import { formatLoc, mapLine } from './linemap.js';
 
 export interface Finding {
   /** `file:line` in the sources (or `<bundle>:line`). */
@@ -62,8 +62,12 @@ export function findShellcheck(env: NodeJS.ProcessEnv = process.env): string {
   return 'shellcheck';
 }
 
-/** `shellcheck -s bash` on the bundle text; every finding (any level) counts. */
-export function shellcheckFindings(bundle: string, map: readonly LineMapEntry[], shellcheck = findShellcheck()): Finding[] {
+/**
+ * `shellcheck -s bash` on the bundle text; every finding (any level) counts, except codes the
+ * finding's source file disables file-wide (`disables`: path -> ['SC2034', ...]; 'all' = any).
+ */
+export function shellcheckFindings(bundle: string, map: readonly LineMapEntry[],
+  disables: Readonly<Record<string, readonly string[]>> = {}, shellcheck = findShellcheck()): Finding[] {
   const r = run(shellcheck, ['-s', 'bash', '-f', 'json1', '-'], bundle);
   let comments: ShellcheckComment[];
   try {
@@ -71,16 +75,22 @@ export function shellcheckFindings(bundle: string, map: readonly LineMapEntry[],
   } catch {
     throw new CompileError('', 0, `shellcheck failed (exit ${r.status}): ${r.stderr.split('\n')[0]}`);
   }
-  return comments.map((c) => ({
-    loc: `${formatLoc(map, c.line)}:${c.column}`,
-    bundleLine: c.line,
-    tool: 'shellcheck',
-    message: `${c.level} SC${c.code}: ${c.message}`,
-  }));
+  return comments
+    .filter((c) => {
+      const off = disables[mapLine(map, c.line).file] ?? [];
+      return !off.includes(`SC${c.code}`) && !off.includes('all');
+    })
+    .map((c) => ({
+      loc: `${formatLoc(map, c.line)}:${c.column}`,
+      bundleLine: c.line,
+      tool: 'shellcheck',
+      message: `${c.level} SC${c.code}: ${c.message}`,
+    }));
 }
 
-export function checkBundle(bundle: string, map: readonly LineMapEntry[]): Finding[] {
+export function checkBundle(bundle: string, map: readonly LineMapEntry[],
+  disables: Readonly<Record<string, readonly string[]>> = {}): Finding[] {
   const syntax = bashSyntaxFindings(bundle, map);
   if (syntax.length > 0) return syntax;
-  return shellcheckFindings(bundle, map);
+  return shellcheckFindings(bundle, map, disables);
 }

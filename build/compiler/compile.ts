@@ -42,6 +42,26 @@ export interface CompileResult {
   /** sha256 over `path NUL sha256 LF` of every source in order. */
   sourcesSha256: string;
   lineMap: LineMapEntry[];
+  /**
+   * shellcheck codes (e.g. 'SC2034') each file disables file-wide (directives above its first
+   * command). Inlined, such a directive covers only the next command, so the bundle check drops
+   * findings of these codes in that file instead.
+   */
+  fileWideDisables: Record<string, string[]>;
+}
+
+/** The codes of `# shellcheck disable=...` comments before the first command of a file. */
+export function fileWideDisables(lines: readonly string[]): string[] {
+  const codes: string[] = [];
+  for (const l of lines) {
+    const t = l.trim();
+    if (t === '') continue;
+    if (!t.startsWith('#')) break;
+    const m = /^#\s*shellcheck\s+(.*)$/.exec(t);
+    const d = m ? /(?:^|\s)disable=([A-Za-z0-9,]+)/.exec(m[1]) : null;
+    if (d) codes.push(...d[1].split(',').filter(Boolean).map((c) => (/^\d+$/.test(c) ? `SC${c}` : c)));
+  }
+  return codes;
 }
 
 export const DEFAULT_ENTRY = 'steps/main.sh';
@@ -71,6 +91,7 @@ function packageInfo(root: string): { name?: string; version?: string } {
 class Compiler {
   readonly out: OutLine[] = [];
   readonly sources: SourceInfo[] = [];
+  readonly fileWideDisables: Record<string, string[]> = {};
   private readonly done = new Map<string, Map<string, DirVar>>();
   private readonly stack: { real: string; rel: string; line: number }[] = [];
   private readonly dirVars = new Map<string, DirVar>();
@@ -92,6 +113,8 @@ class Compiler {
     const lines = text.split('\n');
     if (lines[lines.length - 1] === '') lines.pop();
     this.sources.push({ path: rel, sha256: sha256(raw), lines: lines.length, bytes: raw.length });
+    const disables = fileWideDisables(lines);
+    if (disables.length > 0) this.fileWideDisables[rel] = disables;
     const scan = scanFile(parseBash(text, rel), rel, lines, isEntry);
     for (const r of scan.dirVarRefs) this.dirVarRefs.push({ file: rel, ...r });
 
@@ -228,5 +251,5 @@ export function compile(opts: CompileOptions): CompileResult {
   const lineMap = buildLineMap(lines);
   lines[lines.length - 2].text = `_LINUS_LINEMAP=(${lineMapArray(lineMap)})`;
   const bundle = lines.map((l) => l.text).join('\n') + '\n';
-  return { bundle, name, version, entry, sources: c.sources, sourcesSha256, lineMap };
+  return { bundle, name, version, entry, sources: c.sources, sourcesSha256, lineMap, fileWideDisables: c.fileWideDisables };
 }

@@ -64,7 +64,7 @@ export function buildBundle(opts: BuildOptions): BuildResult {
   writeFileSync(tmp, r.bundle, { mode: 0o755 });
   try {
     if (!opts.skipChecks) {
-      const findings = checkBundle(r.bundle, r.lineMap);
+      const findings = checkBundle(r.bundle, r.lineMap, r.fileWideDisables);
       if (findings.length > 0) {
         for (const f of findings) log(`${f.loc}: ${f.tool}: ${f.message} (bundle line ${f.bundleLine})`);
         throw new CheckError(findings);

@@ -30,6 +30,18 @@ function isSourceCall(call: sh.CallExpr): boolean {
   return (a0 === 'builtin' || a0 === 'command') && SOURCE_WORDS.has(literalWord(call.Args[1]) ?? '');
 }
 
+/** Marks a `source` the bundle must keep and run as is (a file made at run time). */
+export const RUNTIME_SOURCE_MARK = 'linus: runtime-source';
+
+/** True when the line, or the comment lines directly above it, carry RUNTIME_SOURCE_MARK. */
+function markedRuntime(lines: readonly string[], at: number): boolean {
+  if ((lines[at - 1] ?? '').includes(`# ${RUNTIME_SOURCE_MARK}`)) return true;
+  for (let l = at - 1; l >= 1 && /^\s*#/.test(lines[l - 1]); l--) {
+    if (lines[l - 1].includes(RUNTIME_SOURCE_MARK)) return true;
+  }
+  return false;
+}
+
 export function scanFile(parsed: Parsed, rel: string, lines: readonly string[], isEntry: boolean): FileScan {
   const stmts = parsed.ast.Stmts.filter((s): s is Stmt => s !== null);
   const events = new Map<number, Event>();
@@ -50,7 +62,7 @@ export function scanFile(parsed: Parsed, rel: string, lines: readonly string[], 
   stmts.forEach((stmt, idx) => {
     if (!stmt.Cmd || nodeType(stmt.Cmd) !== 'CallExpr') return;
     const call = stmt.Cmd as sh.CallExpr;
-    if (isSourceCall(call)) {
+    if (isSourceCall(call) && !markedRuntime(lines, line(stmt))) {
       const at = line(stmt);
       if (!plainCall(stmt) || call.Assigns.length > 0 || literalWord(call.Args[0]) === 'builtin' || literalWord(call.Args[0]) === 'command') {
         fail(at, 'unsupported source statement: write plain `source PATH` (no redirects, prefixes, &, !)');
@@ -89,9 +101,10 @@ export function scanFile(parsed: Parsed, rel: string, lines: readonly string[], 
     const type = nodeType(node);
     if (type === 'CallExpr') {
       const call = node as sh.CallExpr;
-      if (isSourceCall(call) && !topSources.has(call.Pos().Offset())) {
+      if (isSourceCall(call) && !topSources.has(call.Pos().Offset()) && !markedRuntime(lines, line(call))) {
         fail(line(call), '`source` is only supported as a statement of its own at the top level of a file ' +
-          '(not inside a function, if, loop, list, pipeline or $(...)); move it to the top level');
+          '(not inside a function, if, loop, list, pipeline or $(...)); move it to the top level, or mark a ' +
+          `file made at run time with a comment \`# ${RUNTIME_SOURCE_MARK}\` on or above its line`);
       }
       const a0 = literalWord(call.Args[0]);
       if ((a0 === 'cd' || a0 === 'pushd') && !isRemoved(line(call)) &&
