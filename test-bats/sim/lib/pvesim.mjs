@@ -1,0 +1,168 @@
+// @ts-check
+// `pvesim`: the simulator's control tool (init, storages, bridges, guests, timings, faults...).
+import fs from 'node:fs';
+import path from 'node:path';
+import { SimExit, out, err } from './util.mjs';
+import { simDir, lock, unlock, load, save, statePath, now } from './state.mjs';
+import { newHost, addStorage, GiB } from './host.mjs';
+import { runtime } from './vm.mjs';
+import { normTags } from './guest.mjs';
+
+/** Minimal `--key value` / `--flag` parser. @param {string[]} a @param {string[]} flags */
+function opts(a, flags = []) {
+  /** @type {Record<string, string>} */
+  const o = {};
+  /** @type {string[]} */
+  const pos = [];
+  for (let i = 0; i < a.length; i++) {
+    const m = /^--([\w-]+)(?:=(.*))?$/.exec(a[i]);
+    if (!m) { pos.push(a[i]); continue; }
+    if (m[2] !== undefined) o[m[1]] = m[2];
+    else if (flags.includes(m[1])) o[m[1]] = '1';
+    else if (i + 1 < a.length) o[m[1]] = a[++i];
+    else throw new SimExit(2, `pvesim: --${m[1]} needs a value`);
+  }
+  return { o, pos };
+}
+const num = (/** @type {string|undefined} */ v, /** @type {number|undefined} */ d) => (v === undefined ? d : Number(v));
+
+/** @param {string[]} argv */
+export async function pvesim(argv) {
+  const [cmd, ...a] = argv;
+  let code = 0;
+  try {
+    if (cmd === 'init') { init(a); return; }
+    if (cmd === 'calls') { calls(a); return; }
+    lock();
+    const st = load();
+    code = control(st, cmd, a) ?? 0;
+    save(st);
+  } catch (e) {
+    if (!(e instanceof SimExit)) throw e;
+    if (e.message) err(e.message.endsWith('\n') ? e.message : e.message + '\n');
+    code = e.code;
+  } finally { unlock(); }
+  process.exit(code);
+}
+
+/** @param {string[]} a */
+function init(a) {
+  const { o } = opts(a);
+  const dir = simDir();
+  fs.mkdirSync(dir, { recursive: true });
+  for (const f of ['state.json', 'calls.jsonl']) fs.rmSync(path.join(dir, f), { force: true });
+  fs.rmSync(path.join(dir, 'storage'), { recursive: true, force: true });
+  fs.rmSync(path.join(dir, 'hostkeys'), { recursive: true, force: true });
+  const st = newHost({ version: o.version, nodes: num(o.nodes, 1), offlineNode: o['offline-node'], nodeName: o['node-name'], cpus: num(o.cpus, 8), memGiB: num(o['mem-gib'], 32) });
+  if (o.nodes === '3' && !o['offline-node'] && o['offline-node'] !== '') st.nodes[2].online = 0;
+  fs.writeFileSync(statePath(), JSON.stringify(st, null, 1));
+  fs.writeFileSync(path.join(dir, 'calls.jsonl'), '');
+}
+
+/** @param {string[]} a */
+function calls(a) {
+  const { o } = opts(a, ['mutating', 'count', 'args']);
+  const file = path.join(simDir(), 'calls.jsonl');
+  const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+  let recs = lines.map((l) => JSON.parse(l));
+  if (o.tool) recs = recs.filter((r) => r.tool === o.tool);
+  if (o.mutating) recs = recs.filter((r) => r.mutating);
+  if (o.match) recs = recs.filter((r) => new RegExp(o.match).test(`${r.tool} ${r.args.join(' ')}`));
+  if (o.count) out(`${recs.length}\n`);
+  else if (o.args) for (const r of recs) out(`${r.tool} ${r.args.join(' ')}\n`);
+  else for (const r of recs) out(JSON.stringify(r) + '\n');
+}
+
+/** @param {any} st @param {string} cmd @param {string[]} a @returns {number|void} */
+function control(st, cmd, a) {
+  const { o, pos } = opts(a, ['vlan-aware', 'disabled', 'agent', 'no-agent', 'clear', 'online', 'offline']);
+  switch (cmd) {
+    case 'storage': {
+      const [sub, name] = pos;
+      if (sub === 'add') addStorage(st, name, { type: o.type, content: o.content, totalGiB: num(o['total-gib'], 100), freeGiB: num(o['free-gib'], undefined), shared: num(o.shared, undefined), nodes: o.nodes, enabled: o.disabled ? 0 : 1 });
+      else if (sub === 'set') {
+        const s = st.storages[name] ?? fail(`no storage ${name}`);
+        if (o['free-gib'] !== undefined) { const used = Object.values(st.volumes[name] ?? {}).reduce((x, v) => x + v.size, 0); s.baseUsed = s.total - used - Number(o['free-gib']) * GiB; }
+        if (o.content !== undefined) s.content = o.content.split(',').filter(Boolean);
+        if (o.enabled !== undefined) s.enabled = Number(o.enabled);
+        if (o.nodes !== undefined) s.nodes = o.nodes ? o.nodes.split(',') : null;
+      } else if (sub === 'remove') { delete st.storages[name]; delete st.volumes[name]; }
+      else fail('usage: pvesim storage add|set|remove NAME ...');
+      return;
+    }
+    case 'bridge': {
+      const [sub, name] = pos;
+      st.bridges = st.bridges.filter((/** @type {any} */ b) => b.name !== name);
+      if (sub === 'add') st.bridges.push({ name, vlanAware: o['vlan-aware'] ? 1 : 0, nodes: o.nodes ? o.nodes.split(',') : null, ports: o.ports ?? 'none', cidr: o.cidr ?? null });
+      else if (sub !== 'remove') fail('usage: pvesim bridge add|remove NAME [--vlan-aware] [--nodes a,b] [--cidr C]');
+      return;
+    }
+    case 'guest': {
+      const [sub, id] = pos;
+      if (sub === 'remove') { delete st.guests[id]; return; }
+      if (sub !== 'add' || !/^\d+$/.test(id ?? '')) fail('usage: pvesim guest add ID [--type qemu|lxc] [--name N] [--node N] [--tags T] [--status running|stopped] [--lock L] [--agent]');
+      const type = o.type ?? 'qemu';
+      /** @type {Record<string, string>} */
+      const config = { name: o.name ?? `${type === 'lxc' ? 'ct' : 'vm'}${id}`, memory: '2048', cores: '2' };
+      if (type === 'lxc') { config.hostname = config.name; delete config.name; }
+      if (o.tags) config.tags = normTags(o.tags);
+      if (o.lock) config.lock = o.lock;
+      if (type === 'qemu') { config.net0 = `virtio=BC:24:11:00:${(Number(id) >> 8 & 255).toString(16).toUpperCase().padStart(2, '0')}:${(Number(id) & 255).toString(16).toUpperCase().padStart(2, '0')},bridge=vmbr0`; config.agent = '1'; }
+      const disk = o.storage ?? 'local-lvm';
+      const vol = type === 'lxc' ? `vm-${id}-disk-0` : `vm-${id}-disk-0`;
+      (st.volumes[disk] ??= {})[vol] = { size: 8 * GiB, vmid: Number(id), format: 'raw', agent: !!o.agent, user: o.user ?? 'ubuntu' };
+      if (type === 'qemu') config.scsi0 = `${disk}:${vol},size=8G`; else config.rootfs = `${disk}:${vol},size=8G`;
+      const running = (o.status ?? 'stopped') === 'running';
+      st.guests[id] = { vmid: Number(id), type, node: o.node ?? st.localNode, status: running ? 'running' : 'stopped', config,
+        startedAt: running ? now(st) - 3600e3 : null, pid: running ? 10000 + Number(id) : null, agentInstalled: !!o.agent, user: o.user ?? 'ubuntu', ciupgrade: 0 };
+      if (running && type === 'qemu') { const n = st.nextIp++; st.guests[id].ip = st.guests[id].dhcpIp = `10.233.${(n >> 8) & 255}.${n & 255}`; }
+      return;
+    }
+    case 'node': {
+      const n = st.nodes.find((/** @type {any} */ x) => x.name === pos[1]) ?? fail(`no node ${pos[1]}`);
+      n.online = pos[0] === 'online' ? 1 : 0;
+      return;
+    }
+    case 'timing': {
+      for (const k of Object.keys(st.timing)) if (o[k] !== undefined) st.timing[k] = Number(o[k]);
+      out(JSON.stringify(st.timing) + '\n');
+      return;
+    }
+    case 'image-agent': st.imageAgent = pos[0] === '1' || pos[0] === 'on' ? 1 : 0; return;
+    case 'image': {
+      if (pos[0] !== 'add' || !pos[1]) fail('usage: pvesim image add URL [--size-gib N] [--agent] [--user U] [--checksum-url URL --checksum-format sha256|sha512|bsd]');
+      st.images[pos[1]] = { sizeGiB: num(o['size-gib'], 3.5), agent: o.agent ? 1 : 0, user: o.user ?? 'ubuntu', checksumUrl: o['checksum-url'] ?? null, checksumFormat: o['checksum-format'] ?? 'sha256' };
+      return;
+    }
+    case 'fault': {
+      if (o.clear || pos[0] === 'clear') { st.faults = []; return; }
+      if (pos.length < 2) fail("usage: pvesim fault TOOL 'ARGS-REGEX' [--nth N] [--count K] [--error TEXT] [--exit N]");
+      st.faults.push({ tool: pos[0], re: pos[1], nth: num(o.nth, 1), count: num(o.count, 1), error: o.error, exit: o.exit === undefined ? undefined : Number(o.exit), seen: 0 });
+      return;
+    }
+    case 'latency': st.latency = Number(pos[0] ?? 0); return;
+    case 'start-error': st.startError = pos[0] ?? ''; return;
+    case 'clock': st.clockOffsetMs += Number(pos[0] ?? 0) * 1000; return;
+    case 'download': {
+      if (pos[0] === 'clear') { st.downloads = []; return; }
+      const [re, mode] = pos;
+      if (!re || !['fail', 'truncate', 'short', 'corrupt', 'ok'].includes(mode)) fail("usage: pvesim download 'URL-REGEX' fail|truncate|short|corrupt|ok [--http 404] [--count K]");
+      st.downloads.push({ re, mode, http: num(o.http, 404), count: num(o.count, 0), seen: 0 });
+      return;
+    }
+    case 'version': if (pos[0]) st.version = pos[0]; else out(`${st.version}\n`); return;
+    case 'hostname': out(`${st.localNode}\n`); return;
+    case 'vm': {
+      const g = st.guests[pos[0]] ?? fail(`no guest ${pos[0]}`);
+      out(JSON.stringify({ ...g, runtime: runtime(st, g) }, null, 2) + '\n');
+      return;
+    }
+    case 'ip': { const g = st.guests[pos[0]]; const ip = g ? runtime(st, g).ip : null; if (!ip) return 1; out(`${ip}\n`); return; }
+    case 'volumes': out(JSON.stringify(st.volumes, null, 2) + '\n'); return;
+    case 'state': out(JSON.stringify(st, null, 2) + '\n'); return;
+    default: fail(`pvesim: unknown command '${cmd ?? ''}' (see test-bats/sim/README.md)`);
+  }
+}
+
+/** @param {string} msg @returns {never} */
+function fail(msg) { throw new SimExit(2, msg); }

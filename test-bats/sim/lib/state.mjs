@@ -1,0 +1,51 @@
+// @ts-check
+// The simulated host's state: one JSON file under $PVESIM_DIR, guarded by flock(1).
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { SimExit } from './util.mjs';
+
+export function simDir() {
+  const d = process.env.PVESIM_DIR;
+  if (!d) throw new SimExit(99, 'pvesim: PVESIM_DIR is not set (run: export PVESIM_DIR=$(mktemp -d); pvesim init)');
+  return d;
+}
+export const statePath = () => path.join(simDir(), 'state.json');
+
+let lockFd = -1;
+/** Takes the host-wide state lock (flock on $PVESIM_DIR/lock, held by this process's fd). */
+export function lock() {
+  if (lockFd >= 0) return;
+  lockFd = fs.openSync(path.join(simDir(), 'lock'), 'a');
+  const r = spawnSync('flock', ['-x', '-w', '30', '3'], { stdio: ['ignore', 'ignore', 'inherit', lockFd] });
+  if (r.status !== 0) throw new SimExit(99, 'pvesim: cannot take the state lock');
+}
+export function unlock() {
+  if (lockFd < 0) return;
+  spawnSync('flock', ['-u', '3'], { stdio: ['ignore', 'ignore', 'inherit', lockFd] });
+  fs.closeSync(lockFd);
+  lockFd = -1;
+}
+
+/** @returns {any} */
+export function load() {
+  let text;
+  try { text = fs.readFileSync(statePath(), 'utf8'); } catch {
+    throw new SimExit(99, `pvesim: no simulated host in ${simDir()} (run: pvesim init)`);
+  }
+  return JSON.parse(text);
+}
+/** @param {any} st */
+export function save(st) {
+  const tmp = statePath() + '.' + process.pid;
+  fs.writeFileSync(tmp, JSON.stringify(st, null, 1));
+  fs.renameSync(tmp, statePath());
+}
+
+/** Simulated wall clock in ms (real time plus `pvesim clock` offset). @param {any} st */
+export const now = (st) => Date.now() + (st.clockOffsetMs ?? 0);
+
+/** Appends one call record to calls.jsonl. */
+export function logCall(/** @type {Record<string, any>} */ rec) {
+  fs.appendFileSync(path.join(simDir(), 'calls.jsonl'), JSON.stringify(rec) + '\n');
+}
