@@ -32,3 +32,47 @@ json_get() {
 json_keys() {
   node -e 'process.stdout.write(Object.keys(JSON.parse(process.argv[1])).join(" "))' "$1"
 }
+
+# valid FN VALUE [EXPECTED [ARGS...]]: FN VALUE ARGS returns 0, VAL_OUT is EXPECTED (default
+# VALUE), VAL_ERR is empty. Run in the test's shell (validators set globals).
+valid() {
+  local fn="$1" v="$2" want="${3-$2}"
+  shift 2
+  (($#)) && shift
+  VAL_OUT=unset VAL_ERR=unset
+  "$fn" "$v" "$@" || fail "$fn '$v' should be valid; VAL_ERR: $VAL_ERR"
+  assert_equal "$VAL_OUT" "$want"
+  assert_equal "$VAL_ERR" ""
+}
+
+# invalid FN VALUE [ARGS...]: FN returns 1 with a one-line VAL_ERR.
+invalid() {
+  local fn="$1" v="$2"
+  shift 2
+  VAL_ERR=""
+  if "$fn" "$v" "$@"; then
+    fail "$fn '$v' should be invalid; VAL_OUT: $VAL_OUT"
+  fi
+  [[ -n "$VAL_ERR" ]] || fail "$fn '$v': VAL_ERR is empty"
+  [[ "$VAL_ERR" != *[$'\n\r']* ]] || fail "$fn '$v': VAL_ERR has a line break"
+}
+
+# HOSTILE: values no validator may accept (empty, spaces, shell metacharacters, quotes,
+# newlines, unicode, a negative number). A value that would run touches $PWNED.
+hostile_values() {
+  PWNED="$BATS_TEST_TMPDIR/pwned"
+  # shellcheck disable=SC2016,SC1003 # literal $, backticks and a lone backslash are the point
+  HOSTILE=('' ' ' '-1' '; rm -rf /' '$(id)' '`id`'
+    "\$(touch $PWNED)" "\`touch $PWNED\`" '"' "'" '"quoted"' $'a\nb' $'1\n2' 'é' '日本' '１' $'\t'
+    '../../etc/passwd' '*' '|' '&' '>' '<' '\' '1 2' $'x\r')
+}
+
+# all_invalid FN [ARGS...]: every HOSTILE value is refused and nothing ran.
+all_invalid() {
+  local v
+  hostile_values
+  for v in "${HOSTILE[@]}"; do
+    invalid "$1" "$v" "${@:2}"
+  done
+  [[ ! -e "$PWNED" ]] || fail "a value was executed"
+}
