@@ -1,0 +1,114 @@
+# shellcheck shell=bash
+# Rollback journal: every artefact a run creates is recorded the moment it exists, and undone
+# in reverse order when the run fails (unless --keep-on-failure). Temporary files are removed
+# at the end of every run, success or not.
+#   rb_add vm ID     a VM (stopped, then destroyed with --purge and its unreferenced disks)
+#   rb_add vmnew ID:NAME  a `qm create` under way (interrupted): undone only if VM ID exists with
+#                    this NAME and the tag linus, so a VM another tool created with that id is never touched
+#   rb_add file PATH a file that stays on success (e.g. the cloud-init vendor snippet)
+#   rb_add tmp PATH  a temporary file, removed at exit in any case
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/logging.sh"
+
+rb_reset() {
+  RB_JOURNAL=()
+}
+
+rb_add() {
+  [[ -n "${RB_JOURNAL+x}" ]] || RB_JOURNAL=()
+  RB_JOURNAL+=("$1:$2")
+}
+
+# rb_forget KIND VALUE: drop one entry (e.g. a file removed on purpose).
+rb_forget() {
+  local e kept=()
+  for e in "${RB_JOURNAL[@]+"${RB_JOURNAL[@]}"}"; do
+    [[ "$e" == "$1:$2" ]] || kept+=("$e")
+  done
+  RB_JOURNAL=("${kept[@]+"${kept[@]}"}")
+}
+
+# rb_has_undo: 0 when something other than temp files would be undone.
+rb_has_undo() {
+  local e
+  for e in "${RB_JOURNAL[@]+"${RB_JOURNAL[@]}"}"; do
+    [[ "$e" == tmp:* ]] || return 0
+  done
+  return 1
+}
+
+# rb_describe: one line naming what the journal holds (temp files left out).
+rb_describe() {
+  local e parts=()
+  for e in "${RB_JOURNAL[@]+"${RB_JOURNAL[@]}"}"; do
+    case "$e" in
+      vm:*) parts+=("VM ${e#vm:}") ;;
+      vmnew:*) parts+=("VM ${e#vmnew:}") ;;
+      file:*) parts+=("file ${e#file:}") ;;
+    esac
+  done
+  local IFS=','
+  printf '%s\n' "${parts[*]}"
+}
+
+# rb_undo: undo every non-temp entry, newest first; 1 if any undo failed (those entries stay).
+rb_undo() {
+  local i e rc=0 left=()
+  for ((i = ${#RB_JOURNAL[@]} - 1; i >= 0; i--)); do
+    e="${RB_JOURNAL[i]}"
+    case "$e" in
+      vm:*)
+        if ! rb_undo_vm "${e#vm:}"; then rc=1; left+=("$e"); fi ;;
+      vmnew:*)
+        if rb_is_ours "${e#vmnew:}"; then
+          if ! rb_undo_vm "${e#vmnew:}"; then rc=1; left+=("$e"); fi
+        fi ;;
+      file:*)
+        log_info "rollback: removing ${e#file:}"
+        if ! rm -f -- "${e#file:}"; then rc=1; left+=("$e"); fi ;;
+      *) left+=("$e") ;;
+    esac
+  done
+  RB_JOURNAL=("${left[@]+"${left[@]}"}")
+  return "$rc"
+}
+
+# rb_is_ours ID:NAME: 0 when VM ID exists, is named NAME and carries the tag linus.
+rb_is_ours() {
+  local id="${1%%:*}" name="${1#*:}" conf
+  conf="$(qm config "$id" 2>/dev/null)" || return 1
+  grep -qx "name: ${name}" <<<"$conf" && grep -qE '^tags: (.*[;, ])?linus([;, ].*)?$' <<<"$conf"
+}
+
+# rb_undo_vm ID: stop (quiet when not running) and destroy with its disks.
+rb_undo_vm() {
+  local id="${1%%:*}"
+  log_info "rollback: stopping and destroying VM $id"
+  qm stop "$id" >&2 || true
+  if qm destroy "$id" --purge 1 --destroy-unreferenced-disks 1 >&2; then
+    return 0
+  fi
+  # a VM still locked by an interrupted create: root may skip the lock
+  if qm destroy "$id" --purge 1 --destroy-unreferenced-disks 1 --skiplock 1 >&2; then
+    return 0
+  fi
+  log_error "rollback: could not destroy VM $id; remove it with: qm destroy $id --purge 1 --destroy-unreferenced-disks 1"
+  return 1
+}
+
+# rb_commit: success; forget everything except temp files (they still go at exit).
+rb_commit() {
+  local e kept=()
+  for e in "${RB_JOURNAL[@]+"${RB_JOURNAL[@]}"}"; do
+    [[ "$e" == tmp:* ]] && kept+=("$e")
+  done
+  RB_JOURNAL=("${kept[@]+"${kept[@]}"}")
+}
+
+# rb_cleanup_tmp: remove the temp files.
+rb_cleanup_tmp() {
+  local e kept=()
+  for e in "${RB_JOURNAL[@]+"${RB_JOURNAL[@]}"}"; do
+    if [[ "$e" == tmp:* ]]; then rm -rf -- "${e#tmp:}"; else kept+=("$e"); fi
+  done
+  RB_JOURNAL=("${kept[@]+"${kept[@]}"}")
+}

@@ -1,0 +1,106 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # PVE_/IMG_ globals set here are read by the callers
+# shellcheck disable=SC2016 # the single-quoted strings are perl programs (their $ are perl's)
+# Proxmox calls: read-only pvesh queries parsed with perl JSON::PP, and mutating commands that
+# stream their output to stderr, keep their stderr for the error message, and only print
+# themselves under --dry-run.
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/logging.sh"
+
+# pve_json PERLCODE [ARGS...]: decode the JSON on stdin into $d and run PERLCODE (which prints
+# what it finds); @ARGV holds ARGS. jq is never needed.
+pve_json() {
+  local code="$1"
+  shift
+  perl -MJSON::PP -e 'local $/; my $t = <STDIN>; my $d = JSON::PP->new->allow_nonref->decode($t // "null"); '"$code" -- "$@"
+}
+
+# pve_get PATH [ARGS...]: `pvesh get PATH ARGS --output-format json` into PVE_OUT; on failure
+# returns the exit code with the error text in PVE_ERR.
+pve_get() {
+  local errf rc=0
+  errf="$(mktemp "${LINUS_RUN_DIR:-${TMPDIR:-/tmp}}/pvesh.XXXXXX")"
+  PVE_OUT="$(pvesh get "$@" --output-format json 2>"$errf")" || rc=$?
+  PVE_ERR="$(pve_err_text "$errf")"
+  rm -f "$errf"
+  return "$rc"
+}
+
+# pve_err_text FILE: the meaningful lines of a PVE error output, on one line (usage lines and
+# blank lines dropped).
+pve_err_text() {
+  grep -v -E '^(qm|pvesh|pvesm) [a-z]|^USAGE:|^\s*$' "$1" 2>/dev/null | tr '\n' ' ' | sed 's/ *$//' || true
+}
+
+# pve_run CMD [ARGS...]: run a changing command. Its stdout and stderr go to stderr (tool
+# chatter is not protocol); its stderr is kept in PVE_ERR. Under --dry-run the command is only
+# printed. Returns the command's exit code.
+pve_run() {
+  local errf rc=0
+  log_cmd "$@"
+  if [[ "${CFG_DRY_RUN:-0}" == 1 ]]; then
+    PVE_ERR=""
+    return 0
+  fi
+  errf="$(mktemp "${LINUS_RUN_DIR:-${TMPDIR:-/tmp}}/run.XXXXXX")"
+  { "$@" 2>&1 1>&3 3>&- | tee "$errf" >&2; } 3>&2 || rc=$?
+  PVE_ERR="$(pve_err_text "$errf")"
+  rm -f "$errf"
+  return "$rc"
+}
+
+# pve_version: PVE_VERSION (e.g. 8.2.4), PVE_MAJOR, PVE_MINOR from `pveversion`; 1 if unparsable.
+pve_version() {
+  local out
+  out="$(pveversion 2>/dev/null)" || return 1
+  if [[ "$out" =~ pve-manager/([0-9]+)\.([0-9]+)(\.[0-9]+)? ]]; then
+    PVE_VERSION="${BASH_REMATCH[1]}.${BASH_REMATCH[2]}${BASH_REMATCH[3]}"
+    PVE_MAJOR="${BASH_REMATCH[1]}"
+    PVE_MINOR="${BASH_REMATCH[2]}"
+    return 0
+  fi
+  return 1
+}
+
+# pve_local_node: the name of the node the script runs on (hostname up to the first dot).
+pve_local_node() {
+  local h
+  h="$(hostname 2>/dev/null || true)"
+  [[ -n "$h" ]] || h="${HOSTNAME:-}"
+  printf '%s\n' "${h%%.*}"
+}
+
+# pve_config_get VMID: `qm config VMID` into PVE_CONFIG (key: value lines); returns qm's code.
+pve_config_get() {
+  local errf rc=0
+  errf="$(mktemp "${LINUS_RUN_DIR:-${TMPDIR:-/tmp}}/qm.XXXXXX")"
+  PVE_CONFIG="$(qm config "$1" 2>"$errf")" || rc=$?
+  PVE_ERR="$(pve_err_text "$errf")"
+  rm -f "$errf"
+  return "$rc"
+}
+
+# pve_config_value KEY: the value of KEY in PVE_CONFIG (empty when absent).
+pve_config_value() {
+  local line
+  while IFS= read -r line; do
+    if [[ "$line" == "$1: "* ]]; then
+      printf '%s\n' "${line#"$1: "}"
+      return 0
+    fi
+  done <<<"${PVE_CONFIG:-}"
+  return 0
+}
+
+# pve_size_gib SIZE: a PVE size (e.g. 50G, 3584M, 1T, 2252341248) in whole GiB, rounded down.
+pve_size_gib() {
+  local s="$1" n unit
+  [[ "$s" =~ ^([0-9]+)(\.[0-9]+)?([KMGT]?)$ ]] || { echo 0; return 0; }
+  n="${BASH_REMATCH[1]}" unit="${BASH_REMATCH[3]}"
+  case "$unit" in
+    T) echo $((n * 1024)) ;;
+    G) echo "$n" ;;
+    M) echo $((n / 1024)) ;;
+    K) echo $((n / 1024 / 1024)) ;;
+    *) echo $((n / 1024 / 1024 / 1024)) ;;
+  esac
+}

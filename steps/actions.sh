@@ -1,0 +1,87 @@
+# shellcheck shell=bash
+# Actions other than provision and preflight: --help, --version, and the stubs of the actions
+# that come with the next issue.
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/options.sh"
+
+act_usage_text() {
+  cat <<'USAGE'
+Usage: bash linus-provision-proxmox.sh [ACTION] [OPTIONS]
+Provision one VM on this Proxmox VE 7.4/8.x/9.x host (run as root). Progress goes to stderr;
+stdout carries only LINUS_KEY:value protocol lines, LINUS_JSON:{...} last.
+
+Actions:
+  provision            create, configure, start and verify one VM (the default)
+  preflight            check the host and the settings; change nothing
+  destroy VMID | --name NAME, status VMID | --name NAME, list, wait JOB   (not in this version)
+  --help, --version
+
+Options of provision (env var in brackets; the flag wins):
+  --name NAME          [VM_NAME] DNS name; default linus-vm-<vmid>
+  --cores N            [VM_CPU] default 2
+  --memory MiB         [VM_RAM] default 2048; 8G and 8192M accepted
+  --disk GiB           [VM_DISK] default 20; 50G accepted
+  --os KEY             [VM_OS] ubuntu-24.04 (default), ubuntu-22.04, debian-12, debian-13,
+                       rocky-9, almalinux-9; aliases ubuntu, debian, rocky, almalinux
+  --image-url URL --image-sha256 HEX   [VM_IMAGE_URL, VM_IMAGE_SHA256] a custom cloud image
+  --node NODE          [PROXMOX_NODE] default: this node
+  --storage ID         [PROXMOX_STORAGE] default local-lvm
+  --bridge BRIDGE      [PROXMOX_BRIDGE] default vmbr0
+  --vlan TAG           [VM_VLAN] 1..4094
+  --ip dhcp|A.B.C.D/NN [VM_IP] default dhcp; a static address needs --gateway [VM_GATEWAY]
+  --dns "IP,IP"        [VM_DNS] default: the host's resolvers
+  --user NAME          [VM_SSH_USER] default per OS (ubuntu, debian, rocky, almalinux)
+  --ssh-key "KEY"      [SSH_PUBLIC_KEY] OpenSSH public key(s), one a line
+  --ssh-key-file FILE  [SSH_PUBLIC_KEY_FILE]
+  --vmid N             [VM_ID] default: the next free id
+  --network-timeout S  [NETWORK_TIMEOUT] default 300
+  --ssh-timeout S      [SSH_TIMEOUT] default 180
+  --dry-run            [DRY_RUN=1] validate and print the plan; change nothing
+  --keep-on-failure    [KEEP_ON_FAILURE=1] leave a failed VM for debugging
+  --no-host-key        do not add this host root's key (the SSH check then only proves sshd answers)
+  --password           also set a random password, kept only in a root-only file on this host
+
+Exit codes: 0 ok, 1 bad value, 2 missing tool, 3 missing setting, 4 host not ready,
+5 Proxmox operation failed, 6 timeout (IP/SSH), 7 name conflict, 130 interrupted.
+USAGE
+}
+
+act_help() {
+  act_usage_text >&2
+  res_reset
+  res_set RESULT SUCCESS
+  res_set ACTION help
+  res_print
+}
+
+# act_version: version, sources sha256 (from the build) and the sha256 of the running file.
+act_version() {
+  local self="${BASH_SOURCE[-1]:-$0}" sum="unknown"
+  if [[ -r "$self" ]]; then
+    sum="$(sha256sum -- "$self")"
+    sum="${sum%% *}"
+  fi
+  log_info "linus-provision ${_LINUS_VERSION:-dev}"
+  res_reset
+  res_set RESULT SUCCESS
+  res_set VERSION "${_LINUS_VERSION:-dev}"
+  res_set SOURCES_SHA256 "${_LINUS_SOURCES_SHA256:-unbuilt}"
+  res_set SCRIPT_SHA256 "$sum"
+  res_print
+}
+
+# act_not_yet: the actions of the next issue fail clearly.
+act_not_yet() {
+  LINUS_STEP="$CFG_ACTION"
+  linus_fail 1 "action '${CFG_ACTION}' is not available in this version of linus-provision" \
+    "use provision or preflight; remove VMs with: qm stop ID && qm destroy ID --purge 1"
+}
+
+# act_check_options: the option values alone, offline (used by `linus provision-cmd`).
+act_check_options() {
+  LINUS_STEP=options
+  step_chk_options
+  res_reset
+  res_set RESULT VALID
+  res_print
+}

@@ -1,0 +1,104 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # CFG_/VM_/IMG_ globals set here are read by the other steps
+# Cloud-init: the options of the one `qm create` (CI_ARGS), the SSH keys file, the vendor
+# snippet that installs qemu-guest-agent, and the optional password (set with `qm set`, where
+# PVE hashes it).
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
+
+CI_VENDOR_YAML='#cloud-config
+# written by linus-provision: the guest agent lets Proxmox report the VM IP address
+packages:
+  - qemu-guest-agent
+runcmd:
+  - [systemctl, enable, --now, qemu-guest-agent]
+'
+
+# ci_keys_file: the user's keys plus the host root's public key, in a private temp file
+# (CI_KEYS_FILE; empty when there are no keys at all).
+ci_keys_file() {
+  local text=""
+  CI_KEYS_FILE=""
+  [[ -n "$CFG_SSH_KEYS" ]] && text+="${CFG_SSH_KEYS}"$'\n'
+  [[ -n "$CFG_SSH_KEY_FILE" ]] && text+="$(<"$CFG_SSH_KEY_FILE")"$'\n'
+  [[ -n "${HOST_KEY_PUB:-}" ]] && text+="$(<"$HOST_KEY_PUB")"$'\n'
+  text="$(printf '%s' "$text" | sed -e 's/\r$//' -e '/^[[:space:]]*$/d' -e '/^#/d' | awk '!seen[$0]++')"
+  [[ -n "$text" ]] || return 0
+  CI_KEYS_FILE="$LINUS_RUN_DIR/sshkeys.pub"
+  rb_add tmp "$CI_KEYS_FILE"
+  (umask 077 && printf '%s\n' "$text" >"$CI_KEYS_FILE")
+}
+
+# ci_snippet_dir: the directory of the snippets storage (pvesm path), in CI_SNIPPET_DIR.
+ci_snippet_dir() {
+  local p
+  CI_SNIPPET_DIR=""
+  [[ -n "${SNIPPET_STORE:-}" ]] || return 0
+  if ! p="$(pvesm path "${SNIPPET_STORE}:snippets/linus-probe.yaml" 2>/dev/null)" || [[ "$p" != /* ]]; then
+    log_warn "cannot resolve the snippets path of storage '${SNIPPET_STORE}'; going on without the guest agent"
+    SNIPPET_STORE=""
+    return 0
+  fi
+  CI_SNIPPET_DIR="${p%/*}"
+}
+
+# ci_write_snippet VMID: the vendor snippet for this VM, journaled; CI_SNIPPET_VOLID names it.
+ci_write_snippet() {
+  local name="linus-$1-vendor.yaml"
+  CI_SNIPPET_VOLID="" CI_SNIPPET_FILE=""
+  [[ -n "$CI_SNIPPET_DIR" ]] || return 0
+  CI_SNIPPET_VOLID="${SNIPPET_STORE}:snippets/${name}"
+  CI_SNIPPET_FILE="${CI_SNIPPET_DIR}/${name}"
+  if [[ "$CFG_DRY_RUN" == 1 ]]; then
+    log_cmd "write the guest-agent vendor snippet to ${CI_SNIPPET_FILE}"
+    return 0
+  fi
+  mkdir -p "$CI_SNIPPET_DIR"
+  rb_add file "$CI_SNIPPET_FILE"
+  printf '%s' "$CI_VENDOR_YAML" >"$CI_SNIPPET_FILE"
+}
+
+# ci_remove_snippet: drop the snippet of a create attempt that lost its VMID.
+ci_remove_snippet() {
+  [[ -n "${CI_SNIPPET_FILE:-}" && "$CFG_DRY_RUN" != 1 ]] || return 0
+  rm -f "$CI_SNIPPET_FILE"
+  rb_forget file "$CI_SNIPPET_FILE"
+}
+
+# ci_args: the cloud-init options for `qm create` into CI_ARGS (after ci_write_snippet).
+ci_args() {
+  CI_ARGS=(--ide2 "${CFG_STORAGE}:cloudinit" --ciuser "$CFG_USER")
+  [[ -n "${CI_KEYS_FILE:-}" ]] && CI_ARGS+=(--sshkeys "$CI_KEYS_FILE")
+  if [[ "$CFG_IP" == dhcp ]]; then
+    CI_ARGS+=(--ipconfig0 "ip=dhcp")
+  else
+    CI_ARGS+=(--ipconfig0 "ip=${CFG_IP},gw=${CFG_GATEWAY}")
+  fi
+  if [[ -n "$CFG_DNS" ]]; then
+    local dns="${CFG_DNS//,/ }"
+    read -r -a dns <<<"$dns"
+    CI_ARGS+=(--nameserver "${dns[*]}")
+  fi
+  ((PVE_MAJOR >= 8)) && CI_ARGS+=(--ciupgrade 0)
+  [[ -n "${CI_SNIPPET_VOLID:-}" ]] && CI_ARGS+=(--cicustom "vendor=${CI_SNIPPET_VOLID}")
+  return 0
+}
+
+# ci_password VMID: a random password set through `qm set --cipassword` (PVE hashes it there),
+# kept only in a root-only file (VM_PASSWORD_FILE). Never printed.
+ci_password() {
+  local id="$1" pw dir="${LINUS_STATE_DIR:-/var/lib/linus-provision}/passwords"
+  [[ "$CFG_PASSWORD" == 1 ]] || return 0
+  VM_PASSWORD_FILE="$dir/vm-${id}.password"
+  log_cmd qm set "$id" --cipassword '<hidden>'
+  [[ "$CFG_DRY_RUN" == 1 ]] && return 0
+  pw="$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | cut -c1-24)"
+  (umask 077 && mkdir -p "$dir" && chmod 700 "$dir")
+  rb_add file "$VM_PASSWORD_FILE"
+  (umask 077 && printf '%s\n' "$pw" >"$VM_PASSWORD_FILE")
+  if ! qm set "$id" --cipassword "$pw" >/dev/null 2>"$LINUS_RUN_DIR/cipw.err"; then
+    linus_fail 5 "qm set --cipassword failed for VM ${id}: $(pve_err_text "$LINUS_RUN_DIR/cipw.err")" \
+      "check the VM config (qm config ${id})"
+  fi
+  log_ok "password set; it is only in ${VM_PASSWORD_FILE} (mode 600)"
+}

@@ -1,0 +1,105 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # CFG_/VM_/IMG_ globals set here are read by the other steps
+# Steps allocate + create: under a host lock, take `pvesh get /cluster/nextid` and claim it with
+# ONE `qm create` carrying the whole VM (hardware, imported boot disk, cloud-init); a lost race
+# ("already exists") retries with a fresh id. Then the disk is resized and checked.
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/checks-env.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/cloudinit.sh"
+
+# step_next_id: the id to try (CFG_VMID, else the cluster's next free id) in VM_ID_TRY.
+step_next_id() {
+  if [[ -n "$CFG_VMID" ]]; then
+    VM_ID_TRY="$CFG_VMID"
+    return 0
+  fi
+  if ! pve_get /cluster/nextid; then
+    linus_fail 5 "no free VM id: ${PVE_ERR}" "check the datacenter next-id range (Datacenter > Options) or pass --vmid"
+  fi
+  VM_ID_TRY="${PVE_OUT//[\"[:space:]]/}"
+  [[ "$VM_ID_TRY" =~ ^[0-9]+$ ]] || linus_fail 5 "unexpected answer from /cluster/nextid: ${PVE_OUT}" "pass --vmid"
+}
+
+# step_create_args ID: the whole `qm create` command line in CREATE_CMD.
+step_create_args() {
+  local id="$1" net cpu=x86-64-v2-AES
+  net="virtio,bridge=${CFG_BRIDGE}"
+  [[ -n "$CFG_VLAN" ]] && net+=",tag=${CFG_VLAN}"
+  net+=",firewall=1"
+  # PVE 7.4 has no x86-64-v2 models; kvm64 (its CLI default) cannot boot EL9 guests
+  ((PVE_MAJOR < 8)) && cpu=host
+  VM_NAME_FINAL="${CFG_NAME:-linus-vm-${id}}"
+  CREATE_CMD=(qm create "$id" --name "$VM_NAME_FINAL" --cores "$CFG_CORES" --memory "$CFG_MEMORY"
+    --cpu "$cpu" --scsihw virtio-scsi-single --net0 "$net" --serial0 socket --vga serial0
+    --agent enabled=1 --tags linus --ostype l26
+    --scsi0 "${CFG_STORAGE}:0,import-from=${IMG_PATH},iothread=1,discard=on" --boot order=scsi0)
+  ci_args
+  CREATE_CMD+=("${CI_ARGS[@]}")
+}
+
+# step_create: allocate the id and create the VM (VM_ID); journaled the moment it exists.
+step_create() {
+  local attempt lockfd=""
+  log_step create "creating the VM"
+  ci_keys_file
+  ci_snippet_dir
+  if [[ "$CFG_DRY_RUN" != 1 ]]; then
+    if ! linus_lock vmid "${LINUS_VMID_LOCK_WAIT:-120}"; then
+      linus_fail 5 "another provisioning run holds the VM id lock for too long" "wait for it, then run again"
+    fi
+    lockfd="$LINUS_LOCK_FD"
+  fi
+  for attempt in 1 2 3 4 5; do
+    step_next_id
+    [[ -n "$CFG_NAME" ]] || step_name_conflict "linus-vm-${VM_ID_TRY}"
+    ci_write_snippet "$VM_ID_TRY"
+    step_create_args "$VM_ID_TRY"
+    log_info "creating VM ${VM_ID_TRY} (attempt ${attempt}; importing the image can take a minute)"
+    [[ "$CFG_DRY_RUN" == 1 ]] || rb_add vmnew "$VM_ID_TRY:$VM_NAME_FINAL"
+    if pve_run "${CREATE_CMD[@]}"; then
+      VM_ID="$VM_ID_TRY"
+      rb_forget vmnew "$VM_ID:$VM_NAME_FINAL"
+      [[ "$CFG_DRY_RUN" == 1 ]] || rb_add vm "$VM_ID"
+      break
+    fi
+    rb_forget vmnew "$VM_ID_TRY:$VM_NAME_FINAL"
+    ci_remove_snippet
+    if [[ "$PVE_ERR" == *"already exists"* && -z "$CFG_VMID" && "$attempt" -lt 5 ]]; then
+      log_warn "VM id ${VM_ID_TRY} was taken meanwhile; trying the next free id"
+      continue
+    fi
+    if [[ "$PVE_ERR" == *"already exists"* ]]; then
+      linus_fail 7 "VM id ${VM_ID_TRY} is already in use: ${PVE_ERR}" "pick another --vmid, or leave it out"
+    fi
+    linus_fail 5 "qm create failed: ${PVE_ERR:-no error text}" "read the qm output above; check storage '${CFG_STORAGE}' (pvesm status)"
+  done
+  linus_unlock "$lockfd"
+  if [[ -z "${VM_ID:-}" ]]; then
+    linus_fail 5 "no free VM id after 5 attempts (other runs keep taking them)" "run again, or pass --vmid"
+  fi
+  ci_password "$VM_ID"
+  step_resize
+}
+
+# step_resize: grow scsi0 to --disk GiB and check it in the config (PVE 8 exits 0 on failure).
+step_resize() {
+  local scsi0 size
+  if ! pve_run qm resize "$VM_ID" scsi0 "${CFG_DISK}G"; then
+    linus_fail 5 "qm resize ${VM_ID} scsi0 ${CFG_DISK}G failed: ${PVE_ERR}" "check free space on '${CFG_STORAGE}' (pvesm status)"
+  fi
+  [[ "$CFG_DRY_RUN" == 1 ]] && return 0
+  if ! pve_config_get "$VM_ID"; then
+    linus_fail 5 "cannot read the config of VM ${VM_ID}: ${PVE_ERR}" "check it with qm config ${VM_ID}"
+  fi
+  scsi0="$(pve_config_value scsi0)"
+  size=""
+  [[ ",$scsi0," =~ ,size=([0-9.]+[KMGT]?), ]] && size="${BASH_REMATCH[1]}"
+  if [[ -z "$size" || "$(pve_size_gib "$size")" -lt "$CFG_DISK" ]]; then
+    linus_fail 5 "the disk of VM ${VM_ID} is ${size:-unknown} after resizing to ${CFG_DISK}G (${PVE_ERR:-no error text})" \
+      "check free space on '${CFG_STORAGE}' (pvesm status) and qm config ${VM_ID}"
+  fi
+  VM_MAC="$(pve_config_value net0)"
+  [[ "$VM_MAC" =~ ([0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}) ]] && VM_MAC="${BASH_REMATCH[1],,}" || VM_MAC=""
+  log_ok "VM ${VM_ID} created: ${CFG_CORES} cores, ${CFG_MEMORY} MiB, scsi0 ${size} on ${CFG_STORAGE}, net0 ${VM_MAC:-?}"
+}

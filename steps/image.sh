@@ -1,0 +1,129 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # CFG_/VM_/IMG_ globals set here are read by the other steps
+# Step image: a verified cloud image in $LINUS_CACHE_DIR (IMG_PATH). The vendor's checksum file
+# is fetched every run; a cached image is reused only when it matches it. Downloads go to a
+# .part file, are verified, then renamed; a lock keeps two runs from fetching the same image.
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/catalog.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/img-fetch.sh"
+
+# step_image_source: IMG_URL, IMG_FILE, IMG_SUMS_URL, IMG_SUMS_ALGO, IMG_DEFAULT_USER for the
+# catalog key in CFG_OS, or for --image-url (then IMG_EXPECTED is the given sha256).
+step_image_source() {
+  IMG_EXPECTED=""
+  if [[ -n "$CFG_IMAGE_URL" ]]; then
+    local base="${CFG_IMAGE_URL%%[?#]*}"
+    base="${base##*/}"
+    base="${base//[^A-Za-z0-9._-]/_}"
+    IMG_URL="$CFG_IMAGE_URL" IMG_SUMS_URL="" IMG_SUMS_ALGO=sha256
+    IMG_FILE="custom-${CFG_IMAGE_SHA256:0:12}-${base:-image.img}"
+    IMG_EXPECTED="${CFG_IMAGE_SHA256,,}"
+    IMG_DEFAULT_USER="${IMG_DEFAULT_USER:-}"
+    return 0
+  fi
+  if ! img_catalog "$CFG_OS"; then
+    linus_fail 1 "unknown OS '${CFG_OS}'" "use a catalog key (ubuntu-24.04, ubuntu-22.04, debian-12, debian-13, rocky-9, almalinux-9) or --image-url with --image-sha256"
+  fi
+}
+
+# step_image_expected: IMG_EXPECTED from the vendor's checksum file (catalog images).
+step_image_expected() {
+  [[ -n "$IMG_EXPECTED" ]] && return 0
+  local sums="$LINUS_RUN_DIR/sums"
+  rb_add tmp "$sums"
+  log_info "fetching the checksum file ${IMG_SUMS_URL}"
+  if ! img_fetch "$IMG_SUMS_URL" "$sums" quiet; then
+    linus_fail 4 "cannot download the checksum file ${IMG_SUMS_URL}" \
+      "check the host's internet access and DNS (curl -I ${IMG_SUMS_URL})"
+  fi
+  IMG_EXPECTED="$(img_checksum_from_file "$sums" "$IMG_FILE" "$IMG_SUMS_ALGO" || true)"
+  IMG_EXPECTED="${IMG_EXPECTED,,}"
+  if [[ ! "$IMG_EXPECTED" =~ ^[0-9a-f]{64,128}$ ]]; then
+    linus_fail 4 "the vendor checksum file ${IMG_SUMS_URL} has no ${IMG_SUMS_ALGO} entry for ${IMG_FILE}" \
+      "the vendor may have renamed the image; use --image-url with --image-sha256 meanwhile"
+  fi
+}
+
+# step_image: make IMG_PATH a verified image, and check --disk against its virtual size.
+step_image() {
+  log_step image "getting the cloud image"
+  step_image_source
+  local cache="${LINUS_CACHE_DIR:-/var/lib/vz/template/cache/linus}"
+  IMG_PATH="$cache/$IMG_FILE"
+  if [[ "$CFG_DRY_RUN" == 1 ]]; then
+    step_image_dry_run
+    return 0
+  fi
+  mkdir -p "$cache"
+  if ! linus_lock "image-${IMG_FILE}" "${LINUS_IMAGE_LOCK_WAIT:-1800}"; then
+    linus_fail 4 "another run has been downloading ${IMG_FILE} for too long (lock $LINUS_LOCK_DIR/image-${IMG_FILE}.lock)" \
+      "wait for it to finish, or check for a stuck process holding that lock (fuser -v on the lock file)"
+  fi
+  local lockfd="$LINUS_LOCK_FD"
+  step_image_expected
+  if [[ -f "$IMG_PATH" ]]; then
+    log_info "checking the cached image ${IMG_PATH}"
+    if [[ "$(img_hash "$IMG_PATH" "$IMG_SUMS_ALGO")" == "$IMG_EXPECTED" ]]; then
+      log_ok "cached image verified (${IMG_SUMS_ALGO}), no download needed"
+      IMG_REUSED=1
+    else
+      log_warn "the cached image does not match the current vendor checksum; downloading it again"
+    fi
+  fi
+  [[ "${IMG_REUSED:-0}" == 1 ]] || step_image_download
+  linus_unlock "$lockfd"
+  step_image_size
+}
+
+# step_image_download: download to .part, verify, rename into the cache.
+step_image_download() {
+  local part="${IMG_PATH}.part" got
+  rb_add tmp "$part"
+  rm -f "$part"
+  log_info "downloading ${IMG_URL}"
+  if ! img_fetch "$IMG_URL" "$part"; then
+    rm -f "$part"
+    linus_fail 4 "cannot download ${IMG_URL}" "check the host's internet access and DNS (curl -I ${IMG_URL})"
+  fi
+  got="$(img_hash "$part" "$IMG_SUMS_ALGO" || true)"
+  if [[ "$got" != "$IMG_EXPECTED" ]]; then
+    rm -f "$part"
+    if [[ -n "$CFG_IMAGE_URL" ]]; then
+      linus_fail 1 "the image from ${IMG_URL} has sha256 ${got}, not the --image-sha256 given" \
+        "check --image-sha256 against the vendor's published checksum"
+    fi
+    linus_fail 4 "the downloaded ${IMG_FILE} does not match the vendor's ${IMG_SUMS_ALGO} checksum" \
+      "try again (the mirror may be updating); nothing was kept"
+  fi
+  mv -f "$part" "$IMG_PATH"
+  rb_forget tmp "$part"
+  log_ok "downloaded and verified ${IMG_FILE}"
+}
+
+# step_image_size: --disk must not be below the image's virtual size.
+step_image_size() {
+  local vsize need
+  [[ -f "$IMG_PATH" ]] || return 0
+  vsize="$(img_virtual_size "$IMG_PATH" || true)"
+  [[ "$vsize" =~ ^[0-9]+$ ]] || linus_fail 5 "qemu-img cannot read ${IMG_PATH}" "remove the file and run again"
+  need=$(((vsize + 1073741823) / 1073741824))
+  if ((CFG_DISK * 1073741824 < vsize)); then
+    linus_fail 1 "--disk ${CFG_DISK} GiB is below the image's virtual size (${need} GiB)" "use --disk ${need} or more"
+  fi
+}
+
+# step_image_dry_run: print what would be fetched; read-only checks of a cached copy.
+step_image_dry_run() {
+  if [[ -n "$IMG_SUMS_URL" ]]; then
+    img_fetch_cmd "$IMG_SUMS_URL" "$LINUS_RUN_DIR/sums"
+    log_cmd "${IMG_CMD[@]}"
+  fi
+  if [[ -f "$IMG_PATH" ]]; then
+    log_info "a cached copy exists: ${IMG_PATH} (verified against the vendor checksum at run time)"
+    step_image_size
+  else
+    img_fetch_cmd "$IMG_URL" "${IMG_PATH}.part"
+    log_cmd "${IMG_CMD[@]}"
+    log_cmd mv -f "${IMG_PATH}.part" "$IMG_PATH"
+  fi
+}

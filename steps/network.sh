@@ -1,0 +1,91 @@
+# shellcheck shell=bash
+# Steps start + network: start the VM and check it runs; find its IPv4 address (static: known;
+# else the guest agent, matched by net0's MAC, with the host's neighbour table as the fallback).
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
+
+# step_start: qm start, then qm status must say running.
+step_start() {
+  local st
+  log_step start "starting VM ${VM_ID}"
+  if ! pve_run qm start "$VM_ID"; then
+    linus_fail 5 "qm start ${VM_ID} failed: ${PVE_ERR}" "look at the task log (journalctl -u pvedaemon) and qm config ${VM_ID}"
+  fi
+  [[ "$CFG_DRY_RUN" == 1 ]] && return 0
+  st="$(qm status "$VM_ID" 2>&1 || true)"
+  if [[ "$st" != "status: running" ]]; then
+    linus_fail 5 "VM ${VM_ID} is not running after qm start (${st//$'\n'/ })" "look at the task log and qm config ${VM_ID}"
+  fi
+  log_ok "VM ${VM_ID} is running"
+}
+
+# net_now: seconds since the epoch.
+net_now() { printf '%(%s)T\n' -1; }
+
+# net_from_agent: VM_IP from `qm guest cmd ID network-get-interfaces`; 1 when not (yet) known.
+net_from_agent() {
+  local out ip
+  out="$(qm guest cmd "$VM_ID" network-get-interfaces 2>/dev/null)" || return 1
+  # shellcheck disable=SC2016 # a perl program: its $ are perl's
+  ip="$(pve_json 'my $mac = lc($ARGV[0] // "");
+    my @ifs = grep { my $n = $_->{name} // "";
+      $n ne "lo" && $n !~ /^(docker|br-|veth|cni|flannel|virbr|cali|tun|tap)/ } (ref $d eq "ARRAY" ? @$d : ());
+    my @m = grep { lc($_->{"hardware-address"} // "") eq $mac } @ifs;
+    @ifs = @m if $mac ne "";
+    for my $i (@ifs) { for my $a (@{ $i->{"ip-addresses"} // [] }) {
+      my $ip = $a->{"ip-address"} // "";
+      next unless ($a->{"ip-address-type"} // "") eq "ipv4";
+      next if $ip =~ /^(127\.|169\.254\.)/;
+      print "$ip\n"; exit 0 } }' "${VM_MAC:-}" <<<"$out" 2>/dev/null)" || return 1
+  [[ -n "$ip" ]] || return 1
+  VM_IP="$ip" VM_IP_SOURCE=agent
+}
+
+# net_from_neighbour: VM_IP from the host's neighbour table entry for net0's MAC.
+net_from_neighbour() {
+  local out line ip dev=(dev "$CFG_BRIDGE")
+  [[ -n "${VM_MAC:-}" ]] || return 1
+  # a tagged VM's neighbours sit on the VLAN interface, not on the bridge itself
+  [[ -n "$CFG_VLAN" ]] && dev=()
+  out="$(ip neigh show "${dev[@]}" 2>/dev/null)" || return 1
+  while read -r line; do
+    [[ "${line,,}" == *"lladdr ${VM_MAC}"* ]] || continue
+    ip="${line%% *}"
+    [[ "$ip" =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ && "$ip" != 169.254.* ]] || continue
+    [[ "$line" == *FAILED* || "$line" == *INCOMPLETE* ]] && continue
+    VM_IP="$ip" VM_IP_SOURCE=neighbour
+    return 0
+  done <<<"$out"
+  return 1
+}
+
+# step_network: VM_IP and VM_IP_SOURCE, waiting up to --network-timeout (exit 6).
+step_network() {
+  local start now
+  log_step network "finding the VM's IP address"
+  if [[ "$CFG_IP" != dhcp ]]; then
+    VM_IP="${CFG_IP%/*}" VM_IP_SOURCE=static
+    log_ok "static address ${VM_IP}"
+    return 0
+  fi
+  if [[ "$CFG_DRY_RUN" == 1 ]]; then
+    log_cmd qm guest cmd "${VM_ID}" network-get-interfaces
+    log_cmd ip neigh show dev "$CFG_BRIDGE"
+    return 0
+  fi
+  [[ -n "${SNIPPET_STORE:-}" ]] || log_warn "no storage has snippets content: the guest agent is not installed; the IP comes from the host's neighbour table"
+  start="$(net_now)" now="$start"
+  while :; do
+    if net_from_agent || net_from_neighbour; then
+      log_ok "IP address ${VM_IP} (source: ${VM_IP_SOURCE}) after $((now - start))s"
+      return 0
+    fi
+    now="$(net_now)"
+    if ((now - start >= CFG_NETWORK_TIMEOUT)); then break; fi
+    log_progress "waiting for the VM's IP address (guest agent, neighbour table)" "$((now - start))" "$CFG_NETWORK_TIMEOUT"
+    sleep "${LINUS_POLL_INTERVAL:-2}"
+  done
+  local fix="check that DHCP serves bridge ${CFG_BRIDGE}${CFG_VLAN:+ VLAN ${CFG_VLAN}}, watch the boot on the console (qm terminal ${VM_ID}), or use --ip with --gateway"
+  [[ -n "${SNIPPET_STORE:-}" ]] || fix="enable snippets content on a storage (pvesm set local --content iso,vztmpl,backup,snippets) so the guest agent gets installed, or use --ip with --gateway; ${fix}"
+  linus_fail 6 "VM ${VM_ID} reported no IPv4 address within ${CFG_NETWORK_TIMEOUT}s" "$fix"
+}

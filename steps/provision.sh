@@ -1,0 +1,68 @@
+# shellcheck shell=bash
+# Action provision: validate, image, create (allocate + cloud-init + resize), start, network,
+# ssh, then the result lines (CONTRACT §3).
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/validate.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/image.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/create.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/network.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/ssh.sh"
+
+act_provision() {
+  local t0
+  t0="$(printf '%(%s)T' -1)"
+  step_validate
+  step_image
+  step_create
+  step_start
+  step_network
+  step_ssh
+  step_output "$t0"
+}
+
+# step_output T0: the SUCCESS (or DRY_RUN) lines, extra lines, LINUS_JSON last.
+step_output() {
+  local t0="$1"
+  log_step output "done"
+  rb_commit
+  if [[ "$CFG_DRY_RUN" == 1 ]]; then
+    res_reset
+    res_set RESULT DRY_RUN
+    res_set_num VM_ID "${VM_ID:-}"
+    res_set VM_NAME "${VM_NAME_FINAL:-}"
+    res_set VM_USER "$CFG_USER"
+    res_set VM_OS "$(step_os_label)"
+    res_set_num VM_CPU "$CFG_CORES"
+    res_set_num VM_RAM "$CFG_MEMORY"
+    res_set_num VM_DISK "$CFG_DISK"
+    res_set VM_NODE "$CFG_NODE"
+    res_set VM_STORAGE "$CFG_STORAGE"
+    res_set VM_BRIDGE "$CFG_BRIDGE"
+    res_set IMAGE_URL "$IMG_URL"
+    res_set SNIPPET_STORAGE "${SNIPPET_STORE:-none}"
+    log_ok "dry run: nothing was changed; the commands above are the plan (the id may differ at run time)"
+    res_print
+    return 0
+  fi
+  res_success_head "$VM_ID" "$VM_IP" "$CFG_USER" "$VM_NAME_FINAL" "$(step_os_label)" \
+    "$CFG_CORES" "$CFG_MEMORY" "$CFG_DISK" "$CFG_NODE"
+  res_set VM_IP_SOURCE "$VM_IP_SOURCE"
+  res_set VM_MAC "${VM_MAC:-}"
+  res_set VM_STORAGE "$CFG_STORAGE"
+  res_set VM_BRIDGE "$CFG_BRIDGE"
+  [[ -n "$CFG_VLAN" ]] && res_set_num VM_VLAN "$CFG_VLAN"
+  res_set SSH_CHECK "$SSH_CHECK"
+  res_set VM_HOST_KEY "${VM_HOST_KEY:-unknown}"
+  res_set CLOUD_INIT "${CLOUD_INIT_STATUS:-unknown}"
+  res_set GUEST_AGENT "$([[ -n "${SNIPPET_STORE:-}" ]] && echo installed || echo absent)"
+  [[ -n "${VM_PASSWORD_FILE:-}" ]] && res_set VM_PASSWORD_FILE "$VM_PASSWORD_FILE"
+  [[ "$SSH_CHECK" == login ]] && res_set SSH_COMMAND "ssh -i ${HOST_KEY} -o UserKnownHostsFile=${SSH_KNOWN_HOSTS} ${CFG_USER}@${VM_IP}"
+  res_set_num ELAPSED_SECONDS "$(($(printf '%(%s)T' -1) - t0))"
+  log_ok "VM ${VM_ID} (${VM_NAME_FINAL}) is ready at ${VM_IP}"
+  res_print
+}
+
+# step_os_label: the catalog key, or "custom" for --image-url.
+step_os_label() {
+  if [[ -n "$CFG_IMAGE_URL" ]]; then echo custom; else echo "$CFG_OS"; fi
+}

@@ -1,0 +1,108 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # CFG_/VM_/IMG_ globals set here are read by the other steps
+# Step ssh: wait for the VM's SSH server, report its host key fingerprint, and log in as the VM
+# user with the host root's key to wait for cloud-init (`cloud-init status --wait`). Host keys
+# are accepted only for this VM's own known_hosts file, never with StrictHostKeyChecking=no.
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
+
+# ssh_known_hosts: this VM's known_hosts file (a stale one from an earlier VM with this id is
+# removed: it would make accept-new refuse the new VM's key).
+ssh_known_hosts() {
+  local dir="${LINUS_STATE_DIR:-/var/lib/linus-provision}/known_hosts"
+  (umask 077 && mkdir -p "$dir")
+  SSH_KNOWN_HOSTS="$dir/${VM_ID}"
+  rm -f "$SSH_KNOWN_HOSTS"
+}
+
+# ssh_fingerprint FILE: the SHA256 fingerprint of the best host key in FILE (ed25519 first).
+ssh_fingerprint() {
+  local out line best=""
+  out="$(ssh-keygen -l -E sha256 -f "$1" 2>/dev/null)" || return 1
+  while read -r line; do
+    [[ "$line" == *SHA256:* ]] || continue
+    [[ -z "$best" || "$line" == *"(ED25519)"* ]] && best="$line"
+  done <<<"$out"
+  [[ -n "$best" ]] || return 1
+  best="${best#* }"
+  printf '%s\n' "${best%% *}"
+}
+
+# ssh_remaining START: seconds left of --ssh-timeout.
+ssh_remaining() {
+  local now
+  now="$(printf '%(%s)T' -1)"
+  echo $((CFG_SSH_TIMEOUT - (now - $1)))
+}
+
+# ssh_wait_port START: ssh-keyscan until the SSH server answers; its keys in SSH_SCAN.
+ssh_wait_port() {
+  local start="$1" left
+  SSH_SCAN="$LINUS_RUN_DIR/keyscan"
+  rb_add tmp "$SSH_SCAN"
+  while :; do
+    if ssh-keyscan -T 5 "$VM_IP" >"$SSH_SCAN" 2>/dev/null && [[ -s "$SSH_SCAN" ]]; then
+      return 0
+    fi
+    left="$(ssh_remaining "$start")"
+    if ((left <= 0)); then
+      linus_fail 6 "the SSH server of VM ${VM_ID} (${VM_IP}) did not answer within ${CFG_SSH_TIMEOUT}s" \
+        "watch the boot on the console (qm terminal ${VM_ID}); check firewalls between this host and ${VM_IP}"
+    fi
+    log_progress "waiting for SSH on ${VM_IP}" "$((CFG_SSH_TIMEOUT - left))" "$CFG_SSH_TIMEOUT"
+    sleep "${LINUS_POLL_INTERVAL:-2}"
+  done
+}
+
+# ssh_login START: log in as the VM user with the host key; wait for cloud-init to finish.
+ssh_login() {
+  local start="$1" left rc
+  while :; do
+    left="$(ssh_remaining "$start")"
+    ((left > 0)) || break
+    rc=0
+    timeout "$left" ssh -n -o BatchMode=yes -o StrictHostKeyChecking=accept-new \
+      -o "UserKnownHostsFile=${SSH_KNOWN_HOSTS}" -o ConnectTimeout=10 -o LogLevel=ERROR \
+      -o IdentitiesOnly=yes -i "$HOST_KEY" "${CFG_USER}@${VM_IP}" cloud-init status --wait >&2 || rc=$?
+    case "$rc" in
+      0) CLOUD_INIT_STATUS="done"; return 0 ;;
+      2) CLOUD_INIT_STATUS=degraded
+         log_warn "cloud-init finished with recoverable errors (see /var/log/cloud-init.log in the VM)"
+         return 0 ;;
+      1) CLOUD_INIT_STATUS=error
+         log_warn "cloud-init reported an error (see /var/log/cloud-init.log in the VM); the login works"
+         return 0 ;;
+      124) break ;;
+    esac
+    log_progress "waiting to log in as ${CFG_USER}@${VM_IP}" "$((CFG_SSH_TIMEOUT - left))" "$CFG_SSH_TIMEOUT"
+    sleep "${LINUS_POLL_INTERVAL:-2}"
+  done
+  linus_fail 6 "could not log in as ${CFG_USER}@${VM_IP} with ${HOST_KEY} within ${CFG_SSH_TIMEOUT}s" \
+    "watch the boot on the console (qm terminal ${VM_ID}); raise --ssh-timeout on slow hosts"
+}
+
+# step_ssh: SSH_CHECK (login|port), VM_HOST_KEY, CLOUD_INIT_STATUS.
+step_ssh() {
+  local start
+  log_step ssh "verifying SSH on ${VM_IP:-the VM}"
+  if [[ "$CFG_DRY_RUN" == 1 ]]; then
+    log_cmd ssh-keyscan -T 5 "${VM_IP:-VM_IP}"
+    [[ "$CFG_NO_HOST_KEY" == 1 ]] || log_cmd ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new \
+      -o "UserKnownHostsFile=${LINUS_STATE_DIR:-/var/lib/linus-provision}/known_hosts/${VM_ID}" \
+      -i "${HOST_KEY:-KEY}" "${CFG_USER}@${VM_IP:-VM_IP}" cloud-init status --wait
+    return 0
+  fi
+  start="$(printf '%(%s)T' -1)"
+  ssh_known_hosts
+  ssh_wait_port "$start"
+  VM_HOST_KEY="$(ssh_fingerprint "$SSH_SCAN" || true)"
+  CLOUD_INIT_STATUS=unknown
+  if [[ "$CFG_NO_HOST_KEY" == 1 ]]; then
+    SSH_CHECK=port
+    log_ok "the SSH server answers (--no-host-key: this proves only that sshd runs, not that a login works)"
+    return 0
+  fi
+  ssh_login "$start"
+  SSH_CHECK=login
+  VM_HOST_KEY="$(ssh_fingerprint "$SSH_KNOWN_HOSTS" || printf '%s' "$VM_HOST_KEY")"
+  log_ok "logged in as ${CFG_USER}@${VM_IP}; cloud-init ${CLOUD_INIT_STATUS}; host key ${VM_HOST_KEY:-unknown}"
+}
