@@ -21,6 +21,7 @@ sim_setup() {
   export LINUS_POLL_INTERVAL=0.1
   mkdir -p "$PVESIM_DIR" "$HOME/.ssh" "$LINUS_STATE_DIR" "$LINUS_CACHE_DIR" "$LINUS_LOCK_DIR"
   chmod 700 "$HOME/.ssh" "$LINUS_STATE_DIR"
+  rm -f "$HOME/.ssh/id_ed25519" "$HOME/.ssh/id_ed25519.pub"
   ssh-keygen -q -t ed25519 -N '' -C 'root@pve' -f "$HOME/.ssh/id_ed25519"
   pvesim init "$@"
 }
