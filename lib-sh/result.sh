@@ -61,14 +61,14 @@ res_get() {
 
 # res_unset KEY: remove a field.
 res_unset() {
-  local k i keys=() vals=() nums=()
+  local k i kept_keys=() kept_vals=() kept_nums=()
   k="$(res_key "$1")"
   for i in "${!RES_KEYS[@]}"; do
     [[ "${RES_KEYS[i]}" == "$k" ]] && continue
-    keys+=("${RES_KEYS[i]}") vals+=("${RES_VALS[i]}") nums+=("${RES_NUMS[i]}")
+    kept_keys+=("${RES_KEYS[i]}") kept_vals+=("${RES_VALS[i]}") kept_nums+=("${RES_NUMS[i]}")
   done
-  RES_KEYS=("${keys[@]+"${keys[@]}"}") RES_VALS=("${vals[@]+"${vals[@]}"}")
-  RES_NUMS=("${nums[@]+"${nums[@]}"}")
+  RES_KEYS=("${kept_keys[@]+"${kept_keys[@]}"}") RES_VALS=("${kept_vals[@]+"${kept_vals[@]}"}")
+  RES_NUMS=("${kept_nums[@]+"${kept_nums[@]}"}")
 }
 
 # res_success_head ID IP USER NAME OS CPU RAM DISK NODE: reset, then the SUCCESS fields in the
@@ -103,9 +103,9 @@ res_failure_head() {
 
 # res_render: the protocol lines on stdout (perl, or res_render_bash without it).
 res_render() {
-  local i args=()
+  local i res_args=()
   for i in "${!RES_KEYS[@]}"; do
-    args+=("${RES_NUMS[i]}" "${RES_KEYS[i]}" "${RES_VALS[i]}")
+    res_args+=("${RES_NUMS[i]}" "${RES_KEYS[i]}" "${RES_VALS[i]}")
   done
   if [[ "${LINUS_RES_NO_PERL:-0}" != 1 ]] && command -v perl >/dev/null 2>&1 &&
     perl -MJSON::PP -e 1 >/dev/null 2>&1; then
@@ -121,7 +121,7 @@ res_render() {
         push @pairs, $js->encode(lc $k) . ":" . ($num ? $v + 0 : $js->encode($v));
       }
       print "$_\n" for @lines, "LINUS_JSON:{" . join(",", @pairs) . "}";
-    ' "${args[@]+"${args[@]}"}" && return 0
+    ' "${res_args[@]+"${res_args[@]}"}" && return 0
   fi
   res_render_bash
 }

@@ -27,7 +27,7 @@ val_ipv4_int() {
 # val_ipv6 V: an IPv6 address (hex groups, one "::" at most, an IPv4 tail allowed, no zone)
 # -> VAL_OUT lower case.
 val_ipv6() {
-  local v="${1-}" head tail groups=() g n=0 LC_ALL=C
+  local v="${1-}" head tail v6_groups=() g n=0 LC_ALL=C
   local bad="not an IPv6 address; expected e.g. 2001:db8::1"
   [[ "$v" =~ ^[0-9A-Fa-f:.]{2,45}$ && "$v" == *:*:* ]] || { val_fail "$bad"; return 1; }
   [[ "$v" != *::*::* && "$v" != *:::* ]] || { val_fail "$bad"; return 1; }
@@ -39,8 +39,8 @@ val_ipv6() {
     head="$v"
   fi
   [[ "$head" != :[!:]* && "$head" != *[!:]: ]] || { val_fail "$bad"; return 1; }
-  IFS=: read -r -a groups <<<"${head//::/:}"
-  for g in "${groups[@]}"; do
+  IFS=: read -r -a v6_groups <<<"${head//::/:}"
+  for g in "${v6_groups[@]}"; do
     [[ -z "$g" ]] && continue
     [[ "$g" =~ ^[0-9A-Fa-f]{1,4}$ ]] || { val_fail "$bad"; return 1; }
     n=$((n + 1))
@@ -128,34 +128,34 @@ val_ip_mode() {
 
 # val_dns_list V: 1..8 IPv4/IPv6 addresses, comma and/or space separated -> VAL_OUT space separated.
 val_dns_list() {
-  local v="${1-}" a out=() LC_ALL=C
+  local v="${1-}" a addrs=() LC_ALL=C
   v="${v//,/ }"
   v="${v//[$'\t\r\n']/ }"
-  read -r -a out <<<"$v"
-  if ((${#out[@]} == 0)); then
+  read -r -a addrs <<<"$v"
+  if ((${#addrs[@]} == 0)); then
     val_fail "no DNS server given; expected IPv4/IPv6 addresses, comma or space separated"
     return 1
   fi
-  if ((${#out[@]} > 8)); then
-    val_fail "too many DNS servers (${#out[@]}); expected at most 8"
+  if ((${#addrs[@]} > 8)); then
+    val_fail "too many DNS servers (${#addrs[@]}); expected at most 8"
     return 1
   fi
-  for a in "${!out[@]}"; do
-    if val_ipv4 "${out[a]}" || val_ipv6 "${out[a]}"; then
-      out[a]="$VAL_OUT"
+  for a in "${!addrs[@]}"; do
+    if val_ipv4 "${addrs[a]}" || val_ipv6 "${addrs[a]}"; then
+      addrs[a]="$VAL_OUT"
       continue
     fi
     val_fail "DNS server #$((a + 1)) is not an IPv4 or IPv6 address; expected e.g. 1.1.1.1,2606:4700:4700::1111"
     return 1
   done
-  val_ok "${out[*]}"
+  val_ok "${addrs[*]}"
 }
 
 # val_dns_name V: Proxmox's dns-name format (pve-common JSONSchema.pm pve_verify_dns_name):
 # labels [a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])? joined by dots; each label at most 63 characters,
 # the whole at most 253.
 val_dns_name() {
-  local v="${1-}" label labels=() LC_ALL=C
+  local v="${1-}" label dns_labels=() LC_ALL=C
   local accepted="letters, digits and hyphens in dot-separated labels, e.g. web1 or web1.example.com"
   if [[ -z "$v" || ${#v} -gt 253 ]]; then
     val_fail "a name must be 1 to 253 characters; expected ${accepted}"
@@ -165,8 +165,8 @@ val_dns_name() {
     val_fail "not a DNS name (no spaces, underscores or other symbols; no leading/trailing hyphen or dot); expected ${accepted}"
     return 1
   fi
-  IFS=. read -r -a labels <<<"$v"
-  for label in "${labels[@]}"; do
+  IFS=. read -r -a dns_labels <<<"$v"
+  for label in "${dns_labels[@]}"; do
     if ((${#label} > 63)); then
       val_fail "a label of the name is over 63 characters; expected ${accepted}"
       return 1

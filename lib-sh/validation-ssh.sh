@@ -27,7 +27,7 @@ val_ssh_keygen_ok() {
 # blank lines and # comments are ignored, at most 100 keys. ssh-dss and authorized_keys options
 # are refused. -> VAL_OUT the keys, one a line (trimmed, CR removed).
 val_ssh_pubkeys() {
-  local text="${1-}" line n=0 count=0 type blob out="" LC_ALL=C
+  local text="${1-}" line n=0 count=0 type blob good_keys="" LC_ALL=C
   local accepted="expected OpenSSH public keys, one a line, like 'ssh-ed25519 AAAA... comment' (the .pub file)"
   if [[ "$text" == *PRIVATE\ KEY* || "$text" == *PuTTY-User-Key-File* || "$text" == *OPENSSH\ PRIVATE* ]]; then
     val_fail "this is a PRIVATE key; never pass it on; give the PUBLIC key instead (the .pub file, e.g. ~/.ssh/id_ed25519.pub)"
@@ -57,11 +57,11 @@ val_ssh_pubkeys() {
       val_fail "more than 100 keys; give at most 100"
       return 1
     fi
-    out+="${out:+$'\n'}${line}"
+    good_keys+="${good_keys:+$'\n'}${line}"
   done <<<"$text"
   if ((count == 0)); then
     val_fail "no public key found; ${accepted}"
     return 1
   fi
-  val_ok "$out"
+  val_ok "$good_keys"
 }
