@@ -28,7 +28,7 @@ export function makeRunCommand(args: string[], opts: RunCommandOptions): string 
   const argv = args.map((a) => ` ${shWord(a)}`).join('');
   const run = opts.sudo ? 'sudo -n bash' : 'bash';
   return (
-    `exec 2>&1;f=${shQuote(path)};h=${sha};e=;set -- $(sha256sum<"$f");` +
+    `exec 2>&1;f=${shQuote(path)};h=${sha};e=;set -- $(sha256sum <"$f");` +
     '[ -f "$f" -a ! -L "$f" ]||e="$f is not a regular file";' +
     '[ -n "$e" -o -O "$f" ]||e="$f is not owned by $(id -un)";' +
     '[ -n "$e" -o "$1" = $h ]||e="$f has sha256 $1, not $h";' +

@@ -41,9 +41,9 @@ export function assemblyProgram(f: Frame, a: Assembly): string {
     '[ ! -L $d ]&&cd $d&&[ -O . ]||F staging dir $d unusable;' +
     'for i in $(seq $n);do [ -f $i ]||m="$m $i";done;' +
     '[ -z "$m" ]||F missing chunks$m;' +
-    'f=$(mktemp "$t.XXXXXX")||F cannot write beside $t;' +
-    'cat $(seq $n)|base64 -d|gunzip>"$f"||F corrupt data: re-send all;' +
-    'set -- $(sha256sum<"$f");[ "$1" = $h ]||F sha256 mismatch: re-send all;' +
+    'f=$(exec mktemp "$t.XXXXXX")||F cannot write beside $t;' +
+    'cat $(seq $n)|base64 -d|gunzip >"$f"||F corrupt data: re-send all;' +
+    'set -- $(sha256sum <"$f");[ "$1" = $h ]||F sha256 mismatch: re-send all;' +
     'chmod 700 "$f"&&mv -fT "$f" "$t"||F cannot install $t;' +
     'rm -f ./*;cd /;rmdir $d;echo LINUS_UPLOAD:OK:$h'
   );
