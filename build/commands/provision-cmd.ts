@@ -1,4 +1,4 @@
-// `linus provision-cmd [--remote-path P] [--bundle B] OPTIONS...`: the validated run line of a
+// `linus provision-cmd [--remote-path P] [--sudo] [--max-chars N] [--bundle B] OPTIONS...`: the validated run line of a
 // provision (OPTIONS as in CONTRACT §2), so an agent never composes a shell line by hand.
 // The options are checked by the bundle's own parser and validators (`check-options`);
 // on a bad value: the validator's message, exit 1, no line printed.
@@ -6,11 +6,13 @@ import type { Argv, CommandModule } from 'yargs';
 import { checkOptions, findBundle } from '../mcp/option-check.js';
 import { provisionRunLine } from '../mcp/run-line.js';
 
-const OWN_VALUED = new Set(['--remote-path', '--bundle']);
+const OWN_VALUED = new Set(['--remote-path', '--bundle', '--max-chars']);
 
 export interface ProvisionCmdArgs {
   remotePath?: string;
   bundle?: string;
+  sudo?: boolean;
+  maxChars?: number;
   /** The provision options, exactly as given. */
   rest: string[];
 }
@@ -26,7 +28,13 @@ export function splitProvisionArgs(raw: string[]): ProvisionCmdArgs {
       const v = eq > 0 ? a.slice(eq + 1) : raw[++i];
       if (v === undefined || v === '') throw new Error(`${name} needs a value`);
       if (name === '--remote-path') out.remotePath = v;
-      else out.bundle = v;
+      else if (name === '--bundle') out.bundle = v;
+      else if (v !== 'none') {
+        if (!/^[1-9][0-9]*$/.test(v)) throw new Error(`--max-chars must be a positive whole number or 'none', got '${v}'`);
+        out.maxChars = Number(v);
+      }
+    } else if (a === '--sudo') {
+      out.sudo = true;
     } else if (a === '--' && out.rest.length === 0) {
       continue; // `linus provision-cmd -- --name web1` works too
     } else {
@@ -48,7 +56,7 @@ function rawArgs(): string[] {
 
 export const provisionCmdCommand: CommandModule<object, object> = {
   command: 'provision-cmd',
-  describe: 'print the validated line that runs a provision with these options (CONTRACT §2 options; plus --remote-path, --bundle)',
+  describe: 'print the validated line that runs a provision with these options (CONTRACT §2; plus --remote-path, --sudo, --max-chars, --bundle)',
   builder: (y: Argv) =>
     y
       .strict(false)
@@ -60,6 +68,7 @@ export const provisionCmdCommand: CommandModule<object, object> = {
     const bundle = findBundle(a.bundle);
     const check = checkOptions(bundle, a.rest);
     if (!check.ok) throw new Error(check.error ?? 'invalid options');
-    process.stdout.write(`${provisionRunLine(a.rest, { remotePath: a.remotePath, bundle })}\n`);
+    const line = provisionRunLine(a.rest, { remotePath: a.remotePath, bundle, sudo: a.sudo, maxChars: a.maxChars });
+    process.stdout.write(`${line}\n`);
   },
 };

@@ -2,19 +2,26 @@
 // one line that checks the installed script's sha256, runs it with ARGS, merges stderr and
 // ends with LINUS_EXIT:<code>.
 import { readFileSync } from 'node:fs';
-import * as upload from '../upload/index.js';
+import { makeRunCommand } from '../upload/index.js';
+import { sha256Hex } from '../upload/encode.js';
 
 export interface RunLineOptions {
   remotePath?: string;
-  /** Path of the bundle whose sha256 the line checks. */
+  /** Path of the bundle whose sha256 the line checks on the host. */
   bundle: string;
+  sudo?: boolean;
+  /** The MCP server's command limit: a longer line is refused here, not by the server. */
+  maxChars?: number;
 }
 
-type MakeRunCommand = (script: Buffer, args: string[], opts: { remotePath?: string }) => string;
-
 export function provisionRunLine(options: string[], o: RunLineOptions): string {
-  // Until the run-command module lands its export is looked up at run time.
-  const make = (upload as Record<string, unknown>).makeRunCommand as MakeRunCommand | undefined;
-  if (typeof make !== 'function') throw new Error('the run-command module (build/upload) is not implemented yet');
-  return make(readFileSync(o.bundle), ['provision', ...options], { remotePath: o.remotePath });
+  const line = makeRunCommand(['provision', ...options], {
+    remotePath: o.remotePath,
+    sha256: sha256Hex(readFileSync(o.bundle)),
+    sudo: o.sudo === true,
+  });
+  if (o.maxChars !== undefined && line.length > o.maxChars) {
+    throw new Error(`the command is ${line.length} characters, over --max-chars ${o.maxChars}: shorten the options`);
+  }
+  return line;
 }
