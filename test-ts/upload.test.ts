@@ -8,9 +8,12 @@ import {
   statSync, symlinkSync, writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { classifyCommand } from '../node_modules/ssh-mcp/build/policy/classifier.js';
 import { makeUploadCommands, stagingDir, uploadStats, type UploadOptions } from '../build/upload/index.js';
 import { REPO } from './helpers/cli.js';
+
+// ssh-mcp 2's own command classifier (it ships no types: the one function used is typed here).
+const CLASSIFIER: string = '../node_modules/ssh-mcp/build/policy/classifier.js';
+const { classifyCommand } = (await import(CLASSIFIER)) as { classifyCommand: (cmd: string) => { class: string } };
 
 const SHELLS = ['dash', 'bash'] as const;
 type Shell = (typeof SHELLS)[number];
