@@ -124,7 +124,11 @@ function control(st, cmd, a) {
       return;
     }
     case 'timing': {
-      for (const k of Object.keys(st.timing)) if (o[k] !== undefined) st.timing[k] = Number(o[k]);
+      const t = opts(a).o;
+      for (const [k, v] of Object.entries(t)) {
+        if (!(k in st.timing) || !/^\d+(\.\d+)?$/.test(v)) fail(`pvesim timing: bad --${k} ${v} (seconds for: ${Object.keys(st.timing).join(', ')})`);
+        st.timing[k] = Number(v);
+      }
       out(JSON.stringify(st.timing) + '\n');
       return;
     }
