@@ -68,4 +68,4 @@ export function uploadStats(script: Buffer, commands: string[]): UploadStats {
   };
 }
 
-export { makeRunCommand, type RunCommandOptions } from './run.js';
+export { makeRunCommand, NOT_RUN_EXIT, type RunCommandOptions } from './run.js';
