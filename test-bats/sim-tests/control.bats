@@ -94,7 +94,7 @@ pvesh create /nodes/pve/qemu --vmid 100"
 }
 
 @test "the calls log survives concurrent callers (flock): 20 parallel calls, 20 valid lines" {
-  for i in $(seq 1 20); do pvesh get /cluster/nextid >/dev/null & done
+  for _ in $(seq 1 20); do pvesh get /cluster/nextid >/dev/null & done
   wait
   run bash -c "pvesim calls | node -e 'let n=0; for (const l of require(\"fs\").readFileSync(0,\"utf8\").split(\"\\n\").filter(Boolean)) { JSON.parse(l); n++ } console.log(n)'"
   assert_output 20

@@ -35,7 +35,7 @@ export async function pvesim(argv) {
     if (cmd === 'calls') { calls(a); return; }
     lock();
     const st = load();
-    code = control(st, cmd, a) ?? 0;
+    code = Number(control(st, cmd, a) ?? 0);
     save(st);
   } catch (e) {
     if (!(e instanceof SimExit)) throw e;

@@ -8,8 +8,8 @@ export class SimExit extends Error {
   constructor(code, msg) { super(msg ?? ''); this.code = code; }
 }
 
-/** Perl `die "msg\n"`: message on stderr, exit 255 (or the given code). */
-export function die(msg, code = 255) { throw new SimExit(code, msg); }
+/** Perl `die "msg\n"`: message on stderr, exit 255 (or the given code). @returns {never} */
+export function die(/** @type {string} */ msg, code = 255) { throw new SimExit(code, msg); }
 
 /** @param {string} s */
 export function out(s) { fs.writeSync(1, s); }
@@ -26,8 +26,8 @@ const UNITS = { K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
 export function parseSize(s, defUnit = 'G') {
   const m = /^(\d+(?:\.\d+)?)([KMGT])?$/.exec(String(s));
   if (!m) return NaN;
-  const unit = /** @type {keyof UNITS} */ (m[2] ?? defUnit);
-  return Math.round(Number(m[1]) * (unit === 'B' ? 1 : UNITS[unit] ?? 1));
+  const unit = m[2] ?? defUnit;
+  return Math.round(Number(m[1]) * (/** @type {Record<string, number>} */ (UNITS)[unit] ?? 1));
 }
 
 /** JSONSchema::format_size: largest unit that divides exactly (3584M, 32G). */
