@@ -101,6 +101,9 @@ step_chk_bridge() {
 # name in /cluster/resources yet: for those the config in /etc/pve is read (no extra calls).
 step_chk_conflict() {
   local out
+  RESOURCES_JSON=""
+  # a fresh id from nextid and the default name need no check: no extra call then
+  [[ -n "$CFG_NAME$CFG_VMID" ]] || return 0
   if ! pve_get /cluster/resources --type vm; then
     linus_fail 4 "cannot list the cluster's guests: ${PVE_ERR}" "check pve-cluster (pvesh get /cluster/resources)"
   fi
@@ -119,6 +122,7 @@ step_chk_conflict() {
 # step_name_conflict NAME: exit 7 when a VM named NAME exists (uses RESOURCES_JSON).
 step_name_conflict() {
   local out id node f
+  [[ -n "${RESOURCES_JSON:-}" ]] || return 0
   # shellcheck disable=SC2016 # a perl program: its $ are perl's
   out="$(pve_json 'for (grep { $_->{type} eq "qemu" } @$d) {
       if (!defined $_->{name}) { print "?$_->{vmid} $_->{node}\n" }

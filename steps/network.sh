@@ -75,8 +75,11 @@ step_network() {
   fi
   [[ -n "${SNIPPET_STORE:-}" ]] || log_warn "no storage has snippets content: the guest agent is not installed; the IP comes from the host's neighbour table"
   start="$(net_now)" now="$start"
+  # with the agent coming (vendor snippet), its answer is preferred for a grace period
+  local grace="${LINUS_NEIGHBOUR_GRACE:-20}"
+  [[ -n "${SNIPPET_STORE:-}" ]] || grace=0
   while :; do
-    if net_from_agent || net_from_neighbour; then
+    if net_from_agent || { ((now - start >= grace)) && net_from_neighbour; }; then
       log_ok "IP address ${VM_IP} (source: ${VM_IP_SOURCE}) after $((now - start))s"
       return 0
     fi
