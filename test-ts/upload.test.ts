@@ -284,6 +284,13 @@ describe('upload commands, sizes', () => {
     expect((sendAll('dash', cmds).pop() as Run).last).toBe(`LINUS_UPLOAD:OK:${sha(script)}`);
   });
 
+  it.each(SHELLS)('a limit of 250 installs too (%s)', (shell) => {
+    const h = host(250);
+    const cmds = commands(SCRIPT.subarray(0, 3000), h.opts);
+    expect(Math.max(...cmds.map((c) => c.length))).toBeLessThanOrEqual(250);
+    expect((sendAll(shell, cmds).pop() as Run).last).toBe(`LINUS_UPLOAD:OK:${sha(SCRIPT.subarray(0, 3000))}`);
+  });
+
   it.each([undefined, 5000, 1000])('total characters at --max-chars %s are at most 0.40 of plain base64', (limit) => {
     const s = uploadStats(SCRIPT, makeUploadCommands(SCRIPT, { maxChars: limit }));
     expect(s.ratio).toBeLessThanOrEqual(0.4);

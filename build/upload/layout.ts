@@ -88,5 +88,5 @@ export function layout(inp: LayoutInput): string[] {
       if (chunkRoom(inp, 1, wide) < 1) break;
     }
   }
-  throw new Error(`--max-chars ${inp.limit} is too small for these upload commands`);
+  throw new Error(`--max-chars ${inp.limit} is too small for these upload commands (about 250 is the least)`);
 }

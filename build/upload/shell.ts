@@ -68,6 +68,6 @@ export function helperFinalCommand(f: Frame, first: number, last: number): strin
   const seq = `$(seq ${first} ${last})`;
   return (
     `exec 2>&1;d=${f.dir};m=;[ ! -L $d ]&&cd $d&&[ -O . ]&&for i in ${seq};do [ -f $i ]||m="$m $i";done` +
-    `||m=": staging dir $d unusable";[ -z "$m" ]&&cat ${seq}>h||! echo LINUS_UPLOAD:FAILED:missing chunks$m||exit 1;sh h`
+    `||m=": $d unusable";[ -z "$m" ]&&cat ${seq}>h||! echo LINUS_UPLOAD:FAILED:missing chunks$m||exit 1;sh h`
   );
 }
