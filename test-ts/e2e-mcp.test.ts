@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { REPO, runCli } from './helpers/cli.js';
 import { startSshd, sshdUnavailable, type Sshd } from './helpers/sshd.js';
 import { linusLines, linusMap, startSshMcp, type McpSession, type ToolResult } from './helpers/mcp.js';
+import { stagingDir } from '../build/upload/index.js';
 
 const BUNDLE = join(REPO, 'dist', 'linus-provision-proxmox.sh');
 const SIM_BIN = join(REPO, 'test-bats', 'sim', 'bin');
@@ -167,6 +168,8 @@ describe('agent sequence through ssh-mcp 2 (docs/AGENT-GUIDE.md)', () => {
     expect(existsSync(bad)).toBe(false);
     const check = await send(mcp5000, `test -e ${bad} && echo present || echo absent`);
     expect(check.text).toMatch(/^absent$/m);
+    // A failed upload keeps its staging directory (for re-sent chunks): remove ours.
+    rmSync(stagingDir(readFileSync(BUNDLE), { remotePath: bad, maxChars: 5000 }), { recursive: true, force: true });
   });
 
   it('step 3: preflight through the run line', async (ctx) => {
@@ -212,8 +215,9 @@ describe('agent sequence through ssh-mcp 2 (docs/AGENT-GUIDE.md)', () => {
   it('step 5 with --detach, then wait JOB until it is done', async (ctx) => {
     skipIfNoSshd(ctx);
     const [line] = linus(['provision-cmd', '--remote-path', remote, '--name', 'web2', '--detach']);
-    const started = linusMap((await send(mcp5000, line)).text);
-    expect(started.RESULT).toBe('STARTED');
+    const res = await send(mcp5000, line);
+    const started = linusMap(res.text);
+    expect(started.RESULT, res.text).toBe('STARTED');
     expect(started.JOB).toMatch(/^\S+$/);
     let m: Record<string, string> = {};
     for (let i = 0; i < 30; i++) {
