@@ -22,8 +22,8 @@ export function lock() {
 }
 export function unlock() {
   if (lockFd < 0) return;
-  spawnSync('flock', ['-u', '3'], { stdio: ['ignore', 'ignore', 'inherit', lockFd] });
-  fs.closeSync(lockFd);
+  fs.closeSync(lockFd); // the last fd of the open file description: the flock is released
+
   lockFd = -1;
 }
 
