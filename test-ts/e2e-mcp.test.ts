@@ -203,6 +203,9 @@ describe('agent sequence through ssh-mcp 2 (docs/AGENT-GUIDE.md)', () => {
     expect(m).toMatchObject({ RESULT: 'SUCCESS', VM_USER: 'ubuntu', VM_NAME: 'web1', VM_OS: 'ubuntu-24.04', VM_CPU: '4', VM_RAM: '8192', VM_DISK: '50', EXIT: '0' });
     expect(m.VM_ID).toMatch(/^[1-9][0-9]{2,8}$/);
     expect(m.VM_IP).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    // What the guide tells the agent to report besides ssh USER@IP.
+    expect(m.SSH_CHECK, r.text).toBe('login');
+    expect(m.VM_HOST_KEY).toMatch(/SHA256:/);
     // The JSON line holds the same fields; it is the last protocol line of the run itself.
     expect(keys[keys.length - 1]).toBe('EXIT');
     expect(keys[keys.length - 2]).toBe('JSON');
