@@ -18,7 +18,7 @@ step_chk_node() {
   line="$(pve_json 'my ($n) = grep { $_->{node} eq $ARGV[0] } @$d;
     print join(" ", $n ? ($n->{status} // "unknown", $n->{maxcpu} // 0) : ("absent", 0)), "\n";
     print join(",", sort map { $_->{node} } @$d), "\n";' "$CFG_NODE" <<<"$PVE_OUT")"
-  state="${line%%$'\n'*}" all="${line#*$'\n'}"
+  { read -r state; read -r all; } <<<"$line" || true
   maxcpu="${state#* }" state="${state%% *}"
   case "$state" in
     online) ;;
@@ -33,7 +33,7 @@ step_chk_node() {
 # step_chk_storage: the storage is enabled and active on the node, holds images and has room for
 # the disk. Also finds the storages with snippets content (SNIPPET_STORAGES, SNIPPET_STORE).
 step_chk_storage() {
-  local out info rest images need
+  local out info images need
   if ! pve_get "/nodes/${CFG_NODE}/storage"; then
     linus_fail 4 "cannot list the storages of node '${CFG_NODE}': ${PVE_ERR}" "check the node name and pvestatd (pvesm status)"
   fi
@@ -46,8 +46,7 @@ step_chk_storage() {
     print join(",", sort map { $_->{storage} } grep { $ok->($_) && $has->($_, "images") } @$d), "\n";
     print join(",", sort map { $_->{storage} } grep { $ok->($_) && $has->($_, "snippets") } @$d), "\n";' \
     "$CFG_STORAGE" <<<"$PVE_OUT")"
-  info="${out%%$'\n'*}" rest="${out#*$'\n'}"
-  images="${rest%%$'\n'*}" SNIPPET_STORAGES="${rest#*$'\n'}"
+  { read -r info; read -r images; read -r SNIPPET_STORAGES; } <<<"$out" || true
   local fix="pick one of: ${images:-none} (pvesm status --content images)"
   [[ "$info" != absent ]] || linus_fail 4 "storage '${CFG_STORAGE}' does not exist on node '${CFG_NODE}'" "$fix"
   local enabled active has avail
@@ -87,7 +86,7 @@ step_chk_bridge() {
     my ($b) = grep { $_->{iface} eq $ARGV[0] } @b;
     print $b ? join(" ", $b->{type}, $b->{bridge_vlan_aware} ? 1 : 0) : "absent", "\n";
     print join(",", sort map { $_->{iface} } @b), "\n";' "$CFG_BRIDGE" <<<"$PVE_OUT")"
-  info="${out%%$'\n'*}" all="${out#*$'\n'}"
+  { read -r info; read -r all; } <<<"$out" || true
   if [[ "$info" == absent ]]; then
     linus_fail 4 "bridge '${CFG_BRIDGE}' does not exist on node '${CFG_NODE}'" "pick one of: ${all:-none} (--bridge)"
   fi

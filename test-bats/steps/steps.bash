@@ -1,0 +1,37 @@
+# shellcheck shell=bash
+# Shared by test-bats/steps/*.bats: the step modules sourced into the test, a fresh simulated
+# host, and in_step to run step code the way linus_main does (traps, run dir, fd 3).
+load '../helpers/common'
+load '../helpers/sim'
+bats_require_minimum_version 1.5.0
+# shellcheck source=../../steps/provision.sh
+source "$REPO_ROOT/steps/provision.sh"
+# shellcheck source=../../steps/preflight.sh
+source "$REPO_ROOT/steps/preflight.sh"
+# shellcheck source=../../steps/actions.sh
+source "$REPO_ROOT/steps/actions.sh"
+
+# steps_init [pvesim init options]: a fresh host and default options.
+steps_init() {
+  sim_setup "$@"
+  unset VM_NAME VM_CPU VM_RAM VM_DISK VM_OS VM_IP VM_ID DRY_RUN KEEP_ON_FAILURE
+}
+
+# in_step 'CODE': run CODE (after opt_parse of $IN_STEP_ARGS) in a subshell with the traps of
+# linus_main; failures print the FAILURE protocol lines.
+in_step() {
+  (
+    set -Eeuo pipefail
+    exec 3>&1
+    rb_reset
+    LINUS_STEP=options
+    linus_run_dir
+    linus_setup_traps
+    # shellcheck disable=SC2086 # IN_STEP_ARGS is a word list on purpose
+    opt_parse ${IN_STEP_ARGS:-}
+    eval "$1"
+  )
+}
+
+# validated: run the options and host checks (as step_validate does) before CODE.
+validated() { printf 'step_validate >/dev/null 2>&1; %s' "$1"; }
