@@ -174,6 +174,25 @@ describe.each(LIMITS)('upload commands at --max-chars %s', (limit) => {
     expect(readFileSync(h.path).equals(SCRIPT)).toBe(true);
   });
 
+  it.each(SHELLS)('after a success, the last command re-sent alone (or everything re-sent) reports OK again (%s)', (shell) => {
+    const h = host(limit);
+    const cmds = commands(SCRIPT, h.opts);
+    const final = cmds[cmds.length - 1];
+    expect((sendAll(shell, cmds).pop() as Run).last).toBe(`LINUS_UPLOAD:OK:${sha(SCRIPT)}`);
+    const helperMode = /;sh h$/.test(final);
+    if (!helperMode) {
+      const again = sendAll(shell, [final])[0];
+      expect(again.last).toBe(`LINUS_UPLOAD:OK:${sha(SCRIPT)}`);
+      expect(again.code).toBe(0);
+    }
+    expect((sendAll(shell, cmds).pop() as Run).last).toBe(`LINUS_UPLOAD:OK:${sha(SCRIPT)}`);
+    expect(existsSync(stagingDir(SCRIPT, h.opts))).toBe(false);
+    expect(readFileSync(h.path).equals(SCRIPT)).toBe(true);
+    // A different file at the target is never taken for the script.
+    writeFileSync(h.path, 'other\n');
+    if (!helperMode) expect(sendAll(shell, [final])[0].last).toMatch(/^LINUS_UPLOAD:FAILED:missing chunks/);
+  });
+
   it.each(SHELLS)('a corrupted chunk: FAILED, non-zero, the previous file left as it was (%s)', (shell) => {
     const h = host(limit);
     writeFileSync(h.path, 'previous\n', { mode: 0o644 });

@@ -29,7 +29,8 @@ export interface Assembly {
 
 /**
  * The assembly program (runs in the final command itself, or as the helper file `h`).
- * Checks the staging dir, names missing chunks, decodes into a mktemp file beside the target,
+ * Reports OK at once when the target already holds this script (a re-sent last command).
+ * Otherwise checks the staging dir, names missing chunks, decodes into a mktemp file beside the target,
  * checks the sha256, then chmod 700 and `mv -fT` (rename: a symlink at the target is replaced,
  * never followed). Any failure removes the temp file and exits 1; the staging dir is kept so
  * missing chunks can be re-sent. Success removes the staging dir.
@@ -38,6 +39,9 @@ export function assemblyProgram(f: Frame, a: Assembly): string {
   return (
     `n=${a.chunks};h=${a.sha256};t=${shQuote(a.remotePath)};d=${f.dir};f=;m=;` +
     'F(){ printf %s\\\\n "LINUS_UPLOAD:FAILED:$*";rm -f "$f";exit 1;};' +
+    // Already installed (a re-sent last command whose first reply was lost): report OK again.
+    '[ -f "$t" ]&&[ ! -L "$t" ]&&set -- $(sha256sum <"$t")&&[ "$1" = $h ]&&' +
+    '{ [ -O $d -a ! -L $d ]&&rm -f $d/*&&rmdir $d;echo LINUS_UPLOAD:OK:$h;exit 0;};' +
     '[ ! -L $d ]&&cd $d&&[ -O . ]||F staging dir $d unusable;' +
     'for i in $(seq $n);do [ -f $i ]||m="$m $i";done;' +
     '[ -z "$m" ]||F missing chunks$m;' +
