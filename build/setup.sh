@@ -14,6 +14,7 @@ command -v perl >/dev/null || need+=(perl)
 command -v unshare >/dev/null || need+=(util-linux)
 command -v ip >/dev/null || need+=(iproute2)
 command -v flock >/dev/null || need+=(util-linux)
+command -v parallel >/dev/null || need+=(parallel)   # bats --jobs runs test files in parallel through GNU parallel
 if [[ "${#need[@]}" -gt 0 ]]; then
   sudo=()
   [[ "$(id -u)" == 0 ]] || sudo=(sudo)
