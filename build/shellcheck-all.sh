@@ -5,7 +5,13 @@
 set -Eeuo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-sc="$(command -v shellcheck || true)"
+# Inside npm scripts node_modules/.bin comes first on PATH: skip the npm wrapper there.
+sc=""
+IFS=: read -r -a path_dirs <<<"${PATH:-}"
+for d in "${path_dirs[@]}"; do
+  case "$d" in *node_modules*) continue ;; esac
+  if [[ -x "$d/shellcheck" ]]; then sc="$d/shellcheck"; break; fi
+done
 if [[ -z "$sc" ]]; then
   if [[ -n "${SHELLCHECKJS_BIN:-}" && -x "${SHELLCHECKJS_BIN}" ]]; then
     sc="node_modules/shellcheck/bin/shellcheck.js"
