@@ -69,15 +69,15 @@ step_create() {
       log_warn "VM id ${VM_ID_TRY} was taken meanwhile; trying the next free id"
       continue
     fi
+    if [[ "$PVE_ERR" == *"already exists"* && -z "$CFG_VMID" ]]; then
+      linus_fail 5 "no free VM id after 5 attempts: other runs kept taking them (last: ${PVE_ERR})" "run again, or pass --vmid"
+    fi
     if [[ "$PVE_ERR" == *"already exists"* ]]; then
       linus_fail 7 "VM id ${VM_ID_TRY} is already in use: ${PVE_ERR}" "pick another --vmid, or leave it out"
     fi
     linus_fail 5 "qm create failed: ${PVE_ERR:-no error text}" "read the qm output above; check storage '${CFG_STORAGE}' (pvesm status)"
   done
   linus_unlock "$lockfd"
-  if [[ -z "${VM_ID:-}" ]]; then
-    linus_fail 5 "no free VM id after 5 attempts (other runs keep taking them)" "run again, or pass --vmid"
-  fi
   ci_password "$VM_ID"
   step_resize
 }

@@ -4,11 +4,11 @@
 load '../helpers/common'
 load '../helpers/sim'
 bats_require_minimum_version 1.5.0
-# shellcheck source=../../steps/provision.sh
+# shellcheck source=/dev/null # the steps are checked on their own
 source "$REPO_ROOT/steps/provision.sh"
-# shellcheck source=../../steps/preflight.sh
+# shellcheck source=/dev/null # the steps are checked on their own
 source "$REPO_ROOT/steps/preflight.sh"
-# shellcheck source=../../steps/actions.sh
+# shellcheck source=/dev/null # the steps are checked on their own
 source "$REPO_ROOT/steps/actions.sh"
 
 # steps_init [pvesim init options]: a fresh host and default options.
@@ -17,20 +17,21 @@ steps_init() {
   unset VM_NAME VM_CPU VM_RAM VM_DISK VM_OS VM_IP VM_ID DRY_RUN KEEP_ON_FAILURE
 }
 
-# in_step 'CODE': run CODE (after opt_parse of $IN_STEP_ARGS) in a subshell with the traps of
-# linus_main; failures print the FAILURE protocol lines.
+# in_step 'CODE': run CODE (after opt_parse of $IN_STEP_ARGS) in a new bash, the way linus_main
+# runs steps (set -Eeuo pipefail, traps, run dir, fd 3); failures print the FAILURE lines. A new
+# process, because inside bats' `run` errexit and the ERR trap would be off.
 in_step() {
-  (
+  bash -c '
     set -Eeuo pipefail
+    for f in provision preflight actions; do source "$REPO_ROOT/steps/$f.sh"; done
     exec 3>&1
     rb_reset
     LINUS_STEP=options
     linus_run_dir
     linus_setup_traps
-    # shellcheck disable=SC2086 # IN_STEP_ARGS is a word list on purpose
     opt_parse ${IN_STEP_ARGS:-}
     eval "$1"
-  )
+  ' in_step "$1"
 }
 
 # validated: run the options and host checks (as step_validate does) before CODE.
