@@ -111,9 +111,13 @@ export async function startSshd(dir: string, env: Record<string, string>): Promi
       if (/Address already in use/.test(buf)) continue;
       throw err;
     }
+    // Should the test runner end without afterAll, our sshd goes with it.
+    const onExit = (): void => { proc.kill('SIGTERM'); };
+    process.once('exit', onExit);
     const stop = (): Promise<void> =>
       new Promise((resolve) => {
         if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+        process.removeListener('exit', onExit);
         proc.once('exit', () => resolve());
         proc.kill('SIGTERM'); // by our own child's pid, nothing else
       });
