@@ -16,6 +16,7 @@ const PATHS = [
   '/nodes/{node}/qemu/{vmid}/status/shutdown', '/nodes/{node}/qemu/{vmid}/agent/network-get-interfaces',
   '/nodes/{node}/qemu/{vmid}/unlink', '/nodes/{node}/storage', '/nodes/{node}/storage/{storage}/status',
   '/nodes/{node}/storage/{storage}/content', '/nodes/{node}/network', '/nodes/{node}/lxc',
+  '/nodes/{node}/qemu/{vmid}/clone', '/nodes/{node}/qemu/{vmid}/template', '/nodes/{node}/storage/{storage}/download-url',
   '/storage', '/storage/{storage}', '/version',
 ];
 

@@ -1,7 +1,9 @@
 // @ts-check
 // GET endpoints of the API (what pvesh prints), computed from the simulated host.
 import { die } from './util.mjs';
-import { storageOn, storageUsed } from './host.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { storageOn, storageUsed, isPathStorage, storageDir, onNode } from './host.mjs';
 import { runtime, agentCall, localVm } from './vm.mjs';
 import { formatErrors } from './schema.mjs';
 
@@ -23,7 +25,7 @@ function vmResource(st, g) {
   const rt = runtime(st, g);
   /** @type {any} */
   const r = { id: `${g.type}/${g.vmid}`, vmid: g.vmid, node: g.node, type: g.type, status: g.status, name: g.config.name ?? g.config.hostname,
-    template: 0, uptime: rt.running ? 3600 : 0, maxcpu: Number(g.config.cores ?? 1), cpu: 0.01, maxmem: (parseInt(String(g.config.memory ?? '512').replace(/^current=/, ''), 10) || 512) * 1024 * 1024,
+    template: g.config.template ? 1 : 0, uptime: rt.running ? 3600 : 0, maxcpu: Number(g.config.cores ?? 1), cpu: 0.01, maxmem: (parseInt(String(g.config.memory ?? '512').replace(/^current=/, ''), 10) || 512) * 1024 * 1024,
     mem: 0, maxdisk: 8 * GiB, disk: 0, netin: 0, netout: 0, diskread: 0, diskwrite: 0 };
   if (g.config.tags) r.tags = g.config.tags;
   if (g.config.lock) r.lock = g.config.lock;
@@ -124,8 +126,24 @@ function nodeGet(st, node, rest, q) {
   }
   if ((m = /^\/storage\/([^/]+)\/content$/.exec(rest))) {
     if (!storageOn(st, m[1], node)) die(formatErrors({ storage: 'No such storage.' }, 'pvesh get <api_path> [OPTIONS] [FORMAT_OPTIONS]'));
-    return Object.entries(st.volumes[m[1]] ?? {}).filter(([, v]) => !q.vmid || String(v.vmid) === q.vmid)
-      .map(([name, v]) => ({ volid: `${m?.[1]}:${name}`, format: v.format, content: 'images', size: v.size, vmid: v.vmid, ctime: 1700000000 }));
+    const store = m[1]; const s = st.storages[store];
+    const here = (/** @type {any} */ v) => s.shared || (v.node ?? st.localNode) === node; // a non-shared storage is per node
+    /** @type {any[]} */
+    const items = (!q.content || q.content === 'images') ? Object.entries(st.volumes[store] ?? {}).filter(([, v]) => here(v) && (!q.vmid || String(v.vmid) === q.vmid))
+      .map(([name, v]) => ({ volid: `${store}:${name}`, format: v.format, content: 'images', size: v.size, vmid: v.vmid, ctime: 1700000000, ...(v.base ? { parent: v.base.replace(/^[^:]+:/, '') } : {}) })) : [];
+    if (isPathStorage(s.type) && !q.vmid) {
+      for (const [sub, ct] of [['template/iso', 'iso'], ['import', 'import'], ['snippets', 'snippets']]) {
+        if (q.content && q.content !== ct) continue;
+        const d = onNode(st, node, path.join(storageDir(store), sub));
+        if (!fs.existsSync(d)) continue;
+        for (const f of fs.readdirSync(d).sort()) {
+          if (/\.tmp_dwnl\./.test(f)) continue;
+          const fst = fs.statSync(path.join(d, f));
+          items.push({ volid: `${store}:${ct}/${f}`, format: ct === 'iso' ? 'iso' : ct === 'snippets' ? 'snippet' : (/\.(\w+)$/.exec(f)?.[1] ?? 'raw'), content: ct, size: fst.size, ctime: Math.floor(fst.mtimeMs / 1000) });
+        }
+      }
+    }
+    return items;
   }
   if (rest === '/network') {
     const bridges = st.bridges.filter((/** @type {any} */ b) => !b.nodes || b.nodes.includes(node)).map((/** @type {any} */ b) => {

@@ -1,7 +1,7 @@
 // @ts-check
 // Disk options of create/set (Qemu.pm create_disks): new volumes, import-from, cloud-init drive.
 import { die, out, parsePropString, formatSize, renderBytes } from './util.mjs';
-import { allocVolume, nextDiskName, storageOn, isPathStorage, parseVolid, volumePath } from './host.mjs';
+import { allocVolume, nextDiskName, storageOn, isPathStorage, parseVolid, volumePath, onNode } from './host.mjs';
 import { imageInfo } from './images.mjs';
 import { formatErrors } from './schema.mjs';
 import { DISK_RE } from './vm.mjs';
@@ -25,11 +25,11 @@ export function printTransfer(size) {
   for (const p of [0, 1, 50, 100]) out(`transferred ${renderBytes(size * p / 100)} of ${renderBytes(size)} (${p.toFixed(2)}%)\n`);
 }
 
-/** Resolves an import source (absolute path or volid) to its image info. */
-export function importSource(st, source) {
-  const p = source.startsWith('/') ? source : volumePath(st, source);
-  const info = imageInfo(p);
-  if (!info) die(`${p}: non-existent or non-regular file`);
+/** Resolves an import source (absolute path or volid) on `node` to its image info. */
+export function importSource(st, source, node = st.localNode) {
+  const shown = source.startsWith('/') ? source : volumePath(st, source);
+  const info = imageInfo(onNode(st, node, shown));
+  if (!info) die(`${shown}: non-existent or non-regular file`);
   return /** @type {NonNullable<ReturnType<typeof imageInfo>>} */ (info);
 }
 
@@ -48,23 +48,23 @@ export function createDisks(st, g, params) {
       const m = /^([a-zA-Z][\w.-]*):(\d+(?:\.\d+)?|cloudinit)$/.exec(file);
       if (o['import-from'] !== undefined) {
         if (!m || m[2] !== '0') die(formatErrors({ [key]: "'import-from' requires special syntax - use <storage ID>:0,import-from=<source>" }, ''));
-        const src = importSource(st, o['import-from']); delete o['import-from'];
+        const src = importSource(st, o['import-from'], g.node); delete o['import-from'];
         const s = imageStore(st, m[1], g.node);
         const fmt = isPathStorage(s.type) ? (o.format ?? 'raw') : 'raw'; delete o.format;
-        const vol = allocVolume(st, m[1], g.vmid, nextDiskName(st, m[1], g.vmid, fmt), src.virtualSize, { agent: src.agent, user: src.user, os: src.os });
+        const vol = allocVolume(st, m[1], g.vmid, nextDiskName(st, m[1], g.vmid, fmt), src.virtualSize, { agent: src.agent, user: src.user, os: src.os, machineId: src.machineId, node: g.node });
         made.push(vol);
         printTransfer(src.virtualSize);
         params[key] = printDrive(vol, { ...o, size: formatSize(src.virtualSize) });
       } else if (m && m[2] === 'cloudinit') {
         const s = imageStore(st, m[1], g.node);
         const name = isPathStorage(s.type) ? `${g.vmid}/vm-${g.vmid}-cloudinit.qcow2` : `vm-${g.vmid}-cloudinit`;
-        made.push(allocVolume(st, m[1], g.vmid, name, 4 * 1024 * 1024, { cloudinit: true }));
+        made.push(allocVolume(st, m[1], g.vmid, name, 4 * 1024 * 1024, { cloudinit: true, node: g.node }));
         params[key] = printDrive(`${m[1]}:${name}`, { ...o, media: 'cdrom' });
       } else if (m) {
         const s = imageStore(st, m[1], g.node);
         const size = key.startsWith('efidisk') ? 540672 : key.startsWith('tpmstate') ? 4 * 1024 * 1024 : Math.round(Number(m[2]) * 1024 ** 3);
         const fmt = isPathStorage(s.type) ? (o.format ?? 'raw') : 'raw'; delete o.format;
-        const vol = allocVolume(st, m[1], g.vmid, nextDiskName(st, m[1], g.vmid, fmt), size);
+        const vol = allocVolume(st, m[1], g.vmid, nextDiskName(st, m[1], g.vmid, fmt), size, { node: g.node });
         made.push(vol);
         params[key] = printDrive(vol, { ...o, size: formatSize(size) });
       } else {

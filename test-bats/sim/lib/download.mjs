@@ -8,14 +8,14 @@ import { makeImage } from './images.mjs';
 /** @returns {any[]} all known images: the vendor catalog plus `pvesim image add` ones */
 function catalog(st) {
   const base = JSON.parse(fs.readFileSync(new URL('../data/images.json', import.meta.url), 'utf8')).images;
-  const extra = Object.entries(st.images ?? {}).map(([url, x]) => ({ url, sizeGiB: x.sizeGiB, user: x.user, os: 'custom', agent: x.agent, sums: x.checksumUrl, format: x.checksumFormat === 'sha512' ? 'gnu512' : x.checksumFormat === 'bsd' ? 'bsd256' : 'gnu256' }));
+  const extra = Object.entries(st.images ?? {}).map(([url, x]) => ({ url, sizeGiB: x.sizeGiB, user: x.user, os: 'custom', agent: x.agent, machineId: x.machineId ?? '', sums: x.checksumUrl, format: x.checksumFormat === 'sha512' ? 'gnu512' : x.checksumFormat === 'bsd' ? 'bsd256' : 'gnu256' }));
   return [...base, ...extra];
 }
 
 /** @param {any} st @param {any} img */
 function imageBytes(st, img) {
   const name = img.url.split('/').pop();
-  return makeImage({ name, virtualSize: Math.round(img.sizeGiB * 1024 ** 3), agent: st.imageAgent || img.agent ? 1 : 0, user: img.user, os: img.os });
+  return makeImage({ name, virtualSize: Math.round(img.sizeGiB * 1024 ** 3), agent: st.imageAgent || img.agent ? 1 : 0, user: img.user, os: img.os, machineId: img.machineId });
 }
 
 /**

@@ -6,6 +6,7 @@ import { die, out, err, parsePropString, formatSize, parseSize, versionAtLeast }
 import { createDisks, importSource, printTransfer } from './disks.mjs';
 import { allocVolume, nextDiskName, storageOn, parseVolid, storageUsed, isPathStorage } from './host.mjs';
 import { DISK_RE, checkLock, randomMac, startVm } from './vm.mjs';
+import { isBaseVol, linkedClonesOf } from './clone.mjs';
 
 /** get_unique_tags: lower-case, sorted, unique, `;`-joined. */
 export const normTags = (/** @type {string} */ t) => [...new Set(t.split(/[;, ]/).filter(Boolean).map((x) => x.toLowerCase()))].sort().join(';');
@@ -107,13 +108,22 @@ export function configVolumes(g) {
 export function destroyVm(st, g, { purge = false, unreferenced = false, skiplock = false } = {}) {
   checkLock(g, skiplock);
   if (g.status === 'running') die(`VM ${g.vmid} is running - destroy failed`);
+  if (g.config.template) {
+    // QemuServer.pm destroy_vm: volume_is_base_and_used. LVM-thin clone names do not record their
+    // base (LvmThinPlugin.pm NOTE), so there the template goes and its clones keep working.
+    for (const v of /** @type {string[]} */ (configVolumes(g))) {
+      const { store, volname } = parseVolid(st, v);
+      if (!isBaseVol(volname) || st.storages[store].type === 'lvmthin') continue;
+      if (linkedClonesOf(st, store, volname).length) die(`base volume '${v}' is still in use by linked cloned`);
+    }
+  }
   const vols = new Set(/** @type {string[]} */ (configVolumes(g)));
   if (unreferenced) {
     for (const [store, vs] of Object.entries(st.volumes)) for (const name of Object.keys(/** @type {any} */ (vs))) if (new RegExp(`(^|/)vm-${g.vmid}-`).test(name)) vols.add(`${store}:${name}`);
   }
   for (const v of vols) {
     const { store, volname } = parseVolid(st, v);
-    if (!st.volumes[store]?.[volname]) continue;
+    if (!st.volumes[store]?.[volname] || st.volumes[store][volname].vmid !== Number(g.vmid)) continue; // only disks it owns
     delete st.volumes[store][volname];
     if (['lvm', 'lvmthin'].includes(st.storages[store].type)) out(`  Logical volume "${volname}" successfully removed.\n`);
   }
@@ -150,14 +160,14 @@ export function resizeVm(st, g, disk, size, { skiplock = false } = {}) {
 /** qm importdisk / qm disk import. @param {any} st @param {any} g */
 export function importDisk(st, g, source, store, { format = '', targetDisk = '' } = {}) {
   checkLock(g);
-  const src = importSource(st, source);
+  const src = importSource(st, source, g.node);
   const s = storageOn(st, store, g.node);
   if (!st.storages[store]) die(`storage '${store}' does not exist`);
   if (!s || !s.content.includes('images')) die(`storage ${store} does not support vm images`);
   if (targetDisk && g.config[targetDisk]) die(`drive '${targetDisk}' is already attached`);
   out(`importing disk '${source}' to VM ${g.vmid} ...\n`);
   const fmt = isPathStorage(s.type) ? (format || 'raw') : 'raw';
-  const vol = allocVolume(st, store, g.vmid, nextDiskName(st, store, g.vmid, fmt), src.virtualSize, { agent: src.agent, user: src.user, os: src.os });
+  const vol = allocVolume(st, store, g.vmid, nextDiskName(st, store, g.vmid, fmt), src.virtualSize, { agent: src.agent, user: src.user, os: src.os, machineId: src.machineId, node: g.node });
   printTransfer(src.virtualSize);
   const key = targetDisk || freeUnused(g);
   g.config[key] = targetDisk ? `${vol},size=${formatSize(src.virtualSize)}` : vol;

@@ -22,7 +22,7 @@ export function newHost(o) {
     version: o.version ?? '8.3', localNode: first, clusterName: names.length > 1 ? 'simcluster' : null, nodes,
     storages: {}, bridges: [{ name: 'vmbr0', vlanAware: 0, nodes: null, ports: 'eno1', cidr: '10.233.0.1/16' }],
     guests: {}, volumes: {}, images: {}, faults: [], downloads: [], latency: 0, imageAgent: 0, startError: '',
-    timing: { boot: 0.2, dhcp: 0.3, agent: 0.3, ssh: 0.3, cloudinit: 0.2, upgrade: 0.3, create: 0, import: 0 },
+    timing: { boot: 0.2, dhcp: 0.3, agent: 0.3, ssh: 0.3, cloudinit: 0.2, upgrade: 0.3, create: 0, import: 0, clone: 0 },
     nextIp: 10, seq: 0, clockOffsetMs: 0, nextIdLower: 100, nextIdUpper: 1000000,
   };
   addStorage(st, 'local', { type: 'dir', content: 'iso,vztmpl,backup,snippets,import', totalGiB: 100, freeGiB: 80 });
@@ -51,10 +51,27 @@ export function addStorage(st, name, o) {
 
 export const storageDir = (/** @param {string} name */ name) => path.join(simDir(), 'storage', name);
 
+/**
+ * A local path as seen on `node`. Each node has its own filesystem: the local node's is the real
+ * one; another node's lives under $PVESIM_DIR/nodes/NODE/ (`storage/NAME/...` for a non-shared
+ * path storage, `root/<abs path>` for anything else). Shared storages are the same everywhere.
+ * @param {any} st @param {string|undefined} node @param {string} p
+ */
+export function onNode(st, node, p) {
+  if (!node || node === st.localNode) return p;
+  const root = path.join(simDir(), 'storage') + '/';
+  if (p.startsWith(root)) {
+    const name = p.slice(root.length).split('/')[0];
+    if (st.storages[name]?.shared) return p;
+    return path.join(simDir(), 'nodes', node, 'storage', p.slice(root.length));
+  }
+  return path.join(simDir(), 'nodes', node, 'root', p);
+}
+
 /** @param {any} st @param {string} name */
 export function storageUsed(st, name) {
   const s = st.storages[name];
-  return s.baseUsed + Object.values(st.volumes[name] ?? {}).reduce((a, v) => a + v.size, 0);
+  return s.baseUsed + Object.values(st.volumes[name] ?? {}).reduce((a, v) => a + (v.base ? 0 : v.size), 0);
 }
 
 /** Storage config usable from `node` (exists, enabled there)? @param {any} st @param {string} name @param {string} node */
@@ -71,7 +88,8 @@ export function nextDiskName(st, store, vmid, fmt = 'raw') {
   const used = Object.keys(st.volumes[store] ?? {});
   for (let n = 0; ; n++) {
     const base = `vm-${vmid}-disk-${n}`;
-    if (used.some((v) => v === base || v.endsWith(`/${base}.raw`) || v.endsWith(`/${base}.qcow2`) || v.endsWith(`/${base}.vmdk`))) continue;
+    const taken = new RegExp(`(^|/)(vm|base)-${vmid}-disk-${n}(\\.(raw|qcow2|vmdk))?$`); // get_next_vm_diskname: vm- and base- names
+    if (used.some((v) => taken.test(v))) continue;
     return isPathStorage(s.type) ? `${vmid}/${base}.${fmt}` : base;
   }
 }

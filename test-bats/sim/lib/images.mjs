@@ -5,9 +5,13 @@ import crypto from 'node:crypto';
 
 export const MAGIC = 'PVESIM-IMAGE v1\n';
 
-/** @param {{name: string, virtualSize: number, format?: string, agent?: number, user?: string, os?: string}} o */
+/**
+ * `machine-id` is the image's /etc/machine-id: empty (uninitialized, as vendor cloud images ship)
+ * unless given.
+ * @param {{name: string, virtualSize: number, format?: string, agent?: number, user?: string, os?: string, machineId?: string}} o
+ */
 export function makeImage(o) {
-  const head = `${MAGIC}name=${o.name}\nformat=${o.format ?? 'qcow2'}\nvirtual-size=${o.virtualSize}\nagent=${o.agent ? 1 : 0}\nuser=${o.user ?? 'ubuntu'}\nos=${o.os ?? 'linux'}\n\n`;
+  const head = `${MAGIC}name=${o.name}\nformat=${o.format ?? 'qcow2'}\nvirtual-size=${o.virtualSize}\nagent=${o.agent ? 1 : 0}\nuser=${o.user ?? 'ubuntu'}\nos=${o.os ?? 'linux'}\nmachine-id=${o.machineId ?? ''}\n\n`;
   // deterministic filler so that the file has a body to truncate and a stable checksum
   const seed = crypto.createHash('sha256').update(head).digest();
   const body = Buffer.alloc(48 * 1024);
@@ -29,10 +33,10 @@ export function imageInfo(file) {
     /** @type {Record<string, string>} */
     const h = {};
     for (const line of text.slice(MAGIC.length).split('\n')) { const i = line.indexOf('='); if (i > 0) h[line.slice(0, i)] = line.slice(i + 1); }
-    return { format: h.format ?? 'qcow2', virtualSize: Number(h['virtual-size']), agent: h.agent === '1', user: h.user, os: h.os, actualSize: st.size };
+    return { format: h.format ?? 'qcow2', virtualSize: Number(h['virtual-size']), agent: h.agent === '1', user: h.user, os: h.os, machineId: h['machine-id'] ?? '', actualSize: st.size };
   }
   if (n >= 32 && buf.readUInt32BE(0) === 0x514649fb) {
-    return { format: 'qcow2', virtualSize: Number(buf.readBigUInt64BE(24)), agent: false, user: undefined, os: undefined, actualSize: st.size };
+    return { format: 'qcow2', virtualSize: Number(buf.readBigUInt64BE(24)), agent: false, user: undefined, os: undefined, machineId: '', actualSize: st.size };
   }
-  return { format: 'raw', virtualSize: st.size, agent: false, user: undefined, os: undefined, actualSize: st.size };
+  return { format: 'raw', virtualSize: st.size, agent: false, user: undefined, os: undefined, machineId: '', actualSize: st.size };
 }

@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SimExit, out, err } from './util.mjs';
 import { simDir, lock, unlock, load, save, statePath, now } from './state.mjs';
-import { newHost, addStorage, GiB } from './host.mjs';
+import { newHost, addStorage, GiB, onNode } from './host.mjs';
+import { bootVolume } from './vm.mjs';
 import { runtime } from './vm.mjs';
 import { normTags } from './guest.mjs';
 
@@ -134,8 +135,8 @@ function control(st, cmd, a) {
     }
     case 'image-agent': st.imageAgent = pos[0] === '1' || pos[0] === 'on' ? 1 : 0; return;
     case 'image': {
-      if (pos[0] !== 'add' || !pos[1]) fail('usage: pvesim image add URL [--size-gib N] [--agent] [--user U] [--checksum-url URL --checksum-format sha256|sha512|bsd]');
-      st.images[pos[1]] = { sizeGiB: num(o['size-gib'], 3.5), agent: o.agent ? 1 : 0, user: o.user ?? 'ubuntu', checksumUrl: o['checksum-url'] ?? null, checksumFormat: o['checksum-format'] ?? 'sha256' };
+      if (pos[0] !== 'add' || !pos[1]) fail('usage: pvesim image add URL [--size-gib N] [--agent] [--user U] [--machine-id ID] [--checksum-url URL --checksum-format sha256|sha512|bsd]');
+      st.images[pos[1]] = { sizeGiB: num(o['size-gib'], 3.5), agent: o.agent ? 1 : 0, user: o.user ?? 'ubuntu', checksumUrl: o['checksum-url'] ?? null, checksumFormat: o['checksum-format'] ?? 'sha256', machineId: o['machine-id'] ?? '' };
       return;
     }
     case 'fault': {
@@ -163,6 +164,22 @@ function control(st, cmd, a) {
     }
     case 'ip': { const g = st.guests[pos[0]]; const ip = g ? runtime(st, g).ip : null; if (!ip) return 1; out(`${ip}\n`); return; }
     case 'volumes': out(JSON.stringify(st.volumes, null, 2) + '\n'); return;
+    case 'node-path': {
+      // where a path of node NODE lives in the simulator (each node has its own files)
+      if (!pos[0] || !pos[1]?.startsWith('/')) fail('usage: pvesim node-path NODE /ABSOLUTE/PATH');
+      if (!st.nodes.some((/** @type {any} */ n) => n.name === pos[0])) fail(`no node ${pos[0]}`);
+      const p = onNode(st, pos[0], pos[1]);
+      fs.mkdirSync(path.dirname(p), { recursive: true });
+      out(`${p}\n`);
+      return;
+    }
+    case 'machine-id': {
+      // the /etc/machine-id on the VM's boot disk ('' = uninitialized: systemd makes one at boot)
+      const g = st.guests[pos[0]] ?? fail(`no guest ${pos[0]}`);
+      const v = bootVolume(st, g) ?? fail(`guest ${pos[0]} has no boot disk`);
+      out(`${v.machineId ?? ''}\n`);
+      return;
+    }
     case 'state': out(JSON.stringify(st, null, 2) + '\n'); return;
     default: fail(`pvesim: unknown command '${cmd ?? ''}' (see test-bats/sim/README.md)`);
   }

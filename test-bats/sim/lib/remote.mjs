@@ -1,7 +1,8 @@
 // @ts-check
 // Commands "run" inside a simulated VM over the fake ssh (a small, honest subset).
 import { now } from './state.mjs';
-import { runtime } from './vm.mjs';
+import crypto from 'node:crypto';
+import { runtime, bootVolume } from './vm.mjs';
 
 /**
  * @param {any} st @param {any} g @param {string} user @param {string} cmd
@@ -34,6 +35,11 @@ export function runRemote(st, g, user, cmd, pause) {
     else if (/^test -[ef] \/var\/lib\/cloud\/instance\/boot-finished$/.test(c)) code = runtime(st, g).ciDone ? 0 : 1;
     else if (/^systemctl is-active (--quiet )?qemu-guest-agent/.test(c)) { const up = runtime(st, g).agentUp; if (!/--quiet/.test(c)) outS += up ? 'active\n' : 'inactive\n'; code = up ? 0 : 3; }
     else if (c === 'uname -r') { outS += '6.8.0-31-generic\n'; code = 0; }
+    else if (c === 'cat /etc/machine-id') { outS += `${bootVolume(st, g)?.machineId ?? ''}\n`; code = 0; }
+    else if (/^(truncate -s ?0 \/etc\/machine-id|: ?> ?\/etc\/machine-id|rm -f \/etc\/machine-id|cloud-init clean\b.*--machine-id.*)$/.test(c)) {
+      const v = bootVolume(st, g); if (v) v.machineId = ''; code = 0; // reset: systemd makes a new one on the next boot
+    } else if (c === 'rm -f /var/lib/dbus/machine-id') code = 0;
+    else if (c === 'systemd-machine-id-setup') { const v = bootVolume(st, g); if (v && !v.machineId) v.machineId = crypto.randomBytes(16).toString('hex'); code = 0; }
     else { errS += `bash: line 1: ${c.split(/\s+/)[0]}: command not found\n`; code = 127; }
   }
   return { out: outS, err: errS, code };

@@ -6,6 +6,8 @@ import { getopt } from './getopt.mjs';
 import { apiGet, onlineNode } from './api.mjs';
 import { localVm, startVm, stopVm, checkLock } from './vm.mjs';
 import { createVm, updateVm, destroyVm, resizeVm, checkVmidUnused } from './guest.mjs';
+import { templateCheck, templateVm, cloneCheck, cloneRun } from './clone.mjs';
+import { downloadUrl } from './download-url.mjs';
 import { checkSshKeys } from './sshkeys.mjs';
 
 const FORMAT_OPTS = { 'output-format': { type: 'string', enum: ['text', 'json', 'json-pretty', 'yaml'] }, noborder: { type: 'boolean' }, noheader: { type: 'boolean' }, 'human-readable': { type: 'boolean' }, quiet: { type: 'boolean' } };
@@ -60,6 +62,10 @@ export async function run(ctx) {
     checkVmidUnused(st, q.vmid);
     return task('qmcreate', q.vmid, () => createVm(ctx, node, q.vmid, q));
   }
+  if (t === '/nodes/{node}/storage/{storage}/download-url' && verb === 'create') {
+    const check = downloadUrl(ctx, node, vars.storage, q);
+    return task('download', q.filename, () => check.run());
+  }
   if (!vars.vmid) die(`No '${verb}' handler defined for '${p.slice(1)}'`);
   const g = localVm(st, vars.vmid, node);
   const action = t.replace('/nodes/{node}/qemu/{vmid}', '');
@@ -70,6 +76,14 @@ export async function run(ctx) {
   }
   if (action === '/config' && verb === 'set') { updateVm(st, g, q, { print: false }); return 0; }
   if (action === '/config' && verb === 'create') return task('qmconfig', vars.vmid, () => updateVm(st, g, q, { print: false }));
+  if (action === '/template' && verb === 'create') {
+    templateCheck(g);
+    return task('qmtemplate', vars.vmid, () => templateVm(st, g));
+  }
+  if (action === '/clone' && verb === 'create') {
+    const plan = cloneCheck(st, node, g, q);
+    return task('qmclone', vars.vmid, () => cloneRun(ctx, node, g, q, plan));
+  }
   if (action === '/status/start') return task('qmstart', vars.vmid, () => startVm(st, g, { skiplock: q.skiplock === '1' }));
   if (action === '/status/stop' || action === '/status/shutdown') return task(action === '/status/stop' ? 'qmstop' : 'qmshutdown', vars.vmid, () => { checkLock(g, q.skiplock === '1'); stopVm(g); });
   if (action === '/resize' && verb === 'set') {

@@ -6,6 +6,7 @@ import { paramSchema, checkParams, formatErrors } from './schema.mjs';
 import { getopt } from './getopt.mjs';
 import { localVm, checkLock, startVm, stopVm, agentCall, runtime } from './vm.mjs';
 import { createVm, updateVm, destroyVm, resizeVm, importDisk, configLines } from './guest.mjs';
+import { templateCheck, templateVm, cloneCheck, cloneRun } from './clone.mjs';
 
 const Q = '/nodes/{node}/qemu/{vmid}';
 const bool = (/** @type {string|undefined} */ v) => /^(1|on|yes|true)$/i.test(v ?? '0');
@@ -110,6 +111,22 @@ export async function run(ctx) {
       if (versionAtLeast(st.version, '8.3')) Object.assign(extra, { 'target-disk': { type: 'string' } });
       const { params, pos } = cli(st, a, `${Q}/unlink`, 'NONE', ['vmid', 'source', 'storage'], 'qm disk import <vmid> <source> <storage> [OPTIONS]', extra);
       importDisk(st, localVm(st, pos.vmid), pos.source, pos.storage, { format: params.format, targetDisk: params['target-disk'] });
+      return 0;
+    }
+    case 'template': {
+      // qm.pm: no $upid_exit, so a failure inside the worker still exits 0 (the early checks exit 255)
+      const { pos } = cli(st, a, `${Q}/template`, 'POST', ['vmid'], 'qm template <vmid> [OPTIONS]');
+      const g = localVm(st, pos.vmid);
+      templateCheck(g);
+      try { templateVm(st, g); } catch (e) { err(`${/** @type {Error} */ (e).message.replace(/\n$/, '')}\n`); }
+      return 0;
+    }
+    case 'clone': {
+      const { params, pos } = cli(st, a, `${Q}/clone`, 'POST', ['vmid', 'newid'], 'qm clone <vmid> <newid> [OPTIONS]');
+      const g = localVm(st, pos.vmid);
+      const p = { ...params, newid: pos.newid };
+      const plan = cloneCheck(st, st.localNode, g, p);
+      cloneRun(ctx, st.localNode, g, p, plan);
       return 0;
     }
     case 'unlock': {

@@ -10,6 +10,7 @@ import { guestByIp, runtime } from './vm.mjs';
 import { hostKey } from './hostkeys.mjs';
 import { keyIds } from './sshkeys.mjs';
 import { runRemote } from './remote.mjs';
+import { nodeByAddr, runOnNode } from './node-ssh.mjs';
 
 const WITH_ARG = new Set(['b', 'c', 'D', 'E', 'e', 'F', 'I', 'i', 'J', 'L', 'l', 'm', 'O', 'o', 'p', 'Q', 'R', 'S', 'W', 'w']);
 
@@ -40,6 +41,15 @@ export async function run(ctx) {
   user ||= process.env.USER || 'root';
   if ((opt.loglevel ?? '').toUpperCase() === 'ERROR' || (opt.loglevel ?? '').toUpperCase() === 'QUIET') quiet = true;
   const st = ctx.st;
+  const node = nodeByAddr(st, dest);
+  if (node) {
+    if (!node.online) { err(`ssh: connect to host ${node.ip} port 22: No route to host\n`); return 255; }
+    if (user !== 'root') { err(`${user}@${dest}: Permission denied (publickey).\n`); return 255; }
+    const r = runOnNode(st, node.name, cmd);
+    if (r.out) out(r.out);
+    if (r.err) err(r.err);
+    return r.code;
+  }
   if (!/^\d+\.\d+\.\d+\.\d+$/.test(dest)) { err(`ssh: Could not resolve hostname ${dest}: Name or service not known\n`); return 255; }
   const g = guestByIp(st, dest);
   if (!g) { err(`ssh: connect to host ${dest} port 22: No route to host\n`); return 255; }

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import crypto from 'node:crypto';
 import { now } from './state.mjs';
 import { die, out, parsePropString, versionAtLeast } from './util.mjs';
-import { volumePath } from './host.mjs';
+import { volumePath, onNode } from './host.mjs';
 
 export const DISK_RE = /^(scsi|sata|ide|virtio|efidisk|tpmstate|unused)\d+$/;
 
@@ -58,6 +58,7 @@ function allocIp(st) {
 export function startVm(st, g, { skiplock = false } = {}) {
   checkLock(g, skiplock);
   if (g.status === 'running') die(`VM ${g.vmid} already running`);
+  if (g.config.template) die("you can't start a vm if it's a template"); // QemuServer.pm vm_start
   const c = g.config;
   for (const [k, v] of Object.entries(c)) {
     if (!/^net\d+$/.test(k)) continue;
@@ -67,18 +68,25 @@ export function startVm(st, g, { skiplock = false } = {}) {
   let snippetAgent = false;
   const custom = c.cicustom ? parsePropString(c.cicustom) : {};
   for (const volid of Object.values(custom)) {
-    const p = volumePath(st, volid);
+    const p = onNode(st, g.node, volumePath(st, volid));
     if (!fs.existsSync(p)) die(`volume '${volid}' does not exist`);
   }
-  if (custom.vendor) snippetAgent = /qemu-guest-agent/.test(fs.readFileSync(volumePath(st, custom.vendor), 'utf8'));
+  if (custom.vendor) snippetAgent = /qemu-guest-agent/.test(fs.readFileSync(onNode(st, g.node, volumePath(st, custom.vendor)), 'utf8'));
   if (st.startError) die(st.startError);
   const hasCi = Object.entries(c).some(([k, v]) => DISK_RE.test(k) && /cloudinit/.test(v));
   if (hasCi) out('generating cloud-init ISO\n');
   const boot = bootVolume(st, g);
+  // systemd writes /etc/machine-id on the first boot when it is empty (vendor cloud images ship it
+  // empty); a disk copied or cloned after that keeps it.
+  if (boot && !boot.machineId) boot.machineId = crypto.randomBytes(16).toString('hex');
   const imageAgent = !!boot?.agent;
   const ipc = c.ipconfig0 ? parsePropString(c.ipconfig0) : {};
   g.staticIp = ipc.ip && ipc.ip !== 'dhcp' ? ipc.ip.split('/')[0] : null;
-  if (netMac(g)) g.ip = g.staticIp ?? (g.dhcpIp ??= allocIp(st)); else g.ip = null;
+  // The DHCP client identity (systemd-networkd's DUID) derives from the machine-id: guests that
+  // share a machine-id get the same lease, i.e. the same address.
+  const lease = boot?.machineId ? `machine-id:${boot.machineId}` : `vm:${g.vmid}`;
+  st.leases ??= {};
+  if (netMac(g)) g.ip = g.staticIp ?? (g.dhcpIp = (st.leases[lease] ??= g.dhcpIp ?? allocIp(st))); else g.ip = null;
   g.agentInstalled = imageAgent || snippetAgent;
   g.agentFromSnippet = !imageAgent && snippetAgent;
   g.ciupgrade = !versionAtLeast(st.version, '8.0') || c.ciupgrade === undefined ? 1 : Number(/^(1|on|yes|true)$/i.test(c.ciupgrade));
