@@ -1,11 +1,13 @@
-// Bundles build/cli.ts into dist/cli.js with esbuild (ESM, node 20).
+// Bundles build/cli.ts into dist/cli.js with esbuild (ESM, node 20). The file is written to a
+// temp name and renamed into place, so a running `node dist/cli.js` never reads half a file.
 import { build } from 'esbuild';
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 
 mkdirSync('dist', { recursive: true });
-await build({
+const out = await build({
   entryPoints: ['build/cli.ts'],
   outfile: 'dist/cli.js',
+  write: false,
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -15,4 +17,9 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
-chmodSync('dist/cli.js', 0o755);
+for (const f of out.outputFiles) {
+  const tmp = `${f.path}.${process.pid}.tmp`;
+  writeFileSync(tmp, f.contents, { mode: 0o755 });
+  chmodSync(tmp, 0o755);
+  renameSync(tmp, f.path);
+}

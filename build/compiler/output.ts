@@ -56,13 +56,25 @@ export function buildBundle(opts: BuildOptions): BuildResult {
   const p = (f: string): string => resolve(outDir, f);
   const outputs = [BUNDLE_NAME, `${BUNDLE_NAME}.sha256`, 'manifest.json', 'upload.txt'];
   mkdirSync(outDir, { recursive: true });
-  // A failed build leaves no bundle behind that could be uploaded by mistake.
-  for (const f of outputs) rmSync(p(f), { force: true });
+  // Every output is written to a temp file and renamed into place, so a reader never sees a
+  // half-written file (tests read dist/ while a build runs). A failed build removes the outputs:
+  // no bundle is left behind that could be uploaded by mistake.
+  const staged: string[] = [];
+  const stage = (name: string, data: string, mode = 0o644): void => {
+    const tmp = p(`.${name}.tmp`);
+    writeFileSync(tmp, data, { mode });
+    chmodSync(tmp, mode);
+    staged.push(name);
+  };
+  const discard = (): void => {
+    for (const f of staged) rmSync(p(`.${f}.tmp`), { force: true });
+    for (const f of outputs) rmSync(p(f), { force: true });
+  };
 
-  const r = compile(opts);
-  const tmp = p(`.${BUNDLE_NAME}.tmp`);
-  writeFileSync(tmp, r.bundle, { mode: 0o755 });
+  let r: CompileResult;
   try {
+    r = compile(opts);
+    stage(BUNDLE_NAME, r.bundle, 0o755);
     if (!opts.skipChecks) {
       const findings = checkBundle(r.bundle, r.lineMap, r.fileWideDisables);
       if (findings.length > 0) {
@@ -71,26 +83,29 @@ export function buildBundle(opts: BuildOptions): BuildResult {
       }
     }
   } catch (err) {
-    rmSync(tmp, { force: true });
+    discard();
     throw err;
   }
-  chmodSync(tmp, 0o755);
-  renameSync(tmp, p(BUNDLE_NAME));
 
   const buf = Buffer.from(r.bundle, 'utf8');
   const sha256 = createHash('sha256').update(buf).digest('hex');
-  writeFileSync(p(`${BUNDLE_NAME}.sha256`), `${sha256}  ${BUNDLE_NAME}\n`);
-  writeFileSync(p('manifest.json'), manifestJson(r, sha256, buf.length));
+  stage(`${BUNDLE_NAME}.sha256`, `${sha256}  ${BUNDLE_NAME}\n`);
+  stage('manifest.json', manifestJson(r, sha256, buf.length));
 
   let upload = false;
   try {
     const cmds = makeUploadCommands(buf, {});
-    writeFileSync(p('upload.txt'), cmds.map((c) => `${c}\n`).join(''));
+    stage('upload.txt', cmds.map((c) => `${c}\n`).join(''));
     upload = true;
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    if (!/not implemented/i.test(msg)) throw new CompileError('', 0, `upload commands: ${msg}`);
+    if (!/not implemented/i.test(msg)) {
+      discard();
+      throw new CompileError('', 0, `upload commands: ${msg}`);
+    }
     log(`linus: warning: upload.txt not written (${msg})`);
+    rmSync(p('upload.txt'), { force: true });
   }
+  for (const f of staged) renameSync(p(`.${f}.tmp`), p(f));
   return { ...r, bundlePath: p(BUNDLE_NAME), sha256, bytes: buf.length, upload };
 }
