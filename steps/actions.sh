@@ -40,6 +40,8 @@ Options of provision (env var in brackets; the flag wins):
   --keep-on-failure    [KEEP_ON_FAILURE=1] leave a failed VM for debugging
   --no-host-key        do not add this host root's key (the SSH check then only proves sshd answers)
   --password           also set a random password, kept only in a root-only file on this host
+  --template-cache     [TEMPLATE_CACHE=1] clone a cached Proxmox template of the image (built on
+                       first use per image checksum and storage) instead of importing it
 
 Exit codes: 0 ok, 1 bad value, 2 missing tool, 3 missing setting, 4 host not ready,
 5 Proxmox operation failed, 6 timeout (IP/SSH), 7 name conflict, 130 interrupted.

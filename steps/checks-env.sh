@@ -50,7 +50,7 @@ step_chk_storage() {
   local fix="pick one of: ${images:-none} (pvesm status --content images)"
   [[ "$info" != absent ]] || linus_fail 4 "storage '${CFG_STORAGE}' does not exist on node '${CFG_NODE}'" "$fix"
   local enabled active has avail
-  read -r enabled active has avail _ <<<"$info"
+  read -r enabled active has avail STORAGE_TYPE <<<"$info"
   [[ "$enabled" == 1 ]] || linus_fail 4 "storage '${CFG_STORAGE}' is disabled on node '${CFG_NODE}'" "enable it (pvesm set ${CFG_STORAGE} --disable 0) or $fix"
   [[ "$active" == 1 ]] || linus_fail 4 "storage '${CFG_STORAGE}' is not active on node '${CFG_NODE}'" "check it with pvesm status, or $fix"
   [[ "$has" == 1 ]] || linus_fail 4 "storage '${CFG_STORAGE}' does not hold VM disks (no 'images' content)" "add images content (pvesm set ${CFG_STORAGE} --content ...) or $fix"

@@ -36,6 +36,7 @@ step_create_args() {
     --scsi0 "${CFG_STORAGE}:0,import-from=${IMG_PATH},iothread=1,discard=on" --boot order=scsi0)
   ci_args
   CREATE_CMD+=("${CI_ARGS[@]}")
+  [[ -z "${TPL_ID:-}" ]] || tpl_clone_args "$id" # --template-cache: clone instead (steps/template.sh)
 }
 
 # step_create: allocate the id and create the VM (VM_ID); journaled the moment it exists.
@@ -61,6 +62,7 @@ step_create() {
       VM_ID="$VM_ID_TRY"
       rb_forget vmnew "$VM_ID:$VM_NAME_FINAL"
       [[ "$CFG_DRY_RUN" == 1 ]] || rb_add vm "$VM_ID"
+      [[ -z "${TPL_ID:-}" ]] || tpl_configure "$VM_ID"
       break
     fi
     rb_forget vmnew "$VM_ID_TRY:$VM_NAME_FINAL"

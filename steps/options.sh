@@ -31,6 +31,7 @@ opt_defaults() {
   CFG_SSH_TIMEOUT="${SSH_TIMEOUT:-180}"
   CFG_DRY_RUN="$(opt_bool "${DRY_RUN:-0}")"
   CFG_KEEP_ON_FAILURE="$(opt_bool "${KEEP_ON_FAILURE:-0}")"
+  CFG_TEMPLATE_CACHE="$(opt_bool "${TEMPLATE_CACHE:-0}")"
   # shellcheck disable=SC2034 # --reuse-existing and --timeout come with the next actions
   CFG_NO_HOST_KEY=0 CFG_REUSE_EXISTING=0 CFG_DETACH=0 CFG_PASSWORD=0
   CFG_TIMEOUT="${LINUS_WAIT_TIMEOUT:-600}"
@@ -68,6 +69,7 @@ opt_parse() {
       --reuse-existing) CFG_REUSE_EXISTING=1 ;;
       --detach) CFG_DETACH=1 ;;
       --password) CFG_PASSWORD=1 ;;
+      --template-cache) CFG_TEMPLATE_CACHE=1 ;;
       --name | --cores | --memory | --disk | --os | --image-url | --image-sha256 | --node | \
         --storage | --bridge | --vlan | --ip | --gateway | --dns | --user | --ssh-key | \
         --ssh-key-file | --vmid | --network-timeout | --ssh-timeout | --timeout)

@@ -4,6 +4,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/validate.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/image.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/template.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/create.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/network.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/ssh.sh"
@@ -13,6 +14,7 @@ act_provision() {
   t0="$(printf '%(%s)T' -1)"
   step_validate
   step_image
+  step_template
   step_create
   step_start
   step_network

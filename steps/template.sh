@@ -1,0 +1,124 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # TPL_* globals set here are read by steps/create.sh
+# Template fast path (--template-cache): the first provision of an image on a storage imports it
+# once more into a VM that is never booted (so its /etc/machine-id stays empty and every clone
+# makes its own: no shared DHCP identity) and turns that into a Proxmox template, named
+# linus-tpl-<os>-<sha12> and tagged linus;linus-tpl;sha-<sha12>;st-<storage>. Later provisions
+# `qm clone` it: linked where the storage can (lvmthin, zfspool, rbd; qcow2 on dir/nfs/cifs/btrfs),
+# full otherwise (lvm). A new upstream image (new checksum) gives a new template. Builds are
+# serialised by a lock per template, and the lookup is repeated under it: two runs end with one.
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/journal.sh"
+
+# tpl_identity: TPL_NAME, TPL_TAGS, TPL_SHA (12 hex of the image checksum) for this image+storage.
+tpl_identity() {
+  local os="${CFG_IMAGE_URL:+custom}"
+  os="${os:-$CFG_OS}"
+  TPL_SHA="${IMG_EXPECTED:0:12}"
+  TPL_NAME="linus-tpl-${os//./-}-${TPL_SHA}"
+  TPL_TAGS="linus;linus-tpl;sha-${TPL_SHA};st-${CFG_STORAGE}"
+}
+
+# tpl_linked: 0 when the storage type makes linked clones (STORAGE_TYPE from step_chk_storage).
+tpl_linked() {
+  case "${STORAGE_TYPE:-}" in lvmthin | zfspool | rbd | dir | nfs | cifs | btrfs) return 0 ;; *) return 1 ;; esac
+}
+
+# tpl_find: TPL_ID of the template for this image on this storage and node, or empty.
+# One /cluster/resources call, whatever the number of VMs.
+tpl_find() {
+  TPL_ID=""
+  if ! pve_get /cluster/resources --type vm; then
+    linus_fail 5 "cannot list the cluster's VMs: ${PVE_ERR}" "check pvesh get /cluster/resources"
+  fi
+  # shellcheck disable=SC2016 # a perl program: its $ are perl's
+  TPL_ID="$(pve_json 'my ($name, $node, $sha, $st) = @ARGV;
+    for my $v (sort { $a->{vmid} <=> $b->{vmid} } @$d) {
+      next unless ($v->{type} // "") eq "qemu" && ($v->{template} // 0) == 1 && ($v->{node} // "") eq $node;
+      my %t = map { $_ => 1 } split /[;, ]/, ($v->{tags} // "");
+      next unless $t{"linus-tpl"} && $t{"sha-$sha"} && $t{"st-$st"};
+      print $v->{vmid}, "\n"; last }' "$TPL_NAME" "$CFG_NODE" "$TPL_SHA" "$CFG_STORAGE" <<<"$PVE_OUT")"
+}
+
+# step_template: with --template-cache, find or build the template (TPL_ID, TPL_FULL).
+step_template() {
+  [[ "${CFG_TEMPLATE_CACHE:-0}" == 1 ]] || return 0
+  log_step template "finding the template for this image"
+  tpl_identity
+  TPL_FULL=0
+  tpl_linked || TPL_FULL=1
+  if [[ "$CFG_DRY_RUN" == 1 ]]; then
+    log_cmd qm clone "<template ${TPL_NAME}>" "<vmid>" --name "<name>"
+    TPL_ID=dry-run
+    return 0
+  fi
+  tpl_find
+  if [[ -n "$TPL_ID" ]]; then
+    log_ok "template ${TPL_ID} (${TPL_NAME}) found; cloning it ($( ((TPL_FULL)) && echo full || echo linked) clone)"
+    return 0
+  fi
+  if ! linus_lock "template-${TPL_NAME}-${CFG_STORAGE}" "${LINUS_TEMPLATE_LOCK_WAIT:-1800}"; then
+    linus_fail 5 "another run has been building template ${TPL_NAME} for too long" "wait for it, then run again"
+  fi
+  local lockfd="$LINUS_LOCK_FD"
+  tpl_find # another run may have built it while we waited
+  [[ -n "$TPL_ID" ]] || tpl_build
+  linus_unlock "$lockfd"
+}
+
+# tpl_build: import the image into a new VM, never boot it, make it a template.
+tpl_build() {
+  local id lockfd scsi0="${CFG_STORAGE}:0,import-from=${IMG_PATH},iothread=1,discard=on"
+  tpl_linked && [[ "${STORAGE_TYPE:-}" =~ ^(dir|nfs|cifs|btrfs)$ ]] && scsi0+=",format=qcow2"
+  log_info "building template ${TPL_NAME} on ${CFG_STORAGE} (once per image and storage)"
+  linus_lock vmid "${LINUS_VMID_LOCK_WAIT:-120}" || linus_fail 5 "another provisioning run holds the VM id lock for too long" "wait for it, then run again"
+  lockfd="$LINUS_LOCK_FD"
+  pve_get /cluster/nextid || linus_fail 5 "no free VM id: ${PVE_ERR}" "check the datacenter next-id range"
+  id="${PVE_OUT//[\"[:space:]]/}"
+  rb_add vm "$id"
+  if ! pve_run qm create "$id" --name "$TPL_NAME" --tags "$TPL_TAGS" --ostype l26 --scsihw virtio-scsi-single \
+    --serial0 socket --vga serial0 --agent enabled=1 --scsi0 "$scsi0" --ide2 "${CFG_STORAGE}:cloudinit" --boot order=scsi0; then
+    linus_fail 5 "creating template VM ${id} failed: ${PVE_ERR}" "check storage '${CFG_STORAGE}' (pvesm status)"
+  fi
+  linus_unlock "$lockfd"
+  pve_run qm template "$id" || true # exits 0 even when the task failed: checked below
+  pve_config_get "$id" || true
+  [[ "$(pve_config_value template)" == 1 ]] || linus_fail 5 "qm template ${id} did not make a template: ${PVE_ERR:-no error text}" "check qm config ${id}"
+  rb_forget vm "$id" # a finished template is a cache entry, not part of this run
+  TPL_ID="$id"
+  log_ok "template ${TPL_ID} (${TPL_NAME}) ready"
+}
+
+# tpl_clone_args ID: turn CREATE_CMD (qm create ...) into `qm clone` + TPL_SET_CMD (`qm set` with
+# the hardware, network, tags and cloud-init options of this VM; the clone has its cloud-init drive).
+tpl_clone_args() {
+  local id="$1" i a skip=0
+  TPL_SET_CMD=(qm set "$id")
+  for ((i = 3; i < ${#CREATE_CMD[@]}; i++)); do
+    a="${CREATE_CMD[i]}"
+    if ((skip)); then skip=0; continue; fi
+    case "$a" in
+      --name | --scsi0 | --ide2 | --boot | --scsihw | --serial0 | --vga | --ostype) skip=1 ;;
+      --tags) TPL_SET_CMD+=(--tags "${CREATE_CMD[i + 1]};linus-from-${TPL_ID}"); skip=1 ;;
+      *) TPL_SET_CMD+=("$a") ;;
+    esac
+  done
+  CREATE_CMD=(qm clone "$TPL_ID" "$id" --name "$VM_NAME_FINAL")
+  ((TPL_FULL)) && CREATE_CMD+=(--full 1)
+  return 0
+}
+
+# tpl_configure ID: apply this VM's settings to the fresh clone.
+tpl_configure() {
+  TPL_SET_CMD[2]="$1"
+  pve_run "${TPL_SET_CMD[@]}" || linus_fail 5 "configuring the clone ${1} failed: ${PVE_ERR}" "check qm config ${1}"
+}
+
+# tpl_in_use TEMPLATE_ID: 0 when a VM was cloned from it (tag linus-from-ID; PVE cannot tell on
+# LVM-thin). For the destroy action: a template in use is never removed.
+tpl_in_use() {
+  pve_get /cluster/resources --type vm || return 0 # unknown: treat as in use
+  # shellcheck disable=SC2016 # a perl program: its $ are perl's
+  pve_json 'exit((grep { ($_->{tags} // "") =~ /(^|;)linus-from-\Q$ARGV[0]\E(;|$)/ } @$d) ? 0 : 1)' "$1" <<<"$PVE_OUT"
+}
