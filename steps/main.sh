@@ -7,13 +7,17 @@ source "$(dirname "${BASH_SOURCE[0]}")/options.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/actions.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/provision.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/preflight.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/job.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/act-destroy.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/act-status.sh"
 
 # linus_main ARGS...: stdout becomes the protocol channel (fd 3), then the action runs.
 linus_main() {
   exec 3>&1 1>&2
   umask 022
   LINUS_STEP=options
-  LINUS_ERR_CODE="" VM_ID=""
+  # VM_ID/VM_IP of the environment are inputs: opt_parse reads them into CFG_* and clears them
+  LINUS_ERR_CODE=""
   rb_reset
   linus_run_dir
   LINUS_RUN_ID="$(basename "$LINUS_RUN_DIR")"
@@ -24,11 +28,13 @@ linus_main() {
     help) act_help ;;
     version) act_version ;;
     provision)
-      [[ "$CFG_DETACH" == 1 ]] && { CFG_ACTION=--detach; act_not_yet; }
-      act_provision ;;
+      if [[ "$CFG_DETACH" == 1 ]]; then job_start "$@"; else act_provision; fi ;;
     preflight) act_preflight ;;
     check-options) act_check_options ;;
-    destroy | status | list | wait) act_not_yet ;;
+    destroy) act_destroy ;;
+    status) act_status ;;
+    list) act_list ;;
+    wait) act_wait ;;
     *) linus_fail 1 "unknown action: ${CFG_ACTION}" "use provision, preflight, destroy, status, list or wait (see --help)" ;;
   esac
 }

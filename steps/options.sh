@@ -175,7 +175,8 @@ step_chk_user_options() {
     img_catalog "$CFG_OS" && CFG_USER="$IMG_DEFAULT_USER"
   fi
   opt_check user "$CFG_USER" --user
-  if [[ -n "$CFG_SSH_KEY_FILE" ]]; then
+  # check-options runs on the developer's machine: the key file is on the Proxmox host
+  if [[ -n "$CFG_SSH_KEY_FILE" && "$CFG_ACTION" != check-options ]]; then
     [[ -r "$CFG_SSH_KEY_FILE" ]] || linus_fail 1 "--ssh-key-file '${CFG_SSH_KEY_FILE}' cannot be read" "give a readable file of OpenSSH public keys"
     opt_check ssh_keys "$(<"$CFG_SSH_KEY_FILE")" --ssh-key-file
   fi

@@ -1,0 +1,99 @@
+# shellcheck shell=bash
+# Action destroy VMID | --name NAME: stop and destroy a VM this tool created (tag linus), with its
+# disks, on whichever node of the cluster it is. An absent VM is success. Refused (exit 1, nothing
+# changed): a guest without the tag linus, a container, a template that clones still use.
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/act-find.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/template.sh"
+
+act_destroy() {
+  local what storages
+  LINUS_STEP=destroy
+  act_target
+  what="VM ${CFG_TARGET}"
+  [[ -n "$CFG_TARGET" ]] || what="VM named ${CFG_NAME}"
+  res_reset
+  if ! act_find "$CFG_TARGET" "$CFG_NAME"; then
+    log_ok "${what} does not exist: nothing to destroy"
+    res_set RESULT SUCCESS
+    [[ -n "$CFG_TARGET" ]] && res_set_num VM_ID "$CFG_TARGET"
+    [[ -n "$CFG_NAME" ]] && res_set VM_NAME "$CFG_NAME"
+    res_set VM_STATE absent
+    res_print
+    return 0
+  fi
+  act_destroy_allowed
+  act_config || linus_fail 5 "cannot read the config of VM ${FOUND_ID} on node ${FOUND_NODE}: ${PVE_ERR}" "check it with qm config ${FOUND_ID} on node ${FOUND_NODE}"
+  # the storages that hold its volumes, to check afterwards that none is left
+  storages="$(sed -nE 's/^(scsi|virtio|sata|ide|efidisk|tpmstate|unused)[0-9]+: ([A-Za-z0-9_.-]+):[^,]+.*/\2/p' <<<"$PVE_CONFIG" | sort -u | tr '\n' ' ')"
+  log_step destroy "destroying VM ${FOUND_ID} (${FOUND_NAME:-no name}) on node ${FOUND_NODE}"
+  act_destroy_run
+  [[ "${CFG_DRY_RUN:-0}" == 1 ]] || act_destroy_verify "$storages"
+  rm -f -- "${LINUS_STATE_DIR:-/var/lib/linus-provision}/known_hosts/${FOUND_ID}" \
+    "${LINUS_STATE_DIR:-/var/lib/linus-provision}/passwords/vm-${FOUND_ID}.password"
+  log_ok "VM ${FOUND_ID} destroyed with its disks"
+  res_set RESULT "$([[ "${CFG_DRY_RUN:-0}" == 1 ]] && echo DRY_RUN || echo SUCCESS)"
+  res_set_num VM_ID "$FOUND_ID"
+  res_set VM_NAME "$FOUND_NAME"
+  res_set VM_NODE "$FOUND_NODE"
+  res_set VM_STATE "$([[ "${CFG_DRY_RUN:-0}" == 1 ]] && echo "$FOUND_STATUS" || echo destroyed)"
+  res_print
+}
+
+# act_destroy_allowed: exit 1 for a guest this tool must not destroy.
+act_destroy_allowed() {
+  if [[ "$FOUND_TYPE" != qemu ]]; then
+    linus_fail 1 "guest ${FOUND_ID} on node ${FOUND_NODE} is a container (${FOUND_TYPE}), not a VM made by linus-provision" "destroy only VMs that list shows; remove this guest yourself if you mean it (pct destroy ${FOUND_ID})"
+  fi
+  if ! act_has_tag linus; then
+    linus_fail 1 "VM ${FOUND_ID} (${FOUND_NAME:-no name}) on node ${FOUND_NODE} has no tag 'linus': it was not made by linus-provision, so it is left alone" \
+      "check the id (list shows the VMs of this tool); remove it yourself if you mean it (qm destroy ${FOUND_ID} --purge 1 on node ${FOUND_NODE})"
+  fi
+  if [[ "$FOUND_TEMPLATE" == 1 ]] && tpl_in_use "$FOUND_ID"; then
+    linus_fail 1 "VM ${FOUND_ID} is a template that clones still use (tag linus-from-${FOUND_ID})" \
+      "destroy its clones first (list shows them), then destroy the template"
+  fi
+  return 0
+}
+
+# act_destroy_run: stop (unless stopped), then destroy with purge and unreferenced disks.
+act_destroy_run() {
+  local id="$FOUND_ID" node="$FOUND_NODE" fix="look at the task log on node ${FOUND_NODE} (journalctl -u pvedaemon) and qm config ${FOUND_ID}"
+  if act_is_local; then
+    if [[ "$FOUND_STATUS" != stopped ]] && ! pve_run qm stop "$id"; then
+      linus_fail 5 "qm stop ${id} failed: ${PVE_ERR}" "$fix"
+    fi
+    pve_run qm destroy "$id" --purge 1 --destroy-unreferenced-disks 1 ||
+      linus_fail 5 "qm destroy ${id} failed: ${PVE_ERR}" "$fix"
+    return 0
+  fi
+  # pvesh runs these as tasks: it exits 0 even when the task failed (checked afterwards)
+  if [[ "$FOUND_STATUS" != stopped ]] && ! pve_run pvesh create "/nodes/${node}/qemu/${id}/status/stop"; then
+    linus_fail 5 "stopping VM ${id} on node ${node} failed: ${PVE_ERR}" "$fix"
+  fi
+  pve_run pvesh delete "/nodes/${node}/qemu/${id}" --purge 1 --destroy-unreferenced-disks 1 ||
+    linus_fail 5 "destroying VM ${id} on node ${node} failed: ${PVE_ERR}" "$fix"
+}
+
+# act_destroy_verify STORAGES: the config is gone and no volume of the id is left.
+act_destroy_verify() {
+  local s leftover="" err="${PVE_ERR:-}" out
+  if act_config; then
+    linus_fail 5 "VM ${FOUND_ID} still exists on node ${FOUND_NODE} after the destroy${err:+: ${err}}" \
+      "look at the task log on node ${FOUND_NODE} (journalctl -u pvedaemon), then destroy ${FOUND_ID} again"
+  fi
+  for s in $1; do
+    out=""
+    if act_is_local; then
+      out="$(pvesm list "$s" --vmid "$FOUND_ID" 2>/dev/null | awk 'NR > 1 { print $1 }')" || out=""
+    elif pve_get "/nodes/${FOUND_NODE}/storage/${s}/content" --vmid "$FOUND_ID"; then
+      # shellcheck disable=SC2016 # a perl program: its $ are perl's
+      out="$(pve_json 'print "$_->{volid}\n" for @$d' <<<"$PVE_OUT")"
+    fi
+    leftover+="${out:+ ${out//$'\n'/ }}"
+  done
+  if [[ -n "$leftover" ]]; then
+    linus_fail 5 "VM ${FOUND_ID} is destroyed but volumes are left:${leftover}" "remove them with pvesm free VOLID on node ${FOUND_NODE}"
+  fi
+}

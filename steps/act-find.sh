@@ -1,0 +1,106 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # FOUND_*/VM_* globals set here are read by the actions
+# Finding one VM cluster-wide (destroy, status, --reuse-existing): one /cluster/resources call,
+# its config (qm config on this node, pvesh on another) and its IP, found the way step network
+# finds it (steps/network.sh: guest agent matched by net0's MAC, else the neighbour table).
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/options.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/network.sh"
+
+# act_target: the VMID (CFG_TARGET) or --name (CFG_NAME) of destroy/status, validated.
+act_target() {
+  if [[ -n "$CFG_TARGET" && -n "$CFG_NAME" ]]; then
+    linus_fail 1 "give a VMID or --name, not both" "write: ${CFG_ACTION} VMID, or ${CFG_ACTION} --name NAME"
+  fi
+  [[ -n "$CFG_TARGET$CFG_NAME" ]] || linus_fail 3 "${CFG_ACTION} needs a VMID or --name NAME" "write: ${CFG_ACTION} VMID, or ${CFG_ACTION} --name NAME (list shows them)"
+  if [[ -n "$CFG_TARGET" ]]; then
+    opt_check vmid "$CFG_TARGET" VMID && CFG_TARGET="$VAL_OUT"
+  else
+    opt_check name "$CFG_NAME" --name
+  fi
+}
+
+# act_resources: every guest of the cluster (one pvesh call) into RESOURCES_JSON.
+act_resources() {
+  if ! pve_get /cluster/resources --type vm; then
+    linus_fail 4 "cannot list the cluster's guests: ${PVE_ERR}" "check pve-cluster (pvesh get /cluster/resources --type vm)"
+  fi
+  RESOURCES_JSON="$PVE_OUT"
+}
+
+# act_find ID NAME: the guest with this id, or the VM with this name (one of them empty):
+# FOUND_ID FOUND_TYPE FOUND_NODE FOUND_STATUS FOUND_TEMPLATE FOUND_NAME FOUND_TAGS; 1 when absent.
+# Exit 1 when a name is ambiguous.
+act_find() {
+  local out
+  FOUND_ID="" FOUND_TYPE="" FOUND_NODE="" FOUND_STATUS="" FOUND_TEMPLATE=0 FOUND_NAME="" FOUND_TAGS=""
+  act_resources
+  # shellcheck disable=SC2016 # a perl program: its $ are perl's
+  out="$(pve_json 'my ($id, $name) = @ARGV;
+    for (sort { $a->{vmid} <=> $b->{vmid} } @$d) {
+      next if $id ne "" && ($_->{vmid} // "") ne $id;
+      next if $id eq "" && (($_->{type} // "") ne "qemu" || ($_->{name} // "") ne $name);
+      print join("\t", $_->{vmid}, $_->{type} // "?", $_->{node} // "?", $_->{status} // "unknown",
+        $_->{template} ? 1 : 0, $_->{name} // "", $_->{tags} // ""), "\n" }' "$1" "$2" <<<"$RESOURCES_JSON")"
+  [[ -n "$out" ]] || return 1
+  if [[ "$out" == *$'\n'* ]]; then
+    linus_fail 1 "more than one VM is named '$2': ids $(cut -f1 <<<"$out" | tr '\n' ' ')" "give the VMID instead of --name"
+  fi
+  IFS=$'\t' read -r FOUND_ID FOUND_TYPE FOUND_NODE FOUND_STATUS FOUND_TEMPLATE FOUND_NAME FOUND_TAGS <<<"$out"
+}
+
+# act_has_tag TAG: 0 when the found guest carries TAG.
+act_has_tag() {
+  [[ ";${FOUND_TAGS//[, ]/;};" == *";$1;"* ]]
+}
+
+# act_is_local: 0 when the found VM is on the node this script runs on.
+act_is_local() {
+  [[ "$FOUND_NODE" == "$(pve_local_node)" ]]
+}
+
+# act_config: the found VM's config into PVE_CONFIG (key: value lines), from qm on this node or
+# pvesh on another; 1 on failure (PVE_ERR).
+act_config() {
+  if act_is_local; then
+    pve_config_get "$FOUND_ID"
+    return
+  fi
+  pve_get "/nodes/${FOUND_NODE}/qemu/${FOUND_ID}/config" || return
+  # shellcheck disable=SC2016 # a perl program: its $ are perl's
+  PVE_CONFIG="$(pve_json 'for (sort keys %$d) { next if $_ eq "digest"; print "$_: $d->{$_}\n" }' <<<"$PVE_OUT")"
+}
+
+# act_agent_on_node NODE: net_from_agent for a VM on another node, through pvesh (the qm it
+# calls is shadowed, in a subshell, by the same query on NODE); prints the IP.
+act_agent_on_node() {
+  local node="$1"
+  (
+    # shellcheck disable=SC2016 # a perl program: its $ are perl's
+    qm() {
+      pvesh get "/nodes/${node}/qemu/${VM_ID}/agent/network-get-interfaces" --output-format json 2>/dev/null |
+        pve_json 'print JSON::PP->new->encode(ref $d eq "HASH" ? ($d->{result} // []) : [])'
+    }
+    net_from_agent && printf '%s\n' "$VM_IP"
+  ) || return 1
+}
+
+# act_vm_ip: VM_IP and VM_IP_SOURCE (agent, neighbour or none) of the found VM, from its
+# config in PVE_CONFIG. The neighbour table is this host's: only for VMs on this node.
+act_vm_ip() {
+  local net0 ip
+  net0="$(pve_config_value net0)"
+  VM_ID="$FOUND_ID" VM_IP="" VM_IP_SOURCE=none VM_MAC=""
+  [[ "$net0" =~ ([0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}) ]] && VM_MAC="${BASH_REMATCH[1],,}"
+  CFG_BRIDGE="" CFG_VLAN=""
+  [[ ",$net0," =~ ,bridge=([^,]+), ]] && CFG_BRIDGE="${BASH_REMATCH[1]}"
+  [[ ",$net0," =~ ,tag=([0-9]+), ]] && CFG_VLAN="${BASH_REMATCH[1]}"
+  [[ "$FOUND_STATUS" == running ]] || return 0
+  if act_is_local; then
+    net_from_agent || net_from_neighbour || true
+  elif ip="$(act_agent_on_node "$FOUND_NODE")"; then
+    VM_IP="$ip" VM_IP_SOURCE=agent
+  fi
+  return 0
+}
