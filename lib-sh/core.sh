@@ -103,8 +103,11 @@ linus_on_exit() {
       elif rb_undo; then
         cleanup=destroyed
       else
+        # say honestly what is left and how to remove it (CONTRACT: destroyed|kept|none)
         cleanup=kept
         log_error "rollback did not remove everything: $(rb_describe)"
+        LINUS_ERR_FIX="${LINUS_ERR_FIX:+${LINUS_ERR_FIX}; }the rollback could not remove $(rb_describe); remove it with: $(rb_remedy)"
+        LINUS_FAIL_EXTRA+=("CLEANUP_LEFT=$(rb_describe)")
       fi
     fi
     linus_print_failure "$cleanup"

@@ -50,6 +50,21 @@ rb_describe() {
   printf '%s\n' "${parts[*]}"
 }
 
+# rb_remedy: the commands that remove what the journal still holds, newest first, joined with "; ".
+rb_remedy() {
+  local i e id out=""
+  for ((i = ${#RB_JOURNAL[@]} - 1; i >= 0; i--)); do
+    e="${RB_JOURNAL[i]}"
+    case "$e" in
+      vm:* | vmnew:*)
+        id="${e#*:}" && id="${id%%:*}"
+        out+="${out:+; }qm stop ${id}; qm destroy ${id} --purge 1 --destroy-unreferenced-disks 1 --skiplock 1" ;;
+      file:*) out+="${out:+; }rm -f ${e#file:}" ;;
+    esac
+  done
+  printf '%s\n' "$out"
+}
+
 # rb_undo: undo every non-temp entry, newest first; 1 if any undo failed (those entries stay).
 rb_undo() {
   local i e rc=0 left=()
@@ -89,6 +104,11 @@ rb_undo_vm() {
   fi
   # a VM still locked by an interrupted create: root may skip the lock
   if qm destroy "$id" --purge 1 --destroy-unreferenced-disks 1 --skiplock 1 >&2; then
+    return 0
+  fi
+  # a VM that does not exist (e.g. its create failed) is removed
+  if qm config "$id" 2>&1 >/dev/null | grep -q 'does not exist'; then
+    log_info "rollback: VM $id does not exist; nothing to remove"
     return 0
   fi
   log_error "rollback: could not destroy VM $id; remove it with: qm destroy $id --purge 1 --destroy-unreferenced-disks 1"

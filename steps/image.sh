@@ -6,6 +6,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/catalog.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/img-fetch.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
 
 # step_image_source: IMG_URL, IMG_FILE, IMG_SUMS_URL, IMG_SUMS_ALGO, IMG_DEFAULT_USER for the
 # catalog key in CFG_OS, or for --image-url (then IMG_EXPECTED is the given sha256).
@@ -52,6 +53,8 @@ step_image() {
   IMG_PATH="$cache/$IMG_FILE"
   if [[ "$CFG_DRY_RUN" == 1 ]]; then
     step_image_dry_run
+    IMG_SRC="$IMG_PATH"
+    [[ -z "${PVE_REMOTE_NODE:-}" ]] || IMG_SRC="<downloaded onto ${PVE_REMOTE_NODE} by pvesh download-url>"
     return 0
   fi
   mkdir -p "$cache"
@@ -68,11 +71,37 @@ step_image() {
       IMG_REUSED=1
     else
       log_warn "the cached image does not match the current vendor checksum; downloading it again"
+      rm -f "$IMG_PATH" # never leave an unverified file in the cache, even if the download fails
     fi
   fi
   [[ "${IMG_REUSED:-0}" == 1 ]] || step_image_download
   linus_unlock "$lockfd"
   step_image_size
+  step_image_node
+}
+
+# step_image_node: IMG_SRC, what import-from reads: the cached file on this node; for a VM on
+# another node (a local path is only here) the same image, downloaded onto that node by Proxmox
+# (download-url, which checks the vendor checksum itself) to a storage of it with iso content.
+step_image_node() {
+  local store fname
+  IMG_SRC="$IMG_PATH"
+  [[ -n "${PVE_REMOTE_NODE:-}" ]] || return 0
+  # shellcheck disable=SC2016 # a perl program: its $ are perl's
+  store="$(pve_json 'my @s = map { $_->{storage} } grep { ($_->{type} // "") eq "storage" && $_->{node} eq $ARGV[0]
+      && ($_->{status} // "") eq "available" && grep { $_ eq "iso" } split /,/, ($_->{content} // "") } @$d;
+    my ($p) = ((grep { $_ eq "local" } @s), sort @s); print $p // ""' "$PVE_REMOTE_NODE" <<<"$RESOURCES_JSON")"
+  [[ -n "$store" ]] || linus_fail 4 "node '${PVE_REMOTE_NODE}' has no storage with iso content to download the image to" \
+    "add iso content to a storage of that node (pvesm set local --content iso,vztmpl,backup,snippets), or run this on node ${PVE_REMOTE_NODE}"
+  fname="linus-${IMG_EXPECTED:0:12}-${IMG_FILE%.*}.img" # iso content takes .img (the format is probed)
+  log_info "downloading the image onto node ${PVE_REMOTE_NODE} (${store}:iso/${fname}); Proxmox verifies the ${IMG_SUMS_ALGO}"
+  if ! pve_run pvesh create "/nodes/${PVE_REMOTE_NODE}/storage/${store}/download-url" --url "$IMG_URL" --content iso \
+    --filename "$fname" --checksum "$IMG_EXPECTED" --checksum-algorithm "$IMG_SUMS_ALGO" ||
+    [[ "$PVE_ERR" =~ (mismatch|failed|error|Error) ]]; then
+    linus_fail 4 "downloading ${IMG_URL} onto node ${PVE_REMOTE_NODE} failed: ${PVE_ERR:-no error text}" \
+      "check that node's internet access, or run this on node ${PVE_REMOTE_NODE}"
+  fi
+  IMG_SRC="${store}:iso/${fname}"
 }
 
 # step_image_download: download to .part, verify, rename into the cache.

@@ -25,11 +25,12 @@ tpl_linked() {
   case "${STORAGE_TYPE:-}" in lvmthin | zfspool | rbd | dir | nfs | cifs | btrfs) return 0 ;; *) return 1 ;; esac
 }
 
-# tpl_find: TPL_ID of the template for this image on this storage and node, or empty.
-# One /cluster/resources call, whatever the number of VMs.
+# tpl_find [fresh]: TPL_ID of the template for this image on this storage and node, or empty.
+# From the resources the validate step read (no call), or one fresh /cluster/resources call.
 tpl_find() {
   TPL_ID=""
-  if ! pve_get /cluster/resources --type vm; then
+  PVE_OUT="${RESOURCES_JSON:-}"
+  if [[ -n "${1:-}" || -z "$PVE_OUT" ]] && ! pve_get /cluster/resources --type vm; then
     linus_fail 5 "cannot list the cluster's VMs: ${PVE_ERR}" "check pvesh get /cluster/resources"
   fi
   # shellcheck disable=SC2016 # a perl program: its $ are perl's
@@ -62,29 +63,33 @@ step_template() {
     linus_fail 5 "another run has been building template ${TPL_NAME} for too long" "wait for it, then run again"
   fi
   local lockfd="$LINUS_LOCK_FD"
-  tpl_find # another run may have built it while we waited
+  tpl_find fresh # another run may have built it while we waited
   [[ -n "$TPL_ID" ]] || tpl_build
   linus_unlock "$lockfd"
 }
 
 # tpl_build: import the image into a new VM, never boot it, make it a template.
 tpl_build() {
-  local id lockfd scsi0="${CFG_STORAGE}:0,import-from=${IMG_PATH},iothread=1,discard=on"
+  local id lockfd scsi0="${CFG_STORAGE}:0,import-from=${IMG_SRC:-$IMG_PATH},iothread=1,discard=on"
   tpl_linked && [[ "${STORAGE_TYPE:-}" =~ ^(dir|nfs|cifs|btrfs)$ ]] && scsi0+=",format=qcow2"
   log_info "building template ${TPL_NAME} on ${CFG_STORAGE} (once per image and storage)"
   linus_lock vmid "${LINUS_VMID_LOCK_WAIT:-120}" || linus_fail 5 "another provisioning run holds the VM id lock for too long" "wait for it, then run again"
   lockfd="$LINUS_LOCK_FD"
   pve_get /cluster/nextid || linus_fail 5 "no free VM id: ${PVE_ERR}" "check the datacenter next-id range"
   id="${PVE_OUT//[\"[:space:]]/}"
-  rb_add vm "$id"
+  rb_add vmnew "$id:$TPL_NAME" # undone only if the VM exists and is ours (an interrupted create)
   if ! pve_run qm create "$id" --name "$TPL_NAME" --tags "$TPL_TAGS" --ostype l26 --scsihw virtio-scsi-single \
     --serial0 socket --vga serial0 --agent enabled=1 --scsi0 "$scsi0" --ide2 "${CFG_STORAGE}:cloudinit" --boot order=scsi0; then
+    rb_forget vmnew "$id:$TPL_NAME"
     linus_fail 5 "creating template VM ${id} failed: ${PVE_ERR}" "check storage '${CFG_STORAGE}' (pvesm status)"
   fi
+  rb_forget vmnew "$id:$TPL_NAME"
+  rb_add vm "$id"
   linus_unlock "$lockfd"
-  pve_run qm template "$id" || true # exits 0 even when the task failed: checked below
+  local terr=""
+  pve_run qm template "$id" || terr="$PVE_ERR" # may exit 0 even when the task failed: checked below
   pve_config_get "$id" || true
-  [[ "$(pve_config_value template)" == 1 ]] || linus_fail 5 "qm template ${id} did not make a template: ${PVE_ERR:-no error text}" "check qm config ${id}"
+  [[ "$(pve_config_value template)" == 1 ]] || linus_fail 5 "qm template ${id} did not make a template: ${terr:-${PVE_ERR:-no error text}}" "check qm config ${id}"
   rb_forget vm "$id" # a finished template is a cache entry, not part of this run
   TPL_ID="$id"
   log_ok "template ${TPL_ID} (${TPL_NAME}) ready"

@@ -33,12 +33,19 @@ export function load() {
   try { text = fs.readFileSync(statePath(), 'utf8'); } catch {
     throw new SimExit(99, `pvesim: no simulated host in ${simDir()} (run: pvesim init)`);
   }
-  return JSON.parse(text);
+  const st = JSON.parse(text);
+  // PVESIM_NODE=NAME: this call runs on cluster node NAME (qm, hostname, local files); not saved
+  const here = process.env.PVESIM_NODE;
+  if (here && here !== st.localNode && st.nodes.some((/** @type {any} */ n) => n.name === here)) {
+    Object.defineProperty(st, 'homeNode', { value: st.localNode, enumerable: false });
+    st.localNode = here;
+  }
+  return st;
 }
 /** @param {any} st */
 export function save(st) {
   const tmp = statePath() + '.' + process.pid;
-  fs.writeFileSync(tmp, JSON.stringify(st, null, 1));
+  fs.writeFileSync(tmp, JSON.stringify(st.homeNode ? { ...st, localNode: st.homeNode } : st, null, 1));
   fs.renameSync(tmp, statePath());
 }
 
