@@ -63,13 +63,36 @@ linus_on_err() {
     "re-run with the same options; if it fails again, report the line above with the stderr log"
 }
 
+# linus_on_signal NAME: a signal; from here on further signals are ignored (by the cleanup's
+# commands too), so a second Ctrl-C cannot cut the rollback short.
 linus_on_signal() {
-  trap - INT TERM HUP
+  trap '' INT TERM HUP
   linus_fail 130 "interrupted by signal $1" "re-run the command; nothing created was left behind unless LINUS_CLEANUP says kept"
 }
 
-# linus_setup_traps: install the ERR, EXIT and signal traps.
+# linus_fd_id FD: device:inode of what FD of this shell is open on (empty when closed).
+linus_fd_id() {
+  stat -L -c '%d:%i' "/proc/${BASHPID}/fd/$1" 2>/dev/null || true
+}
+
+# linus_proto_restore: a trap can run inside a command whose redirections moved fd 3 (pve_run
+# points it at stderr while a tool runs); bash keeps the original on a high fd meanwhile. Point
+# fd 3 back at the protocol channel recorded by linus_setup_traps, so the FAILURE lines of an
+# interrupted run still go to stdout.
+linus_proto_restore() {
+  local f
+  [[ -n "${LINUS_PROTO_ID:-}" && "$(linus_fd_id 3)" != "$LINUS_PROTO_ID" ]] || return 0
+  for f in "/proc/${BASHPID}/fd/"*; do
+    if [[ "$(stat -L -c '%d:%i' "$f" 2>/dev/null)" == "$LINUS_PROTO_ID" ]]; then
+      exec 3>>"$f"
+      return 0
+    fi
+  done
+}
+
+# linus_setup_traps: install the ERR, EXIT and signal traps; remember the protocol channel.
 linus_setup_traps() {
+  LINUS_PROTO_ID="$(linus_fd_id 3)"
   trap 'linus_on_err "$?" "$LINENO" "${BASH_SOURCE[0]:-}" "$BASH_COMMAND"' ERR
   trap 'linus_on_exit "$?"' EXIT
   trap 'linus_on_signal INT' INT
@@ -88,7 +111,8 @@ linus_run_dir() {
 # linus_on_exit RC: the EXIT trap. Rollback on failure, FAILURE lines, temp files removed.
 linus_on_exit() {
   local rc="$1" cleanup=none
-  trap - EXIT ERR INT TERM HUP
+  trap - EXIT ERR
+  trap '' INT TERM HUP # the rollback runs to its end whatever arrives now
   set +e
   if ((rc != 0)); then
     linus_take_subshell_failure || true
@@ -122,6 +146,7 @@ linus_on_exit() {
 # LINUS_FAIL_EXTRA as KEY=VALUE entries).
 linus_print_failure() {
   local kv
+  linus_proto_restore
   log_error "${LINUS_ERR_MSG}"
   [[ -n "${LINUS_ERR_FIX}" ]] && log_info "remediation: ${LINUS_ERR_FIX}"
   res_failure_head "$LINUS_ERR_CODE" "$LINUS_ERR_STEP" "$LINUS_ERR_MSG" "${LINUS_ERR_FIX:-none}" "$1" "${VM_ID:-}"

@@ -1,0 +1,89 @@
+#!/usr/bin/env bats
+# Signals: INT, TERM and HUP during the download, after the VM exists and while waiting for its
+# IP give a rollback, exit 130, the FAILURE lines and nothing left; a second signal during the
+# rollback does not cut it short.
+
+setup() {
+  load 'rel-bg'
+  rel_setup
+}
+
+# sig_case POINT SIGNAL TARGET REGEX CLEANUP: a run that gets SIGNAL (TARGET: group = the whole
+# process group as Ctrl-C or a closed terminal does, pid = the script only as `kill` does) once
+# its stderr matches REGEX.
+sig_case() {
+  local point="$1" sig="$2" target="$3" re="$4" cleanup="$5" dest
+  rel_case "$sig to the $target at: $point"
+  rel_spawn run --name "sig-${sig,,}"
+  dest="$REL_PID"
+  [[ "$target" == group ]] && dest="-$REL_PID"
+  if rel_wait_for run "$re"; then
+    kill -s "$sig" -- "$dest"
+  else
+    chk false
+    kill -s KILL -- "-$REL_PID"
+  fi
+  rel_reap run "$REL_PID"
+  pvesim latency 0 >/dev/null
+  pvesim timing --dhcp 0.3 --agent 0.3 >/dev/null
+  chk failure_lines_ok 130 "$cleanup"
+  chk has_text "$(proto ERROR)" "interrupted by signal $sig"
+  chk no_vm_left
+  rel_case_end
+}
+
+@test "a signal during the image download: exit 130, nothing created, no .part left" {
+  local s t=group
+  for s in INT TERM HUP; do
+    rel_fresh
+    pvesim latency 0.4 >/dev/null
+    sig_case download "$s" "$t" 'downloading https' none
+    t=pid
+  done
+  rel_done signal "INT, TERM, HUP during the download"
+}
+
+@test "a signal right after the VM is created: the VM is destroyed, exit 130" {
+  local s t=pid
+  for s in INT TERM HUP; do
+    rel_fresh
+    pvesim latency 0.3 >/dev/null
+    sig_case "after create" "$s" "$t" '\$ qm (set|resize|start) ' destroyed
+    t=group
+  done
+  rel_done signal "INT, TERM, HUP after qm create"
+}
+
+@test "a signal while waiting for the IP: the VM is destroyed, exit 130" {
+  local s t=group
+  for s in INT TERM HUP; do
+    rel_fresh
+    pvesim timing --dhcp 60 --agent 60 >/dev/null
+    sig_case "waiting for the IP" "$s" "$t" '\[network\]' destroyed
+    t=pid
+  done
+  rel_done signal "INT, TERM, HUP while waiting for the IP"
+}
+
+@test "a second and third signal during a slow rollback do not cut it short" {
+  local s
+  for s in INT TERM; do
+    rel_fresh
+    rel_shim_slow_destroy 1.5
+    pvesim timing --dhcp 60 --agent 60 >/dev/null
+    rel_case "$s twice during the rollback"
+    rel_spawn run --name sig-twice
+    chk rel_wait_for run '\[network\]'
+    kill -s "$s" -- "-$REL_PID"
+    chk rel_wait_for run 'destroy-begins'
+    kill -s "$s" -- "-$REL_PID" 2>/dev/null || true
+    sleep 0.3
+    kill -s HUP -- "$REL_PID" 2>/dev/null || true
+    rel_reap run "$REL_PID"
+    pvesim timing --dhcp 0.3 --agent 0.3 >/dev/null
+    chk failure_lines_ok 130 destroyed
+    chk no_vm_left
+    rel_case_end
+  done
+  rel_done signal "a second and third signal during a slow rollback"
+}
