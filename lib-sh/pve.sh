@@ -5,6 +5,7 @@
 # stream their output to stderr, keep their stderr for the error message, and only print
 # themselves under --dry-run.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/logging.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve-node.sh"
 
 # pve_json PERLCODE [ARGS...]: decode the JSON on stdin into $d and run PERLCODE (which prints
 # what it finds); @ARGV holds ARGS. jq is never needed.
@@ -48,10 +49,13 @@ pve_run() {
   return "$rc"
 }
 
-# pve_version: PVE_VERSION (e.g. 8.2.4), PVE_MAJOR, PVE_MINOR from `pveversion`; 1 if unparsable.
+# pve_version: PVE_VERSION (e.g. 8.2.4), PVE_MAJOR, PVE_MINOR from the installed pve-manager
+# package (dpkg-query: no Proxmox call), else from `pveversion`; 1 if unparsable.
 pve_version() {
   local out
-  out="$(pveversion 2>/dev/null)" || return 1
+  out="$(dpkg-query -W -f '${Version}' pve-manager 2>/dev/null)" || out=""
+  [[ "$out" =~ ^[0-9]+\.[0-9]+ ]] && out="pve-manager/${out}"
+  [[ -n "$out" ]] || out="$(pveversion 2>/dev/null)" || return 1
   if [[ "$out" =~ pve-manager/([0-9]+)\.([0-9]+)(\.[0-9]+)? ]]; then
     PVE_VERSION="${BASH_REMATCH[1]}.${BASH_REMATCH[2]}${BASH_REMATCH[3]}"
     PVE_MAJOR="${BASH_REMATCH[1]}"
@@ -59,6 +63,14 @@ pve_version() {
     return 0
   fi
   return 1
+}
+
+# pve_resources: RESOURCES_JSON from ONE `pvesh get /cluster/resources` (no --type: nodes,
+# storages and guests at once), fetched once per run; returns pvesh's code (PVE_ERR).
+pve_resources() {
+  [[ -z "${RESOURCES_JSON:-}" ]] || return 0
+  pve_get /cluster/resources || return
+  RESOURCES_JSON="$PVE_OUT"
 }
 
 # pve_local_node: the name of the node the script runs on (hostname up to the first dot).

@@ -1,91 +1,140 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # CFG_/VM_/IMG_ globals set here are read by the other steps
-# Checks of the Proxmox environment: node online, storage, bridge, name/VMID conflicts.
-# One pvesh call each, independent of the number of VMs.
+# Checks of the Proxmox environment: node online, storage, bridge, name/VMID conflicts, from one
+# /cluster/resources call (plus the bridge list), independent of the number of VMs.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/placement.sh"
 
-# step_chk_node: the node is in the cluster and online (pvesh get /nodes; /nodes/N/status has no
-# status field). Also checks --cores against the node's CPU count.
+# step_chk_node: the node is in the cluster and online (from /cluster/resources: nodes, storages
+# and guests in ONE call, whatever the number of VMs). `--node auto` picks one (steps/placement.sh).
+# Also checks --cores against the node's CPU count.
 step_chk_node() {
   local line state maxcpu all
   [[ -n "$CFG_NODE" ]] || CFG_NODE="$(pve_local_node)"
-  VM_NODE="$CFG_NODE"
-  if ! pve_get /nodes; then
-    linus_fail 4 "cannot list the cluster nodes: ${PVE_ERR}" "check that pve-cluster and pveproxy run (systemctl status pve-cluster)"
+  if ! pve_resources; then
+    linus_fail 4 "cannot read the cluster resources: ${PVE_ERR}" "check that pve-cluster and pveproxy run (systemctl status pve-cluster)"
   fi
+  [[ "$CFG_NODE" != auto ]] || step_pick_node
   # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  line="$(pve_json 'my ($n) = grep { $_->{node} eq $ARGV[0] } @$d;
+  line="$(pve_json 'my @n = grep { ($_->{type} // "") eq "node" } @$d; my ($n) = grep { $_->{node} eq $ARGV[0] } @n;
     print join(" ", $n ? ($n->{status} // "unknown", $n->{maxcpu} // 0) : ("absent", 0)), "\n";
-    print join(",", sort map { $_->{node} } @$d), "\n";' "$CFG_NODE" <<<"$PVE_OUT")"
+    print join(",", sort map { $_->{node} } @n), "\n";' "$CFG_NODE" <<<"$RESOURCES_JSON")"
   { read -r state; read -r all; } <<<"$line" || true
   maxcpu="${state#* }" state="${state%% *}"
   case "$state" in
     online) ;;
-    absent) linus_fail 4 "node '${CFG_NODE}' is not a node of this cluster" "pick one of: ${all} (--node)" ;;
-    *) linus_fail 4 "node '${CFG_NODE}' is ${state}, not online" "bring the node online (pvecm status) or pick another one with --node" ;;
+    absent) linus_fail 4 "node '${CFG_NODE}' is not a node of this cluster" "pick one of: ${all} (--node), or --node auto" ;;
+    *) linus_fail 4 "node '${CFG_NODE}' is ${state}, not online" "bring the node online (pvecm status) or pick another one with --node (or --node auto)" ;;
   esac
   if [[ "$maxcpu" =~ ^[0-9]+$ ]] && ((maxcpu > 0 && CFG_CORES > maxcpu)); then
     linus_fail 1 "--cores ${CFG_CORES} is more than the ${maxcpu} CPUs of node '${CFG_NODE}'" "use --cores 1..${maxcpu}"
   fi
+  VM_NODE="$CFG_NODE" PVE_REMOTE_NODE=""
+  [[ "$CFG_NODE" == "$(pve_local_node)" ]] || PVE_REMOTE_NODE="$CFG_NODE"
 }
 
-# step_chk_storage: the storage is enabled and active on the node, holds images and has room for
-# the disk. Also finds the storages with snippets content (SNIPPET_STORAGES, SNIPPET_STORE).
-step_chk_storage() {
-  local out info images need
-  if ! pve_get "/nodes/${CFG_NODE}/storage"; then
-    linus_fail 4 "cannot list the storages of node '${CFG_NODE}': ${PVE_ERR}" "check the node name and pvestatd (pvesm status)"
-  fi
+# step_storage_info NODE STORAGE: one line "images avail type shared" for STORAGE on NODE, or
+# "absent" (the resources list only storages that are enabled on that node); then the storages of
+# NODE with images content; then those with snippets content (from RESOURCES_JSON).
+step_storage_info() {
   # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  out="$(pve_json 'my $ok = sub { my $s = shift; ($s->{enabled} // 1) && ($s->{active} // 1) };
+  pve_json 'my @s = grep { ($_->{type} // "") eq "storage" && ($_->{node} // "") eq $ARGV[0] } @$d;
+    my $ok = sub { ($_[0]->{status} // "") eq "available" };
     my $has = sub { my ($s, $c) = @_; grep { $_ eq $c } split /,/, ($s->{content} // "") };
-    my ($s) = grep { $_->{storage} eq $ARGV[0] } @$d;
-    print $s ? join(" ", ($s->{enabled} // 1) ? 1 : 0, ($s->{active} // 1) ? 1 : 0,
-      $has->($s, "images") ? 1 : 0, $s->{avail} // -1, $s->{type} // "?") : "absent", "\n";
-    print join(",", sort map { $_->{storage} } grep { $ok->($_) && $has->($_, "images") } @$d), "\n";
-    print join(",", sort map { $_->{storage} } grep { $ok->($_) && $has->($_, "snippets") } @$d), "\n";' \
-    "$CFG_STORAGE" <<<"$PVE_OUT")"
+    my ($s) = grep { $_->{storage} eq $ARGV[1] } @s;
+    print $s ? join(" ", $ok->($s) ? ($has->($s, "images") ? 1 : 0) : "inactive",
+      defined $s->{maxdisk} ? ($s->{maxdisk} - ($s->{disk} // 0)) : -1, $s->{plugintype} // "?", $s->{shared} ? 1 : 0) : "absent", "\n";
+    print join(",", sort map { $_->{storage} } grep { $ok->($_) && $has->($_, "images") } @s), "\n";
+    print join(",", sort map { $_->{storage} } grep { $ok->($_) && $has->($_, "snippets") } @s), "\n";' \
+    "$1" "$2" <<<"$RESOURCES_JSON"
+}
+
+# step_chk_storage: the storage is enabled and available on the node, holds images and has room
+# for the disk (thin storages: a warning, see step_thin). Also finds the storages with snippets
+# content (SNIPPET_STORAGES, SNIPPET_STORE).
+step_chk_storage() {
+  local out info images has avail
+  pve_resources || linus_fail 4 "cannot read the cluster resources: ${PVE_ERR}" "check pve-cluster (pvesh get /cluster/resources)"
+  out="$(step_storage_info "$CFG_NODE" "$CFG_STORAGE")"
   { read -r info; read -r images; read -r SNIPPET_STORAGES; } <<<"$out" || true
   local fix="pick one of: ${images:-none} (pvesm status --content images)"
-  [[ "$info" != absent ]] || linus_fail 4 "storage '${CFG_STORAGE}' does not exist on node '${CFG_NODE}'" "$fix"
-  local enabled active has avail
-  read -r enabled active has avail STORAGE_TYPE <<<"$info"
-  [[ "$enabled" == 1 ]] || linus_fail 4 "storage '${CFG_STORAGE}' is disabled on node '${CFG_NODE}'" "enable it (pvesm set ${CFG_STORAGE} --disable 0) or $fix"
-  [[ "$active" == 1 ]] || linus_fail 4 "storage '${CFG_STORAGE}' is not active on node '${CFG_NODE}'" "check it with pvesm status, or $fix"
+  [[ "$info" != absent ]] || linus_fail 4 "storage '${CFG_STORAGE}' does not exist or is disabled on node '${CFG_NODE}'" \
+    "${fix}; or enable it if it is disabled (pvesm set ${CFG_STORAGE} --disable 0)"
+  read -r has avail STORAGE_TYPE STORAGE_SHARED <<<"$info"
+  [[ "$has" != inactive ]] || linus_fail 4 "storage '${CFG_STORAGE}' is not active on node '${CFG_NODE}'" "check it with pvesm status, or $fix"
   [[ "$has" == 1 ]] || linus_fail 4 "storage '${CFG_STORAGE}' does not hold VM disks (no 'images' content)" "add images content (pvesm set ${CFG_STORAGE} --content ...) or $fix"
-  need=$((CFG_DISK * 1024 * 1024 * 1024))
-  if [[ "$avail" =~ ^[0-9]+$ ]] && ((avail < need)); then
-    linus_fail 4 "storage '${CFG_STORAGE}' has $((avail / 1024 / 1024 / 1024)) GiB free, the disk needs ${CFG_DISK} GiB" \
-      "free space on it, use a smaller --disk, or $fix"
+  PVE_STORAGE_AVAIL="$avail"
+  if [[ "$avail" =~ ^[0-9]+$ ]] && ((avail < CFG_DISK * 1073741824)); then
+    local msg="storage '${CFG_STORAGE}' has $((avail / 1073741824)) GiB free, the disk needs ${CFG_DISK} GiB"
+    step_thin || linus_fail 4 "$msg" "free space on it, use a smaller --disk, or $fix"
+    log_warn "${msg}; ${STORAGE_TYPE} is thin-provisioned, so only the data written counts (the image now, more as the VM fills its disk): watch the pool's usage"
   fi
   step_pick_snippet_store
+}
+
+# step_thin: 0 when STORAGE_TYPE allocates thinly, so a disk larger than the free space can be
+# created (lvmthin, rbd; sparse files on dir/nfs/cifs/btrfs). zfspool is thick unless the storage
+# has `sparse 1`, which /cluster/resources does not show: treated as thick. lvm is thick.
+step_thin() {
+  case "${STORAGE_TYPE:-}" in lvmthin | rbd | dir | nfs | cifs | btrfs) return 0 ;; *) return 1 ;; esac
+}
+
+# step_thin_room FILE: on a thin storage, the imported data (about FILE's size) must fit the free space.
+step_thin_room() {
+  local size
+  step_thin || return 0
+  [[ "${PVE_STORAGE_AVAIL:-}" =~ ^[0-9]+$ && -f "$1" ]] || return 0
+  size="$(stat -c %s -- "$1" 2>/dev/null)" || return 0
+  if ((size > PVE_STORAGE_AVAIL)); then
+    linus_fail 4 "storage '${CFG_STORAGE}' has $((PVE_STORAGE_AVAIL / 1048576)) MiB free, less than the image's $((size / 1048576)) MiB of data" \
+      "free space on '${CFG_STORAGE}' (pvesm status) or pick another --storage"
+  fi
 }
 
 # step_pick_snippet_store: where the vendor snippet goes: the VM storage if it has snippets
 # content, else 'local', else the first one; empty when no storage has snippets content.
 step_pick_snippet_store() {
   local s
-  SNIPPET_STORE=""
+  SNIPPET_STORE="" SNIPPET_SHARED=0
   for s in "$CFG_STORAGE" local ${SNIPPET_STORAGES//,/ }; do
     if [[ ",${SNIPPET_STORAGES}," == *",$s,"* ]]; then
       SNIPPET_STORE="$s"
+      # shellcheck disable=SC2016 # a perl program: its $ are perl's
+      SNIPPET_SHARED="$(pve_json 'print((grep { ($_->{type} // "") eq "storage" && $_->{storage} eq $ARGV[0] && $_->{shared} } @$d) ? 1 : 0)' "$s" <<<"$RESOURCES_JSON")"
       return 0
     fi
   done
 }
 
+# step_bridge_info NODE BRIDGE: "TYPE VLAN_AWARE" of BRIDGE on NODE or "absent", then the node's
+# bridges. This node: the kernel's bridges (`ip -d -j link`, no Proxmox call; a bridge only in
+# /etc/network/interfaces cannot take a VM anyway); another node: /nodes/NODE/network.
+step_bridge_info() {
+  local json
+  if [[ "$1" == "$(pve_local_node)" ]]; then
+    json="$(ip -d -j link show 2>/dev/null)" || return 1
+    # shellcheck disable=SC2016 # a perl program: its $ are perl's
+    json="$(pve_json 'print JSON::PP->new->encode([map { my $k = $_->{linkinfo}{info_kind} // "";
+      $k eq "bridge" || $k eq "openvswitch" ? { iface => $_->{ifname}, type => $k eq "bridge" ? "bridge" : "OVSBridge",
+        bridge_vlan_aware => $_->{linkinfo}{info_data}{vlan_filtering} ? 1 : 0 } : () } @$d])' <<<"$json")" || return 1
+  else
+    pve_get "/nodes/$1/network" || return 1
+    json="$PVE_OUT"
+  fi
+  # shellcheck disable=SC2016 # a perl program: its $ are perl's
+  pve_json 'my @b = grep { ($_->{type} // "") =~ /^(bridge|OVSBridge)$/ } @$d;
+    my ($b) = grep { $_->{iface} eq $ARGV[0] } @b;
+    print $b ? join(" ", $b->{type}, $b->{bridge_vlan_aware} ? 1 : 0) : "absent", "\n";
+    print join(",", sort map { $_->{iface} } @b), "\n";' "$2" <<<"$json"
+}
+
 # step_chk_bridge: the bridge exists on the node; VLAN-aware (or OVS) when --vlan is given.
 step_chk_bridge() {
   local out info all
-  if ! pve_get "/nodes/${CFG_NODE}/network"; then
-    linus_fail 4 "cannot list the network of node '${CFG_NODE}': ${PVE_ERR}" "check the node (pvesh get /nodes/${CFG_NODE}/network)"
+  if ! out="$(step_bridge_info "$CFG_NODE" "$CFG_BRIDGE")"; then
+    linus_fail 4 "cannot list the network of node '${CFG_NODE}': ${PVE_ERR:-ip link failed}" "check the node (pvesh get /nodes/${CFG_NODE}/network)"
   fi
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  out="$(pve_json 'my @b = grep { ($_->{type} // "") =~ /^(bridge|OVSBridge)$/ } @$d;
-    my ($b) = grep { $_->{iface} eq $ARGV[0] } @b;
-    print $b ? join(" ", $b->{type}, $b->{bridge_vlan_aware} ? 1 : 0) : "absent", "\n";
-    print join(",", sort map { $_->{iface} } @b), "\n";' "$CFG_BRIDGE" <<<"$PVE_OUT")"
   { read -r info; read -r all; } <<<"$out" || true
   if [[ "$info" == absent ]]; then
     linus_fail 4 "bridge '${CFG_BRIDGE}' does not exist on node '${CFG_NODE}'" "pick one of: ${all:-none} (--bridge)"
@@ -96,20 +145,15 @@ step_chk_bridge() {
   fi
 }
 
-# step_chk_conflict: no VM of this name (cluster-wide) and a free --vmid. Fresh VMs have no
-# name in /cluster/resources yet: for those the config in /etc/pve is read (no extra calls).
+# step_chk_conflict: no VM of this name (cluster-wide) and a free --vmid, from RESOURCES_JSON.
+# Fresh VMs have no name in /cluster/resources yet: for those the config in /etc/pve is read.
 step_chk_conflict() {
   local out
-  RESOURCES_JSON=""
-  # a fresh id from nextid and the default name need no check: no extra call then
   [[ -n "$CFG_NAME$CFG_VMID" ]] || return 0
-  if ! pve_get /cluster/resources --type vm; then
-    linus_fail 4 "cannot list the cluster's guests: ${PVE_ERR}" "check pve-cluster (pvesh get /cluster/resources)"
-  fi
-  RESOURCES_JSON="$PVE_OUT"
+  pve_resources || linus_fail 4 "cannot list the cluster's guests: ${PVE_ERR}" "check pve-cluster (pvesh get /cluster/resources)"
   if [[ -n "$CFG_VMID" ]]; then
     # shellcheck disable=SC2016 # a perl program: its $ are perl's
-    out="$(pve_json 'for (@$d) { if (($_->{vmid} // "") eq $ARGV[0]) { print "$_->{type} on $_->{node}\n"; last } }' "$CFG_VMID" <<<"$PVE_OUT")"
+    out="$(pve_json 'for (grep { ($_->{type} // "") =~ /^(qemu|lxc)$/ } @$d) { if (($_->{vmid} // "") eq $ARGV[0]) { print "$_->{type} on $_->{node}\n"; last } }' "$CFG_VMID" <<<"$RESOURCES_JSON")"
     if [[ -n "$out" ]]; then
       linus_fail 7 "VM id ${CFG_VMID} is already in use (${out})" "pick another --vmid, or leave it out to take the next free id"
     fi
@@ -123,7 +167,7 @@ step_name_conflict() {
   local out id node f
   [[ -n "${RESOURCES_JSON:-}" ]] || return 0
   # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  out="$(pve_json 'for (grep { $_->{type} eq "qemu" } @$d) {
+  out="$(pve_json 'for (grep { ($_->{type} // "") eq "qemu" } @$d) {
       if (!defined $_->{name}) { print "?$_->{vmid} $_->{node}\n" }
       elsif ($_->{name} eq $ARGV[0]) { print "=$_->{vmid} $_->{node}\n" } }' "$1" <<<"$RESOURCES_JSON")"
   while read -r id node; do

@@ -53,9 +53,25 @@ ci_write_snippet() {
     log_cmd "write the guest-agent vendor snippet to ${CI_SNIPPET_FILE}"
     return 0
   fi
-  mkdir -p "$CI_SNIPPET_DIR"
   rb_add file "$CI_SNIPPET_FILE"
+  if [[ -n "${PVE_REMOTE_NODE:-}" && "${SNIPPET_SHARED:-0}" != 1 ]]; then
+    ci_write_on_node "$PVE_REMOTE_NODE"
+    return 0
+  fi
+  mkdir -p "$CI_SNIPPET_DIR"
   printf '%s' "$CI_VENDOR_YAML" >"$CI_SNIPPET_FILE"
+}
+
+# ci_write_on_node NODE: the snippet into NODE's own (non-shared) snippets directory, over the
+# cluster's root SSH (the nodes trust each other's root key); PVE reads it there at start.
+ci_write_on_node() {
+  local ssh=(ssh -e none -o BatchMode=yes -o ConnectTimeout=10 "root@$1")
+  if ! "${ssh[@]}" mkdir -p "$CI_SNIPPET_DIR" </dev/null >&2 ||
+    ! printf '%s' "$CI_VENDOR_YAML" | "${ssh[@]}" "cat > $(printf '%q' "$CI_SNIPPET_FILE")" >&2; then
+    linus_fail 4 "cannot write the vendor snippet on node $1 over ssh" \
+      "check ssh root@$1 from this node (pvecm updatecerts), or enable snippets on a shared storage"
+  fi
+  log_info "vendor snippet written on node $1: ${CI_SNIPPET_FILE} (a failed run leaves it there: remove it by hand)"
 }
 
 # ci_remove_snippet: drop the snippet of a create attempt that lost its VMID.

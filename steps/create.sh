@@ -33,7 +33,7 @@ step_create_args() {
   CREATE_CMD=(qm create "$id" --name "$VM_NAME_FINAL" --cores "$CFG_CORES" --memory "$CFG_MEMORY"
     --cpu "$cpu" --scsihw virtio-scsi-single --net0 "$net" --serial0 socket --vga serial0
     --agent enabled=1 --tags linus --ostype l26
-    --scsi0 "${CFG_STORAGE}:0,import-from=${IMG_PATH},iothread=1,discard=on" --boot order=scsi0)
+    --scsi0 "${CFG_STORAGE}:0,import-from=${IMG_SRC:-$IMG_PATH},iothread=1,discard=on" --boot order=scsi0)
   ci_args
   CREATE_CMD+=("${CI_ARGS[@]}")
   [[ -z "${TPL_ID:-}" ]] || tpl_clone_args "$id" # --template-cache: clone instead (steps/template.sh)
@@ -45,6 +45,7 @@ step_create() {
   log_step create "creating the VM"
   ci_keys_file
   ci_snippet_dir
+  [[ -n "${TPL_ID:-}" ]] || step_thin_room "$IMG_PATH"
   if [[ "$CFG_DRY_RUN" != 1 ]]; then
     if ! linus_lock vmid "${LINUS_VMID_LOCK_WAIT:-120}"; then
       linus_fail 5 "another provisioning run holds the VM id lock for too long" "wait for it, then run again"

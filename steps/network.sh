@@ -45,6 +45,7 @@ net_from_agent() {
 net_from_neighbour() {
   local out line ip dev=(dev "$CFG_BRIDGE")
   [[ -n "${VM_MAC:-}" ]] || return 1
+  [[ -z "${PVE_REMOTE_NODE:-}" ]] || return 1 # this host's table knows nothing of another node's VMs
   # a tagged VM's neighbours sit on the VLAN interface, not on the bridge itself
   [[ -n "$CFG_VLAN" ]] && dev=()
   out="$(ip neigh show "${dev[@]}" 2>/dev/null)" || return 1

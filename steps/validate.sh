@@ -30,7 +30,7 @@ step_chk_root() {
 step_chk_tools() {
   local t missing=() pve_missing=()
   for t in qm pvesh pvesm pveversion qemu-img; do
-    command -v "$t" >/dev/null 2>&1 || pve_missing+=("$t")
+    type -P "$t" >/dev/null 2>&1 || pve_missing+=("$t") # a file: qm is also a function (lib-sh/pve-node.sh)
   done
   if ((${#pve_missing[@]})); then
     linus_fail 2 "missing Proxmox tools: ${pve_missing[*]}" \

@@ -139,7 +139,7 @@ provision_on_storage() {
   assert_protocol
   [ "$(proto RESULT)" = FAILURE ]
   [ "$(proto ERROR_STEP)" = storage ]
-  [[ "$(proto ERROR)" == *"storage 'nope' does not exist on node 'pve'"* ]]
+  [[ "$(proto ERROR)" == *"storage 'nope' does not exist or is disabled on node 'pve'"* ]]
   [[ "$(proto REMEDIATION)" == *"local-lvm"* ]]
   [[ "$(proto CHECK_BRIDGE)" == failed:4:*vmbr9* ]]
   [ "$(proto CHECK_NODE)" = ok ]

@@ -55,7 +55,7 @@ chk() { run in_step "step_chk_options; step_chk_version; $1"; }
 @test "storage: absent, disabled, without images content, too small: exit 4" {
   IN_STEP_ARGS="--storage fast" chk 'step_chk_node; step_chk_storage'
   [ "$status" -eq 4 ]
-  assert_line "LINUS_ERROR:storage 'fast' does not exist on node 'pve'"
+  assert_line "LINUS_ERROR:storage 'fast' does not exist or is disabled on node 'pve'"
   assert_line --partial "LINUS_REMEDIATION:pick one of: local-lvm"
   pvesim storage add fast --type zfspool --content images --disabled
   IN_STEP_ARGS="--storage fast" chk 'step_chk_node; step_chk_storage'
@@ -67,6 +67,23 @@ chk() { run in_step "step_chk_options; step_chk_version; $1"; }
   IN_STEP_ARGS="--storage small --disk 50" chk 'step_chk_node; step_chk_storage'
   [ "$status" -eq 4 ]
   assert_line --partial "has 10 GiB free, the disk needs 50 GiB"
+}
+
+@test "storage: thin pools (lvmthin) overcommit: a warning, not a failure; the image data must still fit" {
+  pvesim storage set local-lvm --free-gib 10
+  IN_STEP_ARGS="--disk 50" chk 'step_chk_node; step_chk_storage; echo "type=$STORAGE_TYPE"'
+  [ "$status" -eq 0 ]
+  assert_line "type=lvmthin"
+  assert_output --partial "thin-provisioned"
+  # zfspool may be thick (refreservation) and /cluster/resources does not say: it fails
+  pvesim storage add tank --type zfspool --content images --total-gib 30 --free-gib 10
+  IN_STEP_ARGS="--storage tank --disk 50" chk 'step_chk_node; step_chk_storage'
+  [ "$status" -eq 4 ]
+  # the data of the image itself must fit a thin pool
+  head -c 2097152 /dev/zero >"$BATS_TEST_TMPDIR/img"
+  chk 'step_chk_node; step_chk_storage; PVE_STORAGE_AVAIL=1048576; step_thin_room "$BATS_TEST_TMPDIR/img"'
+  [ "$status" -eq 4 ]
+  assert_line --partial "less than the image's 2 MiB of data"
 }
 
 @test "storage: snippets storages found; none gives an empty SNIPPET_STORE" {
