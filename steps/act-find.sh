@@ -21,12 +21,13 @@ act_target() {
   fi
 }
 
-# act_resources: every guest of the cluster (one pvesh call) into RESOURCES_JSON.
+# act_resources: every guest of the cluster (one pvesh call) into ACT_RESOURCES_JSON (its own
+# global: RESOURCES_JSON of step validate holds other types).
 act_resources() {
   if ! pve_get /cluster/resources --type vm; then
     linus_fail 4 "cannot list the cluster's guests: ${PVE_ERR}" "check pve-cluster (pvesh get /cluster/resources --type vm)"
   fi
-  RESOURCES_JSON="$PVE_OUT"
+  ACT_RESOURCES_JSON="$PVE_OUT"
 }
 
 # act_find ID NAME: the guest with this id, or the VM with this name (one of them empty):
@@ -42,7 +43,7 @@ act_find() {
       next if $id ne "" && ($_->{vmid} // "") ne $id;
       next if $id eq "" && (($_->{type} // "") ne "qemu" || ($_->{name} // "") ne $name);
       print join("\t", $_->{vmid}, $_->{type} // "?", $_->{node} // "?", $_->{status} // "unknown",
-        $_->{template} ? 1 : 0, $_->{name} // "", $_->{tags} // ""), "\n" }' "$1" "$2" <<<"$RESOURCES_JSON")"
+        $_->{template} ? 1 : 0, $_->{name} // "", $_->{tags} // ""), "\n" }' "$1" "$2" <<<"$ACT_RESOURCES_JSON")"
   [[ -n "$out" ]] || return 1
   if [[ "$out" == *$'\n'* ]]; then
     linus_fail 1 "more than one VM is named '$2': ids $(cut -f1 <<<"$out" | tr '\n' ' ')" "give the VMID instead of --name"

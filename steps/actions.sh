@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Actions other than provision and preflight: --help, --version, and the stubs of the actions
-# that come with the next issue.
+# Actions --help, --version and check-options (destroy, status, list: act-destroy.sh and
+# act-status.sh; wait: job.sh).
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/options.sh"
 
@@ -13,7 +13,19 @@ stdout carries only LINUS_KEY:value protocol lines, LINUS_JSON:{...} last.
 Actions:
   provision            create, configure, start and verify one VM (the default)
   preflight            check the host and the settings; change nothing
-  destroy VMID | --name NAME, status VMID | --name NAME, list, wait JOB   (not in this version)
+  destroy VMID | --name NAME
+                       stop and destroy a VM this tool made (tag linus), with its disks, on any
+                       node; an absent VM is success. Refused with exit 1, nothing changed: a
+                       guest without the tag linus, a container, a template that clones still use
+  status VMID | --name NAME
+                       state, node, name, tags and IP of one VM (cluster-wide); unknown: exit 1
+  list                 the VMs tagged linus, cluster-wide: LINUS_COUNT, one LINUS_VM line each,
+                       LINUS_JSON with them as "vms"
+  wait JOB [--timeout S]
+                       the final lines and exit code of a provision --detach job, waiting up to
+                       S seconds (default 600; 0: look once); still running: LINUS_RESULT:RUNNING,
+                       LINUS_JOB, LINUS_STEP and exit 0; a job that died without a result: exit
+                       5; an unknown or malformed JOB: exit 1. Jobs: $LINUS_STATE_DIR/jobs/ (700)
   --help, --version
 
 Options of provision (env var in brackets; the flag wins):
@@ -40,6 +52,10 @@ Options of provision (env var in brackets; the flag wins):
   --keep-on-failure    [KEEP_ON_FAILURE=1] leave a failed VM for debugging
   --no-host-key        do not add this host root's key (the SSH check then only proves sshd answers)
   --password           also set a random password, kept only in a root-only file on this host
+  --reuse-existing     a VM of this --name made by this tool exists: report it (the lines of a
+                       success plus LINUS_REUSED:1) instead of failing with exit 7
+  --detach             validate the options, start the provision in the background and answer
+                       at once: LINUS_RESULT:STARTED, LINUS_JOB:<id>; then use: wait <id>
   --template-cache     [TEMPLATE_CACHE=1] clone a cached Proxmox template of the image (built on
                        first use per image checksum and storage) instead of importing it
 
@@ -70,13 +86,6 @@ act_version() {
   res_set SOURCES_SHA256 "${_LINUS_SOURCES_SHA256:-unbuilt}"
   res_set SCRIPT_SHA256 "$sum"
   res_print
-}
-
-# act_not_yet: the actions of the next issue fail clearly.
-act_not_yet() {
-  LINUS_STEP="$CFG_ACTION"
-  linus_fail 1 "action '${CFG_ACTION}' is not available in this version of linus-provision" \
-    "use provision or preflight; remove VMs with: qm stop ID && qm destroy ID --purge 1"
 }
 
 # act_check_options: the option values alone, offline (used by `linus provision-cmd`).

@@ -8,10 +8,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/template.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/create.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/network.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/ssh.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/reuse.sh"
 
 act_provision() {
   local t0
   t0="$(printf '%(%s)T' -1)"
+  step_reuse
+  [[ "$VM_REUSED" == 1 ]] && return 0
   step_validate
   step_image
   step_template

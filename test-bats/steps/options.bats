@@ -77,3 +77,19 @@ setup() {
   [ "$status" -eq 0 ]
   assert_line "LINUS_RESULT:VALID"
 }
+
+@test "check-options: --ssh-key-file need not exist here (it is on the Proxmox host); provision still reads it" {
+  IN_STEP_ARGS="check-options --ssh-key-file /nonexistent/keys.pub" run in_step act_check_options
+  [ "$status" -eq 0 ]
+  assert_line "LINUS_RESULT:VALID"
+  IN_STEP_ARGS="--ssh-key-file /nonexistent/keys.pub" run in_step step_chk_options
+  [ "$status" -eq 1 ]
+  assert_line --partial "cannot be read"
+}
+
+@test "check-options accepts --detach and --reuse-existing" {
+  IN_STEP_ARGS="check-options --name web1 --detach --reuse-existing" run in_step 'act_check_options; echo "$CFG_DETACH$CFG_REUSE_EXISTING"'
+  [ "$status" -eq 0 ]
+  assert_line "LINUS_RESULT:VALID"
+  [ "${lines[-1]}" = 11 ]
+}

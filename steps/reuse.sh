@@ -1,0 +1,70 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # VM_REUSED is read by act_provision
+# provision --reuse-existing --name NAME: when a VM of this name made by this tool (tag linus)
+# exists anywhere in the cluster, report it with the lines of a fresh success plus
+# LINUS_REUSED:1 instead of failing with exit 7. A VM of the name without the tag is left to
+# step validate (exit 7, as without the option).
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/options.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/act-find.sh"
+
+# step_reuse: VM_REUSED=1 when an existing VM was reported (the provision is done), else 0.
+# (Always returns 0: called outside any `if`, so errexit and the ERR trap stay in force.)
+step_reuse() {
+  local user os disk cores
+  VM_REUSED=0
+  [[ "${CFG_REUSE_EXISTING:-0}" == 1 ]] || return 0
+  if [[ -z "$CFG_NAME" ]]; then
+    log_warn "--reuse-existing has no effect without --name"
+    return 0
+  fi
+  log_step reuse "looking for an existing VM named ${CFG_NAME}"
+  step_chk_options
+  if ! act_find "" "$CFG_NAME"; then
+    log_info "no VM named ${CFG_NAME}: provisioning a new one"
+    return 0
+  fi
+  act_has_tag linus || return 0 # step validate fails with exit 7
+  act_config || linus_fail 5 "cannot read the config of VM ${FOUND_ID} on node ${FOUND_NODE}: ${PVE_ERR}" "check it with qm config ${FOUND_ID}"
+  act_vm_ip
+  user="$(pve_config_value ciuser)"
+  os="$(reuse_os)"
+  disk="$(pve_config_value scsi0)"
+  if [[ ",$disk," =~ ,size=([0-9.]+[KMGT]?), ]]; then disk="$(pve_size_gib "${BASH_REMATCH[1]}")"; else disk=""; fi
+  cores="$(pve_config_value cores)"
+  [[ "$FOUND_STATUS" == running ]] || log_warn "VM ${FOUND_ID} is ${FOUND_STATUS}: start it with qm start ${FOUND_ID} (on node ${FOUND_NODE})"
+  log_ok "VM ${FOUND_ID} (${CFG_NAME}) exists, made by linus-provision: reusing it"
+  res_success_head "$FOUND_ID" "$VM_IP" "${user:-$CFG_USER}" "$FOUND_NAME" "$os" \
+    "${cores:-1}" "$(reuse_memory)" "$disk" "$FOUND_NODE"
+  res_set_num REUSED 1
+  res_set VM_STATE "$FOUND_STATUS"
+  res_set VM_IP_SOURCE "$VM_IP_SOURCE"
+  res_set VM_MAC "$VM_MAC"
+  res_set VM_TAGS "$FOUND_TAGS"
+  res_print
+  VM_REUSED=1
+}
+
+# reuse_os: the OS recorded in the VM's description (os=KEY or linus-os: KEY) or tags (os-KEY),
+# else what was given.
+reuse_os() {
+  local desc
+  desc="$(pve_config_value description)"
+  desc="${desc//%3A/:}"
+  if [[ "$desc" =~ (^|[^a-z])(linus-)?os[=:][[:space:]]*([a-z0-9][a-z0-9.-]*) ]]; then
+    printf '%s\n' "${BASH_REMATCH[3]}"
+  elif [[ ";${FOUND_TAGS};" =~ \;os-([a-z0-9.-]+)\; ]]; then
+    printf '%s\n' "${BASH_REMATCH[1]}"
+  else
+    step_os_label
+  fi
+}
+
+# reuse_memory: the VM's memory in MiB (the config holds 2048 or current=2048; default 512).
+reuse_memory() {
+  local m
+  m="$(pve_config_value memory)"
+  [[ "$m" =~ ([0-9]+) ]] && m="${BASH_REMATCH[1]}"
+  printf '%s\n' "${m:-512}"
+}
