@@ -29,9 +29,9 @@ opt_defaults() {
   CFG_VMID="${VM_ID:-}"
   CFG_NETWORK_TIMEOUT="${NETWORK_TIMEOUT:-300}"
   CFG_SSH_TIMEOUT="${SSH_TIMEOUT:-180}"
-  CFG_DRY_RUN="$(opt_bool "${DRY_RUN:-0}")"
-  CFG_KEEP_ON_FAILURE="$(opt_bool "${KEEP_ON_FAILURE:-0}")"
-  CFG_TEMPLATE_CACHE="$(opt_bool "${TEMPLATE_CACHE:-0}")"
+  CFG_DRY_RUN="$(opt_bool "${DRY_RUN:-0}" DRY_RUN)"
+  CFG_KEEP_ON_FAILURE="$(opt_bool "${KEEP_ON_FAILURE:-0}" KEEP_ON_FAILURE)"
+  CFG_TEMPLATE_CACHE="$(opt_bool "${TEMPLATE_CACHE:-0}" TEMPLATE_CACHE)"
   # shellcheck disable=SC2034 # --reuse-existing and --timeout come with the next actions
   CFG_NO_HOST_KEY=0 CFG_REUSE_EXISTING=0 CFG_DETACH=0 CFG_PASSWORD=0
   CFG_TIMEOUT="${LINUS_WAIT_TIMEOUT:-600}"
@@ -39,9 +39,14 @@ opt_defaults() {
   VM_ID="" VM_IP=""
 }
 
-# opt_bool VALUE: 1 for 1/yes/true/on (any case), else 0.
+# opt_bool VALUE NAME: 1 for 1/yes/true/on, 0 for 0/no/false/off/empty (any case); anything else
+# is a bad value (DRY_RUN=maybe must not run for real).
 opt_bool() {
-  case "${1,,}" in 1 | yes | true | on) echo 1 ;; *) echo 0 ;; esac
+  case "${1,,}" in
+    1 | yes | true | on) echo 1 ;;
+    0 | no | false | off | "") echo 0 ;;
+    *) linus_fail 1 "${2:-a switch} must be 1 or 0 (yes/no, true/false, on/off), not '${1}'" "set ${2:-it} to 1 or 0, or leave it unset" ;;
+  esac
 }
 
 # opt_parse ARGS...: the action, its target and the flags.
