@@ -15,6 +15,8 @@ job_root() {
     (umask 077 && mkdir -p "$d") || linus_fail 4 "cannot create the jobs directory ${d}" "check that ${d%/jobs} is writable by root"
   fi
   chmod 700 "${d%/jobs}" "$d" 2>/dev/null || true
+  # finished jobs older than 30 days go (their VMs are untouched)
+  find "$d" -mindepth 2 -maxdepth 2 -name rc -mtime +30 -printf '%h\0' 2>/dev/null | xargs -0 -r rm -rf -- || true
   printf '%s\n' "$d"
 }
 

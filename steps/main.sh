@@ -24,6 +24,9 @@ linus_main() {
   LINUS_RUN_ID="${LINUS_RUN_ID#linus-run.}-$$"
   linus_setup_traps
   opt_parse "$@"
+  if [[ "$CFG_DETACH" == 1 && ! "$CFG_ACTION" =~ ^(provision|check-options|help|version)$ ]]; then
+    linus_fail 1 "--detach works only with provision, not with ${CFG_ACTION}" "drop --detach"
+  fi
   case "$CFG_ACTION" in
     help) act_help ;;
     version) act_version ;;

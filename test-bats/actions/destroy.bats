@@ -120,3 +120,13 @@ setup() {
   assert_failure_code 5
   [[ "$(proto ERROR)" == *"still exists"* ]]
 }
+
+@test "destroy --dry-run: DRY_RUN, the commands on stderr, nothing changed" {
+  guests "140 web4 pve linus running"
+  run_bundle destroy 140 --dry-run
+  [ "$status" -eq 0 ]
+  assert_protocol
+  [ "$(proto RESULT)" = DRY_RUN ]
+  [[ "$stderr" == *"qm destroy 140 --purge 1 --destroy-unreferenced-disks 1"* ]]
+  assert_no_mutating_calls
+}

@@ -117,3 +117,33 @@ detach() {
   assert_protocol
   [[ "$(proto ERROR)" == *"ended without a result"*"last step: create"* ]]
 }
+
+@test "detach: the job survives a hangup of the session that started it" {
+  pvesim timing --boot 2 >/dev/null
+  # the starting session is a process group of its own that gets SIGHUP right after the answer
+  run --separate-stderr setsid bash -c 'bash "$1" --name hup --detach; kill -HUP 0' _ "$BUNDLE"
+  JOB="$(job_id)"
+  [ -n "$JOB" ]
+  kill -HUP "$(cat "$LINUS_STATE_DIR/jobs/$JOB/pid")"
+  run_bundle wait "$JOB" --timeout 60
+  [ "$status" -eq 0 ] || { echo "$output $stderr"; false; }
+  [ "$(proto VM_NAME)" = hup ]
+}
+
+@test "--detach with another action is refused (exit 1)" {
+  run_bundle list --detach
+  [ "$status" -eq 1 ]
+  [[ "$(proto ERROR)" == *"--detach works only with provision"* ]]
+}
+
+@test "wait --timeout 0 looks once; finished jobs older than 30 days are pruned at the next start" {
+  local old="$LINUS_STATE_DIR/jobs/20200101T000000Z-Old00000"
+  mkdir -p "$old"
+  echo 0 >"$old/rc"
+  touch -d '40 days ago' "$old/rc"
+  detach --name quick
+  [ ! -e "$old" ]
+  run_bundle wait "$JOB" --timeout 0
+  [ "$status" -eq 0 ]
+  [[ "$(proto RESULT)" =~ ^(RUNNING|SUCCESS)$ ]]
+}
