@@ -118,9 +118,11 @@ step_bridge_info() {
     json="$(pve_json 'print JSON::PP->new->encode([map { my $k = $_->{linkinfo}{info_kind} // "";
       $k eq "bridge" || $k eq "openvswitch" ? { iface => $_->{ifname}, type => $k eq "bridge" ? "bridge" : "OVSBridge",
         bridge_vlan_aware => $_->{linkinfo}{info_data}{vlan_filtering} ? 1 : 0 } : () } @$d])' <<<"$json")" || return 1
+  elif [[ "${PVE_NET_NODE:-}" == "$1" ]]; then
+    json="$PVE_NET_JSON" # read already (--node auto)
   else
     pve_get "/nodes/$1/network" || return 1
-    json="$PVE_OUT"
+    json="$PVE_OUT" PVE_NET_NODE="$1" PVE_NET_JSON="$PVE_OUT"
   fi
   # shellcheck disable=SC2016 # a perl program: its $ are perl's
   pve_json 'my @b = grep { ($_->{type} // "") =~ /^(bridge|OVSBridge)$/ } @$d;

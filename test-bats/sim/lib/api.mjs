@@ -36,7 +36,7 @@ function vmResource(st, g) {
 function nodeItem(st, n) {
   /** @type {any} */
   const r = { node: n.name, id: `node/${n.name}`, type: 'node', status: n.online ? 'online' : 'offline', level: '', ssl_fingerprint: 'AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99' };
-  if (n.online) Object.assign(r, { cpu: 0.02, maxcpu: n.cpus, mem: 4 * GiB, maxmem: n.memGiB * GiB, disk: 10 * GiB, maxdisk: 100 * GiB, uptime: 86400 });
+  if (n.online) Object.assign(r, { cpu: 0.02, maxcpu: n.cpus, mem: (n.usedGiB ?? 4) * GiB, maxmem: n.memGiB * GiB, disk: 10 * GiB, maxdisk: 100 * GiB, uptime: 86400 });
   return r;
 }
 
@@ -113,7 +113,7 @@ function nodeGet(st, node, rest, q) {
   if (rest === '/status') {
     return { uptime: 86400, idle: 0, loadavg: ['0.10', '0.05', '0.01'], kversion: `Linux ${kernel(st)} #1 SMP PREEMPT_DYNAMIC PMX`, 'current-kernel': { sysname: 'Linux', release: kernel(st), version: '#1 SMP PREEMPT_DYNAMIC PMX', machine: 'x86_64' },
       'boot-info': { mode: 'efi', secureboot: 0 }, cpuinfo: { model: 'Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz', sockets: 1, cores: n.cpus, cpus: n.cpus, mhz: '2400.000', hvm: '1', flags: 'fpu vme de pse' },
-      cpu: 0.02, wait: 0, memory: { total: n.memGiB * GiB, used: 4 * GiB, free: (n.memGiB - 4) * GiB, available: (n.memGiB - 4) * GiB }, ksm: { shared: 0 }, swap: { total: 8 * GiB, used: 0, free: 8 * GiB },
+      cpu: 0.02, wait: 0, memory: { total: n.memGiB * GiB, used: (n.usedGiB ?? 4) * GiB, free: (n.memGiB - (n.usedGiB ?? 4)) * GiB, available: (n.memGiB - (n.usedGiB ?? 4)) * GiB }, ksm: { shared: 0 }, swap: { total: 8 * GiB, used: 0, free: 8 * GiB },
       pveversion: pveVersionString(st), rootfs: { total: 100 * GiB, used: 10 * GiB, avail: 90 * GiB, free: 90 * GiB } };
   }
   if (rest === '/storage') {

@@ -121,6 +121,13 @@ function control(st, cmd, a) {
     }
     case 'node': {
       const n = st.nodes.find((/** @type {any} */ x) => x.name === pos[1]) ?? fail(`no node ${pos[1]}`);
+      if (pos[0] === 'mem') {
+        // node memory as /cluster/resources and /nodes/N/status report it (maxmem, mem)
+        const o = opts(a).o;
+        if (o['mem-gib'] !== undefined) n.memGiB = Number(o['mem-gib']);
+        if (o['used-gib'] !== undefined) n.usedGiB = Number(o['used-gib']);
+        return;
+      }
       n.online = pos[0] === 'online' ? 1 : 0;
       return;
     }

@@ -1,0 +1,79 @@
+#!/usr/bin/env bats
+# --node auto and VMs on another cluster node: the choice (online, storage, bridge, most free
+# memory), creation through pvesh on /nodes/NODE/qemu (qm acts only on the local node), the image
+# downloaded onto that node by Proxmox, the snippet written there, rollback through pvesh.
+
+setup() {
+  load 'bundle'
+  sim_setup --nodes 3 --offline-node ''
+  pvesim node mem pve2 --mem-gib 64 >/dev/null
+  pvesim node mem pve3 --mem-gib 128 >/dev/null
+}
+
+# on_node ID: the node the simulated VM lives on.
+on_node() { vm_field "$1" node; }
+
+@test "--node auto: the online node with the most free memory; created there through pvesh" {
+  run_bundle --name a1 --node auto
+  [ "$status" -eq 0 ] || { echo "$output" "$stderr"; false; }
+  assert_protocol
+  [ "$(proto VM_NODE)" = pve3 ]
+  [ "$(on_node 100)" = pve3 ]
+  [[ "$stderr" == *"--node auto: node pve3 "* ]]
+  assert_call '^pvesh create /nodes/pve3/qemu --vmid 100 --name a1 '
+  assert_call '^pvesh create /nodes/pve3/storage/local/download-url .*--checksum [0-9a-f]{64} --checksum-algorithm sha256'
+  refute_call '^qm (create|start|resize)'
+  # sshkeys went through the API as strictly url-encoded text
+  refute_call '^pvesh create /nodes/pve3/qemu .*--sshkeys /'
+  [[ "$(vm_conf 100 sshkeys)" == ssh-ed25519%20* ]]
+  [[ "$(vm_conf 100 scsi0)" == *size=20G* ]]
+  [ "$(vm_field 100 status)" = running ]
+}
+
+@test "--node auto skips an offline node" {
+  pvesim node offline pve3 >/dev/null
+  run_bundle --name a2 --node auto
+  [ "$status" -eq 0 ] || { echo "$output" "$stderr"; false; }
+  [ "$(proto VM_NODE)" = pve2 ]
+  [ "$(on_node 100)" = pve2 ]
+}
+
+@test "--node auto skips a node without the bridge, and one without the storage" {
+  pvesim bridge add vmbr9 --nodes pve,pve2 >/dev/null
+  run_bundle --name a3 --node auto --bridge vmbr9 --dry-run
+  [ "$status" -eq 0 ]
+  [ "$(proto VM_NODE)" = pve2 ]
+  [[ "$stderr" == *"skipped: pve3: no bridge vmbr9"* ]]
+  pvesim storage add fast --type lvmthin --content images --nodes pve --free-gib 500 >/dev/null
+  run_bundle --name a3 --node auto --storage fast --dry-run
+  [ "$status" -eq 0 ]
+  [ "$(proto VM_NODE)" = pve ]
+  assert_no_mutating_calls
+  # no node qualifies: exit 4 with the reasons
+  run_bundle --name a3 --node auto --bridge vmbr7
+  [ "$status" -eq 4 ]
+  [[ "$(proto ERROR)" == *"no online node has storage 'local-lvm' and bridge 'vmbr7'"* ]]
+}
+
+@test "explicit remote --node: pvesh on /nodes/OTHER/qemu, no qm create; snippet written on that node" {
+  run_bundle --name r1 --node pve2
+  [ "$status" -eq 0 ] || { echo "$output" "$stderr"; false; }
+  [ "$(proto VM_NODE)" = pve2 ]
+  [ "$(on_node 100)" = pve2 ]
+  assert_call '^pvesh create /nodes/pve2/qemu --vmid 100 '
+  assert_call '^pvesh set /nodes/pve2/qemu/100/resize --disk scsi0 --size 20G$'
+  assert_call '^pvesh create /nodes/pve2/qemu/100/status/start$'
+  refute_call '^qm create'
+  [ -s "$(pvesim node-path pve2 "$PVESIM_DIR/storage/local/snippets/linus-100-vendor.yaml")" ] ||
+    [ -s "$(pvesim node-path pve2 /var/lib/vz/snippets/linus-100-vendor.yaml)" ]
+}
+
+@test "rollback of a remote create: the VM is destroyed through pvesh" {
+  pvesim start-error 'kvm: simulated start failure' >/dev/null
+  run_bundle --name r2 --node pve2
+  [ "$status" -eq 5 ]
+  [ "$(proto CLEANUP)" = destroyed ]
+  assert_call '^pvesh delete /nodes/pve2/qemu/100 --purge 1 --destroy-unreferenced-disks 1'
+  run pvesim vm 100
+  [ "$status" -ne 0 ]
+}
