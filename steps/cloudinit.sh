@@ -100,10 +100,10 @@ ci_args() {
   return 0
 }
 
-# ci_password VMID: a random password set through `qm set --cipassword` (PVE hashes it there),
+# ci_password VMID: a random password set through `qm set --cipassword` (as a SHA-512 crypt hash),
 # kept only in a root-only file (VM_PASSWORD_FILE). Never printed.
 ci_password() {
-  local id="$1" pw dir="${LINUS_STATE_DIR:-/var/lib/linus-provision}/passwords"
+  local id="$1" pw hash salt dir="${LINUS_STATE_DIR:-/var/lib/linus-provision}/passwords"
   [[ "$CFG_PASSWORD" == 1 ]] || return 0
   VM_PASSWORD_FILE="$dir/vm-${id}.password"
   log_cmd qm set "$id" --cipassword '<hidden>'
@@ -112,7 +112,13 @@ ci_password() {
   (umask 077 && mkdir -p "$dir" && chmod 700 "$dir")
   rb_add file "$VM_PASSWORD_FILE"
   (umask 077 && printf '%s\n' "$pw" >"$VM_PASSWORD_FILE")
-  if ! qm set "$id" --cipassword "$pw" >/dev/null 2>"$LINUS_RUN_DIR/cipw.err"; then
+  # hand PVE a SHA-512 crypt hash (it keeps hashed values as they are): the clear password is then
+  # in no process list, command log or task log
+  salt="$(head -c 12 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | cut -c1-16)"
+  # shellcheck disable=SC2016 # a perl program: its $ are perl's
+  hash="$(printf '%s' "$pw" | perl -e 'my $p = <STDIN>; print crypt($p, q{$6$} . $ARGV[0] . q{$}) // ""' "$salt")"
+  [[ "$hash" == "\$6\$"* ]] || hash="$pw" # no SHA-512 crypt on this host: PVE hashes it on `qm set`
+  if ! qm set "$id" --cipassword "$hash" >/dev/null 2>"$LINUS_RUN_DIR/cipw.err"; then
     linus_fail 5 "qm set --cipassword failed for VM ${id}: $(pve_err_text "$LINUS_RUN_DIR/cipw.err")" \
       "check the VM config (qm config ${id})"
   fi
