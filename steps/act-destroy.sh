@@ -57,23 +57,17 @@ act_destroy_allowed() {
   return 0
 }
 
-# act_destroy_run: stop (unless stopped), then destroy with purge and unreferenced disks.
+# act_destroy_run: stop (unless stopped), then destroy with purge and unreferenced disks. For a
+# VM on another node the qm shim (lib-sh/pve-node.sh) runs these through pvesh on that node and
+# checks that the destroy task really removed the VM.
 act_destroy_run() {
-  local id="$FOUND_ID" node="$FOUND_NODE" fix="look at the task log on node ${FOUND_NODE} (journalctl -u pvedaemon) and qm config ${FOUND_ID}"
-  if act_is_local; then
-    if [[ "$FOUND_STATUS" != stopped ]] && ! pve_run qm stop "$id"; then
-      linus_fail 5 "qm stop ${id} failed: ${PVE_ERR}" "$fix"
-    fi
-    pve_run qm destroy "$id" --purge 1 --destroy-unreferenced-disks 1 ||
-      linus_fail 5 "qm destroy ${id} failed: ${PVE_ERR}" "$fix"
-    return 0
+  local id="$FOUND_ID" fix="look at the task log on node ${FOUND_NODE} (journalctl -u pvedaemon) and qm config ${FOUND_ID}"
+  act_on_node
+  if [[ "$FOUND_STATUS" != stopped ]] && ! pve_run qm stop "$id"; then
+    linus_fail 5 "stopping VM ${id} on node ${FOUND_NODE} failed: ${PVE_ERR}" "$fix"
   fi
-  # pvesh runs these as tasks: it exits 0 even when the task failed (checked afterwards)
-  if [[ "$FOUND_STATUS" != stopped ]] && ! pve_run pvesh create "/nodes/${node}/qemu/${id}/status/stop"; then
-    linus_fail 5 "stopping VM ${id} on node ${node} failed: ${PVE_ERR}" "$fix"
-  fi
-  pve_run pvesh delete "/nodes/${node}/qemu/${id}" --purge 1 --destroy-unreferenced-disks 1 ||
-    linus_fail 5 "destroying VM ${id} on node ${node} failed: ${PVE_ERR}" "$fix"
+  pve_run qm destroy "$id" --purge 1 --destroy-unreferenced-disks 1 ||
+    linus_fail 5 "destroying VM ${id} on node ${FOUND_NODE} failed: ${PVE_ERR}" "$fix"
 }
 
 # act_destroy_verify STORAGES: the config is gone and no volume of the id is left.

@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # FOUND_*/VM_* globals set here are read by the actions
 # Finding one VM cluster-wide (destroy, status, --reuse-existing): one /cluster/resources call,
-# its config (qm config on this node, pvesh on another) and its IP, found the way step network
-# finds it (steps/network.sh: guest agent matched by net0's MAC, else the neighbour table).
+# its config (qm; through pvesh for another node: lib-sh/pve-node.sh) and its IP, found the way
+# step network finds it (steps/network.sh: the guest agent, matched by net0's MAC, else the
+# host's neighbour table).
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/options.sh"
@@ -61,36 +62,24 @@ act_is_local() {
   [[ "$FOUND_NODE" == "$(pve_local_node)" ]]
 }
 
-# act_config: the found VM's config into PVE_CONFIG (key: value lines), from qm on this node or
-# pvesh on another; 1 on failure (PVE_ERR).
+# act_on_node: qm calls from here on go to the found VM's node (PVE_REMOTE_NODE: the qm shim of
+# lib-sh/pve-node.sh runs them through pvesh there when it is not this node).
+act_on_node() {
+  PVE_REMOTE_NODE=""
+  act_is_local || PVE_REMOTE_NODE="$FOUND_NODE"
+}
+
+# act_config: the found VM's config into PVE_CONFIG (key: value lines); 1 on failure (PVE_ERR).
 act_config() {
-  if act_is_local; then
-    pve_config_get "$FOUND_ID"
-    return
-  fi
-  pve_get "/nodes/${FOUND_NODE}/qemu/${FOUND_ID}/config" || return
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  PVE_CONFIG="$(pve_json 'for (sort keys %$d) { next if $_ eq "digest"; print "$_: $d->{$_}\n" }' <<<"$PVE_OUT")"
+  act_on_node
+  pve_config_get "$FOUND_ID"
 }
 
-# act_agent_on_node NODE: net_from_agent for a VM on another node, through pvesh (the qm it
-# calls is shadowed, in a subshell, by the same query on NODE); prints the IP.
-act_agent_on_node() {
-  local node="$1"
-  (
-    # shellcheck disable=SC2016 # a perl program: its $ are perl's
-    qm() {
-      pvesh get "/nodes/${node}/qemu/${VM_ID}/agent/network-get-interfaces" --output-format json 2>/dev/null |
-        pve_json 'print JSON::PP->new->encode(ref $d eq "HASH" ? ($d->{result} // []) : [])'
-    }
-    net_from_agent && printf '%s\n' "$VM_IP"
-  ) || return 1
-}
-
-# act_vm_ip: VM_IP and VM_IP_SOURCE (agent, neighbour or none) of the found VM, from its
-# config in PVE_CONFIG. The neighbour table is this host's: only for VMs on this node.
+# act_vm_ip: VM_IP and VM_IP_SOURCE (agent, neighbour or none) of the found VM, from its config
+# in PVE_CONFIG, by step network's own functions (the neighbour table is this host's: it is
+# asked only for VMs on this node).
 act_vm_ip() {
-  local net0 ip
+  local net0
   net0="$(pve_config_value net0)"
   VM_ID="$FOUND_ID" VM_IP="" VM_IP_SOURCE=none VM_MAC=""
   [[ "$net0" =~ ([0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}) ]] && VM_MAC="${BASH_REMATCH[1],,}"
@@ -98,10 +87,6 @@ act_vm_ip() {
   [[ ",$net0," =~ ,bridge=([^,]+), ]] && CFG_BRIDGE="${BASH_REMATCH[1]}"
   [[ ",$net0," =~ ,tag=([0-9]+), ]] && CFG_VLAN="${BASH_REMATCH[1]}"
   [[ "$FOUND_STATUS" == running ]] || return 0
-  if act_is_local; then
-    net_from_agent || net_from_neighbour || true
-  elif ip="$(act_agent_on_node "$FOUND_NODE")"; then
-    VM_IP="$ip" VM_IP_SOURCE=agent
-  fi
-  return 0
+  act_on_node
+  net_from_agent || { act_is_local && net_from_neighbour; } || true
 }

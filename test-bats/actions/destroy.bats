@@ -110,7 +110,7 @@ setup() {
   pvesim fault qm '^destroy 130' --error 'storage is locked' >/dev/null
   run_bundle destroy 130
   assert_failure_code 5
-  [[ "$(proto ERROR)" == *"qm destroy 130 failed: storage is locked"* ]]
+  [[ "$(proto ERROR)" == *"destroying VM 130 on node pve failed: storage is locked"* ]]
 }
 
 @test "destroy on another node: a task that failed (pvesh exit 0) is caught by the check (exit 5)" {
@@ -118,7 +118,7 @@ setup() {
   pvesim fault pvesh '^delete /nodes/pve2/qemu/131' --error 'lock timeout' --exit 0 >/dev/null
   run_bundle destroy 131
   assert_failure_code 5
-  [[ "$(proto ERROR)" == *"still exists"* ]]
+  [[ "$(proto ERROR)" == *"destroying VM 131 on node pve2 failed"* ]]
 }
 
 @test "destroy --dry-run: DRY_RUN, the commands on stderr, nothing changed" {
