@@ -74,11 +74,14 @@ ci_write_on_node() {
   log_info "vendor snippet written on node $1: ${CI_SNIPPET_FILE} (a failed run leaves it there: remove it by hand)"
 }
 
-# ci_remove_snippet: drop the snippet of a create attempt that lost its VMID.
+# ci_remove_snippet: drop the snippet of a failed create attempt. When the id went to another
+# run meanwhile (snippets on a shared storage, runs on two nodes), the file is that VM's now (the
+# content is the same for every VM): forget it, never remove it.
 ci_remove_snippet() {
   [[ -n "${CI_SNIPPET_FILE:-}" && "$CFG_DRY_RUN" != 1 ]] || return 0
-  rm -f "$CI_SNIPPET_FILE"
   rb_forget file "$CI_SNIPPET_FILE"
+  [[ "${PVE_ERR:-}" == *"already exists"* ]] && return 0
+  rm -f "$CI_SNIPPET_FILE"
 }
 
 # ci_args: the cloud-init options for `qm create` into CI_ARGS (after ci_write_snippet).
