@@ -35,8 +35,8 @@ const compileTimeMs = compileMs();
 const vmCounts = quick ? [0, 60] : [0, 60, 500];
 const provision: ProvisionRun[] = [];
 for (const n of vmCounts) {
-  process.stderr.write(`bench: provision with ${n} existing VMs, 0.3 s latency per call...\n`);
-  provision.push(benchProvision(root, n, 0.3));
+  process.stderr.write(`bench: provision (import and clone path) with ${n} existing VMs, 0.3 s latency per call...\n`);
+  provision.push(...benchProvision(root, n, 0.3));
 }
 
 const result = {
@@ -58,7 +58,7 @@ const rows: string[] = [
   ),
   ...provision.map(
     (p) =>
-      `| provision, ${p.existingVms} existing VMs, ${p.latency} s/call | ${p.ok ? 'ok' : 'FAILED'}, ${p.seconds} s, ${p.proxmoxCalls} Proxmox calls + ${p.agentPolls} agent polls (${p.mutatingCalls} mutating) |`,
+      `| provision, ${p.path} path, ${p.existingVms} existing VMs, ${p.latency} s/call | ${p.ok ? 'ok' : 'FAILED'}, ${p.seconds} s, ${p.proxmoxCalls} Proxmox calls + ${p.agentPolls} agent/status polls (${p.mutatingCalls} mutating) |`,
   ),
 ];
 const table = rows.join('\n');

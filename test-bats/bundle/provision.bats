@@ -48,7 +48,7 @@ setup() {
   local n
   n="$(pvesim calls --args | grep -cE '^(qm|pvesh|pvesm|pveversion) ' | tr -d ' ')"
   n_polls="$(pvesim calls --args | grep -cE '^qm guest cmd' | tr -d ' ')"
-  [ "$((n - n_polls))" -le 12 ]
+  [ "$((n - n_polls))" -le 8 ] # polls: the agent; qm status counted here too (calls.bats has the budget)
   refute_call 'qm status (10[1-9]|1[1-9][0-9])'
   # no secret or temp file left; the known_hosts file for the VM exists
   [ -s "$LINUS_STATE_DIR/known_hosts/100" ]
@@ -138,13 +138,4 @@ setup() {
   assert_protocol
   [[ "$(proto SCRIPT_SHA256)" =~ ^[0-9a-f]{64}$ ]]
   [ -n "$(proto VERSION)" ]
-}
-
-@test "actions of the next issue fail clearly with exit 1" {
-  run_bundle destroy 100
-  [ "$status" -eq 1 ]
-  [[ "$(proto ERROR)" == *"not available"* ]]
-  run_bundle --detach
-  [ "$status" -eq 1 ]
-  assert_no_mutating_calls
 }

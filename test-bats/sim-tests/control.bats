@@ -99,3 +99,23 @@ pvesh create /nodes/pve/qemu --vmid 100"
   run bash -c "pvesim calls | node -e 'let n=0; for (const l of require(\"fs\").readFileSync(0,\"utf8\").split(\"\\n\").filter(Boolean)) { JSON.parse(l); n++ } console.log(n)'"
   assert_output 20
 }
+
+@test "dpkg-query -W: the installed pve-manager version, as a PVE host (a Debian system) reports it" {
+  run dpkg-query -W -f '${Version}' pve-manager
+  [ "$status" -eq 0 ]
+  [ "$output" = 8.3.0 ]
+  run dpkg-query -W pve-manager
+  [ "$output" = $'pve-manager\t8.3.0' ]
+  run dpkg-query -W no-such-package
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"no packages found matching no-such-package"* ]]
+  run sim_calls --tool dpkg-query --mutating --count
+  [ "$output" = 0 ]
+}
+
+@test "node mem: maxmem/mem of /cluster/resources (PROXMOX-FACTS §7: node items carry mem, maxmem)" {
+  pvesim node mem pve --mem-gib 64 --used-gib 10
+  run pvesh get /cluster/resources --type node --output-format json
+  [[ "$output" == *'"maxmem":68719476736'* ]]
+  [[ "$output" == *'"mem":10737418240'* ]]
+}
