@@ -47,7 +47,7 @@ job_start() {
   [[ "${args[0]:-}" == provision ]] || args=(provision "${args[@]+"${args[@]}"}")
   # VM_ID/VM_IP from the environment were consumed by opt_defaults: hand them on
   # shellcheck disable=SC2016 # the bash -c program's $ are its own
-  env -u LINUS_RUN_DIR VM_ID="$CFG_VMID" VM_IP="$CFG_IP" LINUS_JOB_ID="$id" \
+  env -u LINUS_RUN_DIR VM_ID="$CFG_VMID" VM_IP="$CFG_IP" \
     setsid nohup bash -c 'umask 077; d="$1"; shift; bash "$@" >"$d/out" 2>"$d/log"; echo "$?" >"$d/rc.tmp"; mv -f "$d/rc.tmp" "$d/rc"' \
     linus-job "$dir" "$self" "${args[@]}" </dev/null >/dev/null 2>&1 3>&- &
   echo "$!" >"$dir/pid"
