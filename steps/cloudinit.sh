@@ -80,7 +80,10 @@ ci_write_on_node() {
 ci_remove_snippet() {
   [[ -n "${CI_SNIPPET_FILE:-}" && "$CFG_DRY_RUN" != 1 ]] || return 0
   rb_forget file "$CI_SNIPPET_FILE"
-  [[ "${PVE_ERR:-}" == *"already exists"* ]] && return 0
+  if [[ "${PVE_ERR:-}" == *"already exists"* && -n "${VM_ID_TRY:-}" ]] &&
+    ! pvesh get /cluster/nextid --vmid "$VM_ID_TRY" >/dev/null 2>&1; then
+    return 0 # the id is in use cluster-wide: keep that VM's file
+  fi
   rm -f "$CI_SNIPPET_FILE"
 }
 

@@ -27,7 +27,7 @@ bad_env() {
   : >"$PVESIM_DIR/calls.jsonl"
   run --separate-stderr env "${envs[@]+"${envs[@]}"}" bash "$BUNDLE" "$@"
   chk failure_lines_ok "$code" none
-  chk is_eq "$(pvesim calls --mutating --count)" 0
+  chk is_eq "$(mutating_count)" 0
   chk test ! -e "$M"
   rel_case_end
 }

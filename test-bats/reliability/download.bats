@@ -5,15 +5,15 @@
 setup() {
   load 'reliability'
   rel_setup
+  IMG_RE='noble-server-cloudimg-amd64\.img$'
 }
 
 @test "download failures: nothing imported, nothing unverified in the cache" {
-  local url='noble-server-cloudimg-amd64\.img$'
   local mode
   for mode in fail truncate short corrupt; do
     rel_fresh
     rel_case "image download: $mode"
-    pvesim download "$url" "$mode" --count 0
+    pvesim download "$IMG_RE" "$mode" --count 0
     run_bundle --name d1
     chk failure_lines_ok 4 none
     chk is_eq "$(proto ERROR_STEP)" image
@@ -23,6 +23,10 @@ setup() {
     rel_case_end
   done
 
+  rel_done download "a failed, truncated, short or corrupt image download"
+}
+
+@test "checksum file failing, bad cached files, a wrong --image-sha256" {
   rel_fresh
   rel_case "checksum file download fails"
   pvesim download 'SHA256SUMS$' fail --count 0
@@ -42,7 +46,7 @@ setup() {
   rel_fresh
   rel_case "a failed download after a bad cached file leaves no bad file"
   printf 'not an image\n' >"$LINUS_CACHE_DIR/noble-server-cloudimg-amd64.img"
-  pvesim download "$url" truncate --count 0
+  pvesim download "$IMG_RE" truncate --count 0
   run_bundle --name d4
   chk failure_lines_ok 4 none
   chk is_eq "$(pvesim calls --match '^qm create' --count)" 0
@@ -58,7 +62,7 @@ setup() {
   chk no_vm_left
   rel_case_end
 
-  rel_done download "download failures and truncated/corrupt images (checksum mismatch)"
+  rel_done download "the checksum file failing, a bad cached file, a wrong --image-sha256"
 }
 
 # assert_no_qm_mutation: no mutating qm/pvesh/pvesm call was made.

@@ -5,6 +5,7 @@
 setup() {
   load 'reliability'
   rel_setup
+  export LINUS_POLL_INTERVAL=0.25 # fewer polls in the 1 s timeouts below
 }
 
 # scenario NAME EXPECT_CODE EXPECT_CLEANUP SETUP-FUNCTION ARGS...: one extra fault case.
@@ -30,7 +31,7 @@ f_stop_fails() { pvesim start-error 'start failed'; pvesim fault qm '^stop ' --c
 f_nextid_fails() { pvesim fault pvesh '/cluster/nextid' --count 0; }
 f_create_race() { pvesim fault qm '^create ' --count 0 --error 'unable to create VM 100 - VM 100 already exists on node '"'pve2'"; }
 
-@test "faults outside the happy path's call list: start/resize exit 0, agent, ssh, destroy failing" {
+@test "faults outside the happy path's call list: start/resize exit 0, start error" {
   scenario "qm start exits 0 but the VM does not run" 5 destroyed f_start_exit0 --name s1
   chk is_eq "$(proto ERROR_STEP)" start
   chk no_vm_left
@@ -46,6 +47,10 @@ f_create_race() { pvesim fault qm '^create ' --count 0 --error 'unable to create
   chk no_vm_left
   rel_case_end
 
+  rel_done fault-extra "faults outside the happy path: failures that exit 0, start errors"
+}
+
+@test "faults outside the happy path's call list: no IP, no SSH, login fails" {
   scenario "no IP: agent and neighbour table never answer" 6 destroyed f_no_ip --name s4 --network-timeout 1
   chk is_eq "$(proto ERROR_STEP)" network
   chk no_vm_left
@@ -61,6 +66,10 @@ f_create_race() { pvesim fault qm '^create ' --count 0 --error 'unable to create
   chk no_vm_left
   rel_case_end
 
+  rel_done fault-extra "faults outside the happy path: no IP, no SSH, login failing"
+}
+
+@test "faults outside the happy path's call list: rollback failing, id races, --keep-on-failure" {
   scenario "qm stop fails during rollback: destroy still runs" 5 destroyed f_stop_fails --name s7
   chk no_vm_left
   rel_case_end
@@ -86,5 +95,5 @@ f_create_race() { pvesim fault qm '^create ' --count 0 --error 'unable to create
   chk pvesim vm 100
   rel_case_end
 
-  rel_done fault-extra "faults outside the happy path (exit-0 failures, agent, SSH, rollback failing)"
+  rel_done fault-extra "faults outside the happy path: rollback failing, lost id races, --keep-on-failure"
 }

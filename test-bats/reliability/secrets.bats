@@ -80,7 +80,7 @@ nowhere() {
     chk has_text "$(proto ERROR)" "PRIVATE key"
     chk nowhere "$PRIV_BODY"
     chk no_private_key_text
-    chk is_eq "$(pvesim calls --mutating --count)" 0
+    chk is_eq "$(mutating_count)" 0
     rel_case_end
   done
   rel_done secret "a private key given as --ssh-key, SSH_PUBLIC_KEY, --ssh-key-file or with --detach: refused, never echoed"

@@ -17,7 +17,7 @@ sig_case() {
   rel_spawn run --name "sig-${sig,,}"
   dest="$REL_PID"
   [[ "$target" == group ]] && dest="-$REL_PID"
-  if rel_wait_for run "$re"; then
+  if rel_wait_for run "$re" 60; then
     kill -s "$sig" -- "$dest"
   else
     chk false
@@ -73,9 +73,9 @@ sig_case() {
     pvesim timing --dhcp 60 --agent 60 >/dev/null
     rel_case "$s twice during the rollback"
     rel_spawn run --name sig-twice
-    chk rel_wait_for run '\[network\]'
+    chk rel_wait_for run '\[network\]' 60
     kill -s "$s" -- "-$REL_PID"
-    chk rel_wait_for run 'destroy-begins'
+    chk rel_wait_for run 'destroy-begins' 60
     kill -s "$s" -- "-$REL_PID" 2>/dev/null || true
     sleep 0.3
     kill -s HUP -- "$REL_PID" 2>/dev/null || true
