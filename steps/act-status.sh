@@ -19,8 +19,11 @@ act_status() {
   act_has_tag linus && managed=1
   VM_IP="" VM_IP_SOURCE=none
   if [[ "$FOUND_TYPE" == qemu ]]; then
-    act_config || linus_fail 5 "cannot read the config of VM ${FOUND_ID} on node ${FOUND_NODE}: ${PVE_ERR}" "check it with qm config ${FOUND_ID}"
-    act_vm_ip
+    if act_config; then
+      act_vm_ip
+    else # e.g. its node is offline: report what the cluster knows
+      log_warn "cannot read the config of VM ${FOUND_ID} on node ${FOUND_NODE}: ${PVE_ERR}"
+    fi
   fi
   log_ok "VM ${FOUND_ID} (${FOUND_NAME:-no name}) on node ${FOUND_NODE}: ${FOUND_STATUS}${VM_IP:+, ${VM_IP}}"
   res_reset

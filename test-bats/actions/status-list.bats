@@ -98,3 +98,13 @@ setup() {
   [ "$(proto COUNT)" = 0 ]
   [ "$(proto JSON)" = '{"result":"SUCCESS","count":0,"vms":[]}' ]
 }
+
+@test "status of a VM on an offline node: what the cluster knows, no IP, exit 0" {
+  guests "140 lost pve3 linus running"
+  run_bundle status 140
+  [ "$status" -eq 0 ] || { echo "$output $stderr"; false; }
+  assert_protocol
+  [ "$(proto VM_NODE)" = pve3 ]
+  [ "$(proto VM_IP)" = "" ]
+  [[ "$stderr" == *"cannot read the config of VM 140"* ]]
+}
