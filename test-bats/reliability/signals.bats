@@ -32,37 +32,30 @@ sig_case() {
   rel_case_end
 }
 
-@test "a signal during the image download: exit 130, nothing created, no .part left" {
-  local s t=group
+# sig_point POINT REGEX CLEANUP FIRST-TARGET PVESIM-ARGS...: INT, TERM and HUP at one point, each
+# on a fresh host set up with `pvesim PVESIM-ARGS`, the target alternating between group and pid.
+sig_point() {
+  local point="$1" re="$2" cleanup="$3" t="$4" s
+  shift 4
   for s in INT TERM HUP; do
     rel_fresh
-    pvesim latency 0.4 >/dev/null
-    sig_case download "$s" "$t" 'downloading https' none
-    t=pid
+    pvesim "$@" >/dev/null
+    sig_case "$point" "$s" "$t" "$re" "$cleanup"
+    if [[ "$t" == group ]]; then t=pid; else t=group; fi
   done
-  rel_done signal "INT, TERM, HUP during the download"
+  rel_done signal "INT, TERM, HUP $point"
+}
+
+@test "a signal during the image download: exit 130, nothing created, no .part left" {
+  sig_point "during the download" 'downloading https' none group latency 0.4
 }
 
 @test "a signal right after the VM is created: the VM is destroyed, exit 130" {
-  local s t=pid
-  for s in INT TERM HUP; do
-    rel_fresh
-    pvesim latency 0.3 >/dev/null
-    sig_case "after create" "$s" "$t" '\$ qm (set|resize|start) ' destroyed
-    t=group
-  done
-  rel_done signal "INT, TERM, HUP after qm create"
+  sig_point "after qm create" '\$ qm (set|resize|start) ' destroyed pid latency 0.3
 }
 
 @test "a signal while waiting for the IP: the VM is destroyed, exit 130" {
-  local s t=group
-  for s in INT TERM HUP; do
-    rel_fresh
-    pvesim timing --dhcp 60 --agent 60 >/dev/null
-    sig_case "waiting for the IP" "$s" "$t" '\[network\]' destroyed
-    t=pid
-  done
-  rel_done signal "INT, TERM, HUP while waiting for the IP"
+  sig_point "while waiting for the IP" '\[network\]' destroyed group timing --dhcp 60 --agent 60
 }
 
 @test "a second and third signal during a slow rollback do not cut it short" {
