@@ -21,6 +21,8 @@ rel_setup() {
   export TMPDIR="$BATS_TEST_TMPDIR/tmp"
   mkdir -p "$TMPDIR"
   REL_RUN=0 REL_PASS=0 REL_FAILED=() REL_OK=1 REL_CASE=""
+  # a file that a hostile value would create if it were executed (must stay absent)
+  export REL_MARKER="$BATS_TEST_TMPDIR/pwned"
 }
 
 # rel_fresh: a fresh host for the next case (state, cache, locks, temp dir emptied).
@@ -48,8 +50,6 @@ rel_restore() {
   pvesim fault clear >/dev/null
 }
 
-# rel_marker: a file that a hostile value would create if it were executed (must stay absent).
-export REL_MARKER=/tmp/linus-reliability-pwned
 
 # rel_case NAME: start a case.
 rel_case() {
