@@ -6,6 +6,7 @@
 #   rb_add vmnew ID:NAME  a `qm create` under way (interrupted): undone only if VM ID exists with
 #                    this NAME and the tag linus, so a VM another tool created with that id is never touched
 #   rb_add file PATH a file that stays on success (e.g. the cloud-init vendor snippet)
+#   rb_add nodefile NODE:PATH  such a file on another cluster node (removed over root ssh)
 #   rb_add tmp PATH  a temporary file, removed at exit in any case
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/logging.sh"
 
@@ -44,6 +45,7 @@ rb_describe() {
       vm:*) parts+=("VM ${e#vm:}") ;;
       vmnew:*) parts+=("VM ${e#vmnew:}") ;;
       file:*) parts+=("file ${e#file:}") ;;
+      nodefile:*) parts+=("file ${e#nodefile:}") ;;
     esac
   done
   local IFS=','
@@ -60,6 +62,7 @@ rb_remedy() {
         id="${e#*:}" && id="${id%%:*}"
         out+="${out:+; }qm stop ${id}; qm destroy ${id} --purge 1 --destroy-unreferenced-disks 1 --skiplock 1" ;;
       file:*) out+="${out:+; }rm -f ${e#file:}" ;;
+      nodefile:*) e="${e#nodefile:}" && out+="${out:+; }ssh root@${e%%:*} rm -f ${e#*:}" ;;
     esac
   done
   printf '%s\n' "$out"
@@ -80,6 +83,8 @@ rb_undo() {
       file:*)
         log_info "rollback: removing ${e#file:}"
         if ! rm -f -- "${e#file:}"; then rc=1; left+=("$e"); fi ;;
+      nodefile:*)
+        if ! rb_undo_nodefile "${e#nodefile:}"; then rc=1; left+=("$e"); fi ;;
       *) left+=("$e") ;;
     esac
   done
@@ -113,6 +118,13 @@ rb_undo_vm() {
   fi
   log_error "rollback: could not destroy VM $id; remove it with: qm destroy $id --purge 1 --destroy-unreferenced-disks 1"
   return 1
+}
+
+# rb_undo_nodefile NODE:PATH: remove a file on another node over the cluster's root ssh.
+rb_undo_nodefile() {
+  local node="${1%%:*}" path="${1#*:}"
+  log_info "rollback: removing ${path} on node ${node}"
+  ssh -e none -o BatchMode=yes -o ConnectTimeout=10 "root@${node}" "rm -f -- $(printf '%q' "$path")" </dev/null >&2
 }
 
 # rb_commit: success; forget everything except temp files (they still go at exit).

@@ -8,7 +8,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/act-find.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/template.sh"
 
 act_destroy() {
-  local what storages
+  local what storages snippet
   LINUS_STEP=destroy
   act_target
   what="VM ${CFG_TARGET}"
@@ -27,9 +27,11 @@ act_destroy() {
   act_config || linus_fail 5 "cannot read the config of VM ${FOUND_ID} on node ${FOUND_NODE}: ${PVE_ERR}" "check it with qm config ${FOUND_ID} on node ${FOUND_NODE}"
   # the storages that hold its volumes, to check afterwards that none is left
   storages="$(sed -nE 's/^(scsi|virtio|sata|ide|efidisk|tpmstate|unused)[0-9]+: ([A-Za-z0-9_.-]+):[^,]+.*/\2/p' <<<"$PVE_CONFIG" | sort -u | tr '\n' ' ')"
+  snippet="$(sed -nE 's/^cicustom: (.*,)?vendor=([^,]+).*/\2/p' <<<"$PVE_CONFIG")"
   log_step destroy "destroying VM ${FOUND_ID} (${FOUND_NAME:-no name}) on node ${FOUND_NODE}"
   act_destroy_run
   [[ "${CFG_DRY_RUN:-0}" == 1 ]] || act_destroy_verify "$storages"
+  [[ "${CFG_DRY_RUN:-0}" == 1 ]] || act_destroy_snippet "$snippet"
   rm -f -- "${LINUS_STATE_DIR:-/var/lib/linus-provision}/known_hosts/${FOUND_ID}" \
     "${LINUS_STATE_DIR:-/var/lib/linus-provision}/passwords/vm-${FOUND_ID}.password"
   log_ok "VM ${FOUND_ID} destroyed with its disks"
@@ -68,6 +70,22 @@ act_destroy_run() {
   fi
   pve_run qm destroy "$id" --purge 1 --destroy-unreferenced-disks 1 ||
     linus_fail 5 "destroying VM ${id} on node ${FOUND_NODE} failed: ${PVE_ERR}" "$fix"
+}
+
+# act_destroy_snippet VOLID: remove the vendor snippet provision wrote for this VM (named
+# linus-ID-vendor.yaml; another cicustom file is the user's and stays), on the VM's node.
+act_destroy_snippet() {
+  local volid="$1" path
+  [[ "$volid" == *":snippets/linus-${FOUND_ID}-vendor.yaml" ]] || return 0
+  if ! path="$(pvesm path "$volid" 2>/dev/null)" || [[ "$path" != /* ]]; then
+    log_warn "cannot resolve the vendor snippet ${volid}; remove it by hand"
+    return 0
+  fi
+  if act_is_local; then
+    rm -f -- "$path"
+  elif ! rb_undo_nodefile "${FOUND_NODE}:${path}"; then
+    log_warn "could not remove ${path} on node ${FOUND_NODE}; remove it by hand"
+  fi
 }
 
 # act_destroy_verify STORAGES: the config is gone and no volume of the id is left.

@@ -53,11 +53,12 @@ ci_write_snippet() {
     log_cmd "write the guest-agent vendor snippet to ${CI_SNIPPET_FILE}"
     return 0
   fi
-  rb_add file "$CI_SNIPPET_FILE"
   if [[ -n "${PVE_REMOTE_NODE:-}" && "${SNIPPET_SHARED:-0}" != 1 ]]; then
+    rb_add nodefile "${PVE_REMOTE_NODE}:${CI_SNIPPET_FILE}"
     ci_write_on_node "$PVE_REMOTE_NODE"
     return 0
   fi
+  rb_add file "$CI_SNIPPET_FILE"
   mkdir -p "$CI_SNIPPET_DIR"
   printf '%s' "$CI_VENDOR_YAML" >"$CI_SNIPPET_FILE"
 }
@@ -71,7 +72,7 @@ ci_write_on_node() {
     linus_fail 4 "cannot write the vendor snippet on node $1 over ssh" \
       "check ssh root@$1 from this node (pvecm updatecerts), or enable snippets on a shared storage"
   fi
-  log_info "vendor snippet written on node $1: ${CI_SNIPPET_FILE} (a failed run leaves it there: remove it by hand)"
+  log_info "vendor snippet written on node $1: ${CI_SNIPPET_FILE}"
 }
 
 # ci_remove_snippet: drop the snippet of a failed create attempt. When the id went to another
@@ -79,12 +80,18 @@ ci_write_on_node() {
 # content is the same for every VM): forget it, never remove it.
 ci_remove_snippet() {
   [[ -n "${CI_SNIPPET_FILE:-}" && "$CFG_DRY_RUN" != 1 ]] || return 0
+  local remote="${PVE_REMOTE_NODE:+${PVE_REMOTE_NODE}:${CI_SNIPPET_FILE}}"
   rb_forget file "$CI_SNIPPET_FILE"
+  [[ -z "$remote" ]] || rb_forget nodefile "$remote"
   if [[ "${PVE_ERR:-}" == *"already exists"* && -n "${VM_ID_TRY:-}" ]] &&
     ! pvesh get /cluster/nextid --vmid "$VM_ID_TRY" >/dev/null 2>&1; then
     return 0 # the id is in use cluster-wide: keep that VM's file
   fi
-  rm -f "$CI_SNIPPET_FILE"
+  if [[ -n "$remote" && "${SNIPPET_SHARED:-0}" != 1 ]]; then
+    rb_undo_nodefile "$remote" || log_warn "could not remove ${CI_SNIPPET_FILE} on node ${PVE_REMOTE_NODE}"
+  else
+    rm -f "$CI_SNIPPET_FILE"
+  fi
 }
 
 # ci_args: the cloud-init options for `qm create` into CI_ARGS (after ci_write_snippet).

@@ -130,3 +130,17 @@ setup() {
   [[ "$stderr" == *"qm destroy 140 --purge 1 --destroy-unreferenced-disks 1"* ]]
   assert_no_mutating_calls
 }
+
+@test "destroy of a provisioned VM also removes its vendor snippet, and only its own" {
+  run_bundle --name snip1
+  [ "$status" -eq 0 ] || { echo "$output $stderr"; false; }
+  id="$(proto VM_ID)"
+  snippet="$(pvesm path "local:snippets/linus-${id}-vendor.yaml")"
+  [ -s "$snippet" ]
+  other="$(dirname "$snippet")/user-own.yaml"
+  echo keep >"$other"
+  run_bundle destroy "$id"
+  [ "$status" -eq 0 ] || { echo "$output $stderr"; false; }
+  [ ! -e "$snippet" ]
+  [ -e "$other" ]
+}

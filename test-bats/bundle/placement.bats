@@ -76,4 +76,8 @@ on_node() { vm_field "$1" node; }
   assert_call '^pvesh delete /nodes/pve2/qemu/100 --purge 1 --destroy-unreferenced-disks 1'
   run pvesim vm 100
   [ "$status" -ne 0 ]
+  # the vendor snippet written on pve2 (not shared) is removed there too
+  assert_call '^ssh .*root@pve2 rm -f -- .*linus-100-vendor.yaml'
+  [ ! -e "$(pvesim node-path pve2 "$PVESIM_DIR/storage/local/snippets/linus-100-vendor.yaml")" ]
+  [ ! -e "$(pvesim node-path pve2 /var/lib/vz/snippets/linus-100-vendor.yaml)" ]
 }
