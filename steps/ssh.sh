@@ -2,7 +2,7 @@
 # shellcheck disable=SC2034 # CFG_/VM_/IMG_ globals set here are read by the other steps
 # Step ssh: wait for the VM's SSH server, report its host key fingerprint, and log in as the VM
 # user with the host root's key to wait for cloud-init (`cloud-init status --wait`). Host keys
-# are accepted only for this VM's own known_hosts file, never with StrictHostKeyChecking=no.
+# are accepted (accept-new) only into this VM's own known_hosts file, never blindly.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 
 # ssh_known_hosts: this VM's known_hosts file (a stale one from an earlier VM with this id is
