@@ -22,13 +22,12 @@ act_target() {
   fi
 }
 
-# act_resources: every guest of the cluster (one pvesh call) into ACT_RESOURCES_JSON (its own
-# global: RESOURCES_JSON of step validate holds other types).
+# act_resources: every guest of the cluster in RESOURCES_JSON (pve_resources: the one
+# /cluster/resources read of the run, shared with step validate, template.sh and destroy).
 act_resources() {
-  if ! pve_get /cluster/resources --type vm; then
-    linus_fail 4 "cannot list the cluster's guests: ${PVE_ERR}" "check pve-cluster (pvesh get /cluster/resources --type vm)"
+  if ! pve_resources; then
+    linus_fail 4 "cannot list the cluster's guests: ${PVE_ERR}" "check pve-cluster (pvesh get /cluster/resources)"
   fi
-  ACT_RESOURCES_JSON="$PVE_OUT"
 }
 
 # act_find ID NAME: the guest with this id, or the VM with this name (one of them empty):
@@ -44,7 +43,7 @@ act_find() {
       next if $id ne "" && ($_->{vmid} // "") ne $id;
       next if $id eq "" && (($_->{type} // "") ne "qemu" || ($_->{name} // "") ne $name);
       print join("\t", $_->{vmid}, $_->{type} // "?", $_->{node} // "?", $_->{status} // "unknown",
-        $_->{template} ? 1 : 0, $_->{name} // "", $_->{tags} // ""), "\n" }' "$1" "$2" <<<"$ACT_RESOURCES_JSON")"
+        $_->{template} ? 1 : 0, $_->{name} // "", $_->{tags} // ""), "\n" }' "$1" "$2" <<<"$RESOURCES_JSON")"
   [[ -n "$out" ]] || return 1
   if [[ "$out" == *$'\n'* ]]; then
     linus_fail 1 "more than one VM is named '$2': ids $(cut -f1 <<<"$out" | tr '\n' ' ')" "give the VMID instead of --name"

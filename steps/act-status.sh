@@ -58,7 +58,7 @@ act_list() {
     print "LINUS_RESULT:SUCCESS\nLINUS_COUNT:", scalar(@vms), "\n";
     printf "LINUS_VM:id=%s name=%s node=%s state=%s template=%s tags=%s\n",
       map({ $one->($_) } @$_{qw(vm_id vm_name vm_node vm_state vm_template vm_tags)}) for @vms;
-    print "LINUS_JSON:{\"result\":\"SUCCESS\",\"count\":", scalar(@vms), ",\"vms\":", $js->encode(\@vms), "}\n";' <<<"$ACT_RESOURCES_JSON")"
+    print "LINUS_JSON:{\"result\":\"SUCCESS\",\"count\":", scalar(@vms), ",\"vms\":", $js->encode(\@vms), "}\n";' <<<"$RESOURCES_JSON")"
   log_ok "$(grep -c '^LINUS_VM:' <<<"$out" || true) VM(s) with tag linus in this cluster"
   printf '%s\n' "$out" >&3
 }

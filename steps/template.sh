@@ -121,9 +121,10 @@ tpl_configure() {
 }
 
 # tpl_in_use TEMPLATE_ID: 0 when a VM was cloned from it (tag linus-from-ID; PVE cannot tell on
-# LVM-thin). For the destroy action: a template in use is never removed.
+# LVM-thin). For the destroy action: a template in use is never removed. Uses the run's one
+# /cluster/resources read (pve_resources).
 tpl_in_use() {
-  pve_get /cluster/resources --type vm || return 0 # unknown: treat as in use
+  pve_resources || return 0 # unknown: treat as in use
   # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  pve_json 'exit((grep { ($_->{tags} // "") =~ /(^|;)linus-from-\Q$ARGV[0]\E(;|$)/ } @$d) ? 0 : 1)' "$1" <<<"$PVE_OUT"
+  pve_json 'exit((grep { ($_->{tags} // "") =~ /(^|;)linus-from-\Q$ARGV[0]\E(;|$)/ } @$d) ? 0 : 1)' "$1" <<<"$RESOURCES_JSON"
 }

@@ -74,6 +74,8 @@ setup() {
   assert_failure_code 1
   [[ "$(proto ERROR)" == *"template that clones still use"* ]]
   assert_no_mutating_calls
+  # the clone check reads the same /cluster/resources as the lookup: one call
+  [ "$(pvesim calls --tool pvesh --match 'cluster/resources' --count)" = 1 ]
   pvesim guest remove 151 >/dev/null
   run_bundle destroy 150
   [ "$status" -eq 0 ] || { echo "$output $stderr"; false; }

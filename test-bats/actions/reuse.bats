@@ -61,6 +61,8 @@ setup() {
   [ "$(proto VM_NAME)" = fresh ]
   [ -z "$(proto REUSED || true)" ]
   assert_call '^qm create 100 '
+  # the lookup and step validate share one /cluster/resources read
+  [ "$(pvesim calls --tool pvesh --match 'cluster/resources' --count)" = 1 ]
 }
 
 @test "reuse with --detach: the job reports the existing VM" {
