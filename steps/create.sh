@@ -7,6 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/checks-env.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/cloudinit.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/image.sh"
 
 # step_next_id: the id to try (CFG_VMID, else the cluster's next free id) in VM_ID_TRY.
 step_next_id() {
@@ -32,7 +33,7 @@ step_create_args() {
   VM_NAME_FINAL="${CFG_NAME:-linus-vm-${id}}"
   CREATE_CMD=(qm create "$id" --name "$VM_NAME_FINAL" --cores "$CFG_CORES" --memory "$CFG_MEMORY"
     --cpu "$cpu" --scsihw virtio-scsi-single --net0 "$net" --serial0 socket --vga serial0
-    --agent enabled=1 --tags linus --ostype l26
+    --agent enabled=1 --tags "linus;os-$(step_os_label)" --ostype l26
     --scsi0 "${CFG_STORAGE}:0,import-from=${IMG_SRC:-$IMG_PATH},iothread=1,discard=on" --boot order=scsi0)
   ci_args
   CREATE_CMD+=("${CI_ARGS[@]}")

@@ -27,6 +27,11 @@ step_image_source() {
   fi
 }
 
+# step_os_label: the catalog key, or "custom" for --image-url (also the VM's os-KEY tag).
+step_os_label() {
+  if [[ -n "$CFG_IMAGE_URL" ]]; then echo custom; else echo "$CFG_OS"; fi
+}
+
 # step_image_expected: IMG_EXPECTED from the vendor's checksum file (catalog images).
 step_image_expected() {
   [[ -n "$IMG_EXPECTED" ]] && return 0

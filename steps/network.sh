@@ -1,23 +1,9 @@
 # shellcheck shell=bash
-# Steps start + network: start the VM and check it runs; find its IPv4 address (static: known;
-# else the guest agent, matched by net0's MAC, with the host's neighbour table as the fallback).
+# Step network: find the VM's IPv4 address (static: known; else the guest agent, matched by
+# net0's MAC, with the host's neighbour table as the fallback).
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
-
-# step_start: qm start, then qm status must say running.
-step_start() {
-  local st
-  log_step start "starting VM ${VM_ID}"
-  if ! pve_run qm start "$VM_ID"; then
-    linus_fail 5 "qm start ${VM_ID} failed: ${PVE_ERR}" "look at the task log (journalctl -u pvedaemon) and qm config ${VM_ID}"
-  fi
-  [[ "$CFG_DRY_RUN" == 1 ]] && return 0
-  st="$(qm status "$VM_ID" 2>&1 || true)"
-  if [[ "$st" != "status: running" ]]; then
-    linus_fail 5 "VM ${VM_ID} is not running after qm start (${st//$'\n'/ })" "look at the task log and qm config ${VM_ID}"
-  fi
-  log_ok "VM ${VM_ID} is running"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/start.sh"
 
 # net_now: seconds since the epoch.
 net_now() { printf '%(%s)T\n' -1; }

@@ -66,8 +66,3 @@ step_output() {
   log_ok "VM ${VM_ID} (${VM_NAME_FINAL}) is ready at ${VM_IP}"
   res_print
 }
-
-# step_os_label: the catalog key, or "custom" for --image-url.
-step_os_label() {
-  if [[ -n "$CFG_IMAGE_URL" ]]; then echo custom; else echo "$CFG_OS"; fi
-}

@@ -28,6 +28,17 @@ setup() {
   assert_no_mutating_calls
 }
 
+@test "reuse: VM_OS is the OS the VM was made from (its os-KEY tag), not the --os of this call" {
+  run_bundle --name deb1 --os debian-12
+  [ "$status" -eq 0 ]
+  [ "$(proto VM_OS)" = debian-12 ]
+  run_bundle --name deb1 --reuse-existing --os ubuntu-24.04
+  [ "$status" -eq 0 ] || { echo "$output $stderr"; false; }
+  [ "$(proto REUSED)" = 1 ]
+  [ "$(proto VM_OS)" = debian-12 ]
+  [[ "$(proto VM_TAGS)" == *os-debian-12* ]]
+}
+
 @test "reuse: a VM on another node is found cluster-wide" {
   guests "110 far pve2 linus running"
   run_bundle --name far --reuse-existing --os debian-12

@@ -29,7 +29,7 @@ setup() {
   [ "$(vm_conf 100 memory)" = 8192 ]
   [[ "$(vm_conf 100 scsi0)" == local-lvm:vm-100-disk-0,*size=50G* ]]
   [[ "$(vm_conf 100 net0)" == virtio=*,bridge=vmbr0,firewall=1 ]]
-  [ "$(vm_conf 100 tags)" = linus ]
+  [ "$(vm_conf 100 tags)" = "linus;os-ubuntu-24.04" ]
   [ "$(vm_conf 100 cpu)" = x86-64-v2-AES ]
   [ "$(vm_conf 100 ciuser)" = ubuntu ]
   [ "$(vm_conf 100 ipconfig0)" = ip=dhcp ]

@@ -29,7 +29,7 @@ ok_or_show() { [ "$status" -eq 0 ] || { echo "$output"; echo "$stderr"; false; }
   ok_or_show
   [ "$(proto VM_ID)" = 102 ]
   [ "$(vm_conf 102 scsi0)" = 'local-lvm:vm-102-disk-0,discard=on,iothread=1,size=20G' ]
-  [ "$(vm_conf 102 tags)" = 'linus;linus-from-100' ]
+  [ "$(vm_conf 102 tags)" = 'linus;linus-from-100;os-ubuntu-24.04' ]
   [ "$(pvesim machine-id 101)" != "$(pvesim machine-id 102)" ]
   [ "$(pvesim calls --match '^qm create' --count)" = 1 ]
   [ "$(pvesim calls --match '^qm clone 100 ' --count)" = 2 ]

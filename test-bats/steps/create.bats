@@ -13,7 +13,7 @@ create() { run in_step "$(validated "step_image >/dev/null 2>&1; $1")"; }
   [ "$status" -eq 0 ]
   assert_line --regexp '^id=100 mac=bc:24:11(:[0-9a-f]{2}){3}$'
   assert_call '^pvesh get /cluster/nextid'
-  assert_call '^qm create 100 --name linus-vm-100 --cores 2 --memory 2048 --cpu x86-64-v2-AES --scsihw virtio-scsi-single --net0 virtio,bridge=vmbr0,firewall=1 --serial0 socket --vga serial0 --agent enabled=1 --tags linus --ostype l26 --scsi0 local-lvm:0,import-from=/'
+  assert_call '^qm create 100 --name linus-vm-100 --cores 2 --memory 2048 --cpu x86-64-v2-AES --scsihw virtio-scsi-single --net0 virtio,bridge=vmbr0,firewall=1 --serial0 socket --vga serial0 --agent enabled=1 --tags linus;os-ubuntu-24.04 --ostype l26 --scsi0 local-lvm:0,import-from=/'
   assert_call '^qm create 100 .* --ide2 local-lvm:cloudinit --ciuser ubuntu --sshkeys /[^ ]+ --ipconfig0 ip=dhcp --ciupgrade 0 --cicustom vendor=local:snippets/linus-100-vendor.yaml$'
   assert_call '^qm resize 100 scsi0 20G$'
   assert_call '^qm config 100$'
