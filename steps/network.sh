@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Step network: find the VM's IPv4 address (static: known; else the guest agent, matched by
-# net0's MAC, with the host's neighbour table as the fallback).
+# net0's MAC, with the neighbour table of the VM's node as the fallback).
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/start.sh"
@@ -27,14 +27,39 @@ net_from_agent() {
   VM_IP="$ip" VM_IP_SOURCE=agent
 }
 
-# net_from_neighbour: VM_IP from the host's neighbour table entry for net0's MAC.
-net_from_neighbour() {
-  local out line ip dev=(dev "$CFG_BRIDGE")
-  [[ -n "${VM_MAC:-}" ]] || return 1
-  [[ -z "${PVE_REMOTE_NODE:-}" ]] || return 1 # this host's table knows nothing of another node's VMs
+# net_neigh_read BUDGET: the neighbour table that knows the VM's MAC in NET_NEIGH: this host's, or
+# (a VM on another node, PVE_REMOTE_NODE) that node's over the cluster's root ssh (the nodes
+# trust each other's root key, as for the vendor snippet). The ssh is bounded by BUDGET seconds
+# (at most 15, ConnectTimeout at most 10) so a hung one cannot eat the network timeout; when it
+# fails (1), NET_NEIGH_ERR holds its last error line. Not in a subshell: it sets globals.
+net_neigh_read() {
+  local budget="$1" out rc=0 dev=(dev "$CFG_BRIDGE")
+  NET_NEIGH=""
   # a tagged VM's neighbours sit on the VLAN interface, not on the bridge itself
   [[ -n "$CFG_VLAN" ]] && dev=()
-  out="$(ip neigh show "${dev[@]}" 2>/dev/null)" || return 1
+  if [[ -z "${PVE_REMOTE_NODE:-}" ]]; then
+    NET_NEIGH="$(ip neigh show "${dev[@]}" 2>/dev/null)"
+    return
+  fi
+  ((budget > 15)) && budget=15
+  ((budget < 2)) && budget=2
+  out="$(timeout -k 2 "$budget" ssh -e none -o BatchMode=yes -o ConnectTimeout="$((budget < 10 ? budget : 10))" \
+    "root@${PVE_REMOTE_NODE}" ip neigh show "${dev[@]}" </dev/null 2>&1)" || rc=$?
+  if ((rc != 0)); then
+    ((rc == 124 || rc == 137)) && out="no answer within ${budget}s"
+    out="${out%$'\n'}"
+    NET_NEIGH_ERR="${out##*$'\n'}"
+    [[ -n "$NET_NEIGH_ERR" ]] || NET_NEIGH_ERR="ssh exit ${rc}"
+    return 1
+  fi
+  NET_NEIGH_ERR="" NET_NEIGH="$out"
+}
+
+# net_from_neighbour BUDGET: VM_IP from the neighbour table entry for net0's MAC (net_neigh_read).
+net_from_neighbour() {
+  local line ip
+  [[ -n "${VM_MAC:-}" ]] || return 1
+  net_neigh_read "${1:-15}" || return 1
   while read -r line; do
     [[ "${line,,}" == *"lladdr ${VM_MAC}"* ]] || continue
     ip="${line%% *}"
@@ -42,7 +67,7 @@ net_from_neighbour() {
     [[ "$line" == *FAILED* || "$line" == *INCOMPLETE* ]] && continue
     VM_IP="$ip" VM_IP_SOURCE=neighbour
     return 0
-  done <<<"$out"
+  done <<<"$NET_NEIGH"
   return 1
 }
 
@@ -55,27 +80,43 @@ step_network() {
     log_ok "static address ${VM_IP}"
     return 0
   fi
+  local table="the host's neighbour table" ssh_warned=0
+  [[ -z "${PVE_REMOTE_NODE:-}" ]] || table="node ${PVE_REMOTE_NODE}'s neighbour table (over ssh)"
   if [[ "$CFG_DRY_RUN" == 1 ]]; then
     log_cmd qm guest cmd "${VM_ID}" network-get-interfaces
-    log_cmd ip neigh show dev "$CFG_BRIDGE"
+    if [[ -n "${PVE_REMOTE_NODE:-}" ]]; then
+      log_cmd ssh -e none -o BatchMode=yes -o ConnectTimeout=10 "root@${PVE_REMOTE_NODE}" ip neigh show dev "$CFG_BRIDGE"
+    else
+      log_cmd ip neigh show dev "$CFG_BRIDGE"
+    fi
     return 0
   fi
-  [[ -n "${SNIPPET_STORE:-}" ]] || log_warn "no storage has snippets content: the guest agent is not installed; the IP comes from the host's neighbour table"
+  [[ -n "${SNIPPET_STORE:-}" ]] || log_warn "no storage has snippets content: the guest agent is not installed; the IP comes from ${table}"
+  NET_NEIGH_ERR=""
   start="$(net_now)" now="$start"
   # with the agent coming (vendor snippet), its answer is preferred for a grace period
   local grace="${LINUS_NEIGHBOUR_GRACE:-20}"
   [[ -n "${SNIPPET_STORE:-}" ]] || grace=0
   while :; do
-    if net_from_agent || { ((now - start >= grace)) && net_from_neighbour; }; then
+    if net_from_agent || { ((now - start >= grace)) && net_from_neighbour "$((CFG_NETWORK_TIMEOUT - (now - start)))"; }; then
       log_ok "IP address ${VM_IP} (source: ${VM_IP_SOURCE}) after $((now - start))s"
       return 0
+    fi
+    if [[ -n "$NET_NEIGH_ERR" && "$ssh_warned" == 0 ]]; then
+      log_warn "cannot read ${table}: ${NET_NEIGH_ERR}"
+      ssh_warned=1
     fi
     now="$(net_now)"
     if ((now - start >= CFG_NETWORK_TIMEOUT)); then break; fi
     log_progress "waiting for the VM's IP address (guest agent, neighbour table)" "$((now - start))" "$CFG_NETWORK_TIMEOUT"
     sleep "${LINUS_POLL_INTERVAL:-2}"
   done
-  local fix="check that DHCP serves bridge ${CFG_BRIDGE}${CFG_VLAN:+ VLAN ${CFG_VLAN}}, watch the boot on the console (qm terminal ${VM_ID}), or use --ip with --gateway"
-  [[ -n "${SNIPPET_STORE:-}" ]] || fix="enable snippets content on a storage (pvesm set local --content iso,vztmpl,backup,snippets) so the guest agent gets installed, or use --ip with --gateway; ${fix}"
-  linus_fail 6 "VM ${VM_ID} reported no IPv4 address within ${CFG_NETWORK_TIMEOUT}s" "$fix"
+  local remedy="check that DHCP serves bridge ${CFG_BRIDGE}${CFG_VLAN:+ VLAN ${CFG_VLAN}}, watch the boot on the console (qm terminal ${VM_ID}), or use --ip with --gateway"
+  [[ -n "${SNIPPET_STORE:-}" ]] || remedy="enable snippets content on a storage (pvesm set local --content iso,vztmpl,backup,snippets) so the guest agent gets installed, or use --ip with --gateway; ${remedy}"
+  local cause=""
+  if [[ -n "$NET_NEIGH_ERR" ]]; then
+    cause=" (${table} could not be read: ${NET_NEIGH_ERR})"
+    remedy="check root ssh from this node to ${PVE_REMOTE_NODE} (ssh root@${PVE_REMOTE_NODE} true; pvecm updatecerts), or use --ip with --gateway; ${remedy}"
+  fi
+  linus_fail 6 "VM ${VM_ID} reported no IPv4 address within ${CFG_NETWORK_TIMEOUT}s${cause}" "$remedy"
 }

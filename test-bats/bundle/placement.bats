@@ -81,3 +81,47 @@ on_node() { vm_field "$1" node; }
   [ ! -e "$(pvesim node-path pve2 "$PVESIM_DIR/storage/local/snippets/linus-100-vendor.yaml")" ]
   [ ! -e "$(pvesim node-path pve2 /var/lib/vz/snippets/linus-100-vendor.yaml)" ]
 }
+
+@test "remote VM without the guest agent: the IP from that node's neighbour table, read over root ssh" {
+  pvesim storage set local --content iso,vztmpl,backup >/dev/null # no snippets: no agent
+  run_bundle --name n1 --node pve2
+  [ "$status" -eq 0 ] || { echo "$output" "$stderr"; false; }
+  assert_protocol
+  [ "$(proto VM_NODE)" = pve2 ]
+  [ "$(proto VM_IP)" = "$(pvesim ip 100)" ]
+  [ "$(proto VM_IP_SOURCE)" = neighbour ]
+  [[ "$stderr" == *"the IP comes from node pve2's neighbour table (over ssh)"* ]]
+  assert_call '^ssh -e none -o BatchMode=yes -o ConnectTimeout=10 root@pve2 ip neigh show dev vmbr0$'
+  # this host's table knows nothing of pve2's VMs: not asked
+  refute_call '^ip neigh'
+}
+
+@test "remote VM, the node's neighbour table unreadable (ssh fails): exit 6 naming the ssh fix, VM removed" {
+  pvesim storage set local --content iso,vztmpl,backup >/dev/null
+  pvesim fault ssh 'root@pve2 ip neigh' --count 0 --error 'root@pve2: Permission denied (publickey).' >/dev/null
+  run_bundle --name n2 --node pve2 --network-timeout 2
+  [ "$status" -eq 6 ]
+  assert_protocol
+  [ "$(proto ERROR)" = "VM 100 reported no IPv4 address within 2s (node pve2's neighbour table (over ssh) could not be read: root@pve2: Permission denied (publickey).)" ]
+  [[ "$(proto REMEDIATION)" == "check root ssh from this node to pve2 (ssh root@pve2 true; pvecm updatecerts), or use --ip with --gateway; "* ]]
+  [ "$(proto CLEANUP)" = destroyed ]
+  # warned once while waiting, not at every poll
+  [ "$(grep -c "cannot read node pve2's neighbour table" <<<"$stderr")" -eq 1 ]
+  run pvesim vm 100
+  [ "$status" -ne 0 ]
+  assert_call '^pvesh delete /nodes/pve2/qemu/100 '
+}
+
+@test "remote VM, a hung ssh to the node is cut off: the run still ends at --network-timeout" {
+  pvesim storage set local --content iso,vztmpl,backup >/dev/null
+  # an ssh that hangs on the neighbour read (a node that accepts the connection, then stalls)
+  mkdir -p "$BATS_TEST_TMPDIR/bin"
+  printf '#!/bin/bash\n[[ "$*" == *"ip neigh"* ]] && exec sleep 300\nexec %q "$@"\n' "$SIM_BIN/ssh" >"$BATS_TEST_TMPDIR/bin/ssh"
+  chmod +x "$BATS_TEST_TMPDIR/bin/ssh"
+  local t0=$SECONDS
+  PATH="$BATS_TEST_TMPDIR/bin:$PATH" run_bundle --name n3 --node pve2 --network-timeout 3
+  [ "$status" -eq 6 ]
+  [ "$((SECONDS - t0))" -lt 30 ]
+  [[ "$(proto ERROR)" == *"could not be read: no answer within 3s)" ]]
+  [ "$(proto CLEANUP)" = destroyed ]
+}

@@ -118,3 +118,37 @@ setup() {
   assert_success
   assert_equal "$stderr" ''
 }
+
+@test "ssh root@NODE: mv -f of a temp file (\$\$ is the remote shell's pid), rm -f -- P" {
+  snip="$(pvesm path local:snippets/v.yaml)"
+  printf 'x: 2\n' | ssh -e none -o BatchMode=yes root@pve2 "mkdir -p ${snip%/*} && cat > ${snip}.tmp.\$\$ && mv -f ${snip}.tmp.\$\$ ${snip}"
+  [ "$(cat "$(pvesim node-path pve2 "$snip")")" = 'x: 2' ]
+  run ls "$(dirname "$(pvesim node-path pve2 "$snip")")"
+  assert_output 'v.yaml'
+  run --separate-stderr ssh root@pve2 "mv -f ${snip}.nope ${snip}.x"
+  assert_equal "$status" 1
+  assert_equal "$stderr" "mv: cannot move '${snip}.nope' to '${snip}.x': No such file or directory"
+  # shellcheck disable=SC2029 # the path is meant to expand here, on the client
+  ssh root@pve2 "rm -f -- ${snip}"
+  [ ! -e "$(pvesim node-path pve2 "$snip")" ]
+}
+
+@test "ssh root@NODE ip neigh show: that node's running VMs only (a node learns only its own VMs' MACs)" {
+  pvesim guest add 301 --node pve2 --status running >/dev/null
+  pvesim guest add 302 --status running >/dev/null
+  pvesim clock 600 >/dev/null
+  ip2="$(pvesim ip 301)" ip1="$(pvesim ip 302)"
+  [ -n "$ip2" ] && [ -n "$ip1" ]
+  run ssh -e none -o BatchMode=yes -o ConnectTimeout=10 root@pve2 ip neigh show dev vmbr0
+  assert_success
+  assert_output --regexp "^${ip2//./\\.} lladdr [0-9a-f:]{17} REACHABLE$"
+  run ssh root@pve2 ip neigh show
+  assert_output --regexp "^${ip2//./\\.} dev vmbr0 lladdr [0-9a-f:]{17} REACHABLE$"
+  # the local table has the local VM only
+  run ip neigh show dev vmbr0
+  assert_output --regexp "^${ip1//./\\.} lladdr "
+  refute_output --partial "$ip2 "
+  run ssh root@pve2 ip neigh show dev vmbr9
+  assert_success
+  assert_output ''
+}

@@ -4,6 +4,27 @@ import { die, out } from './util.mjs';
 import { runtime, netMac } from './vm.mjs';
 import { parsePropString } from './util.mjs';
 
+/**
+ * The neighbour table of `node`: its running VMs with an address (a node learns only its own
+ * VMs' MACs), filtered by bridge `dev` when given.
+ * @param {any} st @param {string} node @param {string | undefined} dev
+ * @returns {{dst: string, dev: string, lladdr: string | undefined, state: string[]}[]}
+ */
+export function neighRows(st, node, dev) {
+  const rows = [];
+  for (const g of Object.values(st.guests)) {
+    if (g.type !== 'qemu' || g.node !== node) continue;
+    const ip = runtime(st, g).ip;
+    const br = parsePropString(g.config.net0 ?? '').bridge;
+    if (!ip || !br || (dev && dev !== br)) continue;
+    rows.push({ dst: ip, dev: br, lladdr: netMac(g)?.toLowerCase(), state: ['REACHABLE'] });
+  }
+  return rows;
+}
+
+/** iproute2's text lines of `rows` (`dev X` left out when filtered by dev). @param {any[]} rows @param {string | undefined} dev */
+export const neighText = (rows, dev) => rows.map((r) => `${r.dst} ${dev ? '' : `dev ${r.dev} `}lladdr ${r.lladdr} REACHABLE\n`).join('');
+
 /** @param {{st: any, args: string[]}} ctx */
 export async function run(ctx) {
   const st = ctx.st;
@@ -46,17 +67,9 @@ export async function run(ctx) {
     return 0;
   }
   if (['neigh', 'neighbour', 'neighbor', 'n'].includes(obj)) {
-    /** @type {any[]} */
-    const rows = [];
-    for (const g of Object.values(st.guests)) {
-      if (g.type !== 'qemu' || g.node !== st.localNode) continue;
-      const ip = runtime(st, g).ip;
-      const br = parsePropString(g.config.net0 ?? '').bridge;
-      if (!ip || !br || (dev && dev !== br)) continue;
-      rows.push({ dst: ip, dev: br, lladdr: netMac(g)?.toLowerCase(), state: ['REACHABLE'] });
-    }
+    const rows = neighRows(st, st.localNode, dev);
     if (f.json) out(JSON.stringify(rows) + '\n');
-    else for (const r of rows) out(`${r.dst} ${dev ? '' : `dev ${r.dev} `}lladdr ${r.lladdr} REACHABLE\n`);
+    else out(neighText(rows, dev));
     return 0;
   }
   if (['route', 'r'].includes(obj)) {
