@@ -49,7 +49,8 @@ pve_qm_remote() {
   case "$sub" in
     create)
       pve_api_args "$@" || return 2
-      pve_task_checked "$node" "$id" present pvesh create "/nodes/${node}/qemu" --vmid "$id" "${PVE_API_ARGS[@]}" ;;
+      pve_task_checked "$node" "$id" "named:$(pve_opt_value --name "$@")" \
+        pvesh create "/nodes/${node}/qemu" --vmid "$id" "${PVE_API_ARGS[@]}" ;;
     set)
       pve_api_args "$@" || return 2
       pvesh set "${q}/config" "${PVE_API_ARGS[@]}" ;;
@@ -73,15 +74,59 @@ pve_qm_remote() {
   esac
 }
 
-# pve_task_checked NODE ID present|absent CMD...: run a pvesh worker task, then (pvesh exits 0
-# even when the task failed) check that VM ID's config is present/absent; 255 when not.
+# pve_opt_value OPT ARGS...: the value of option OPT in ARGS (empty when absent).
+pve_opt_value() {
+  local opt="$1"
+  shift
+  while (($# >= 2)); do
+    [[ "$1" == "$opt" ]] && { printf '%s\n' "$2"; return 0; }
+    shift
+  done
+}
+
+# pve_task_checked NODE ID WANT CMD...: run a pvesh worker task, then check that VM ID's config
+# is as WANT says: `absent`, or `named:NAME` (present, and named NAME when NAME is not empty);
+# 255 with a message on stderr when not. A config that cannot be read for another reason than
+# "does not exist" (node unreachable a moment) counts as present for a create: journaled as this
+# run's VM, a later step fails on it and the rollback destroys it or reports it kept, where
+# taking it as absent would leave it behind unreported.
+#
+# Why this read after every remote create stays: pvesh runs the task in the foreground and exits
+# 0 even when the task failed (PROXMOX-FACTS §7; through the proxy to another node too:
+# pve-manager pvesh.pm proxy_handler forwards the remote stderr and fails only when the remote
+# pvesh exits non-zero, which it does not for a failed task). A failed create task deletes the
+# config again (Qemu.pm create_vm), so the id is FREE again at once. Taking exit 0 as success
+# would journal the VM as this run's (rb_add vm: destroyed with --skiplock on rollback) and let
+# go of the id lock, and the next steps (resize, config, start, rollback) would act on whatever
+# VM another run puts under that id meanwhile, on any node. The task's only other trace is its
+# error text on stderr, which warnings share (`WARN: ...`, `Task finished with N warning(s)!`),
+# so stderr cannot prove success. Only errors raised before the worker (parameter errors,
+# "already exists" from create_and_lock_config, an offline node) exit non-zero; the create retry
+# acts on those. The name check narrows the race: a VM under our id with another name is not ours.
 pve_task_checked() {
-  local node="$1" id="$2" want="$3" rc=0 has=present
+  local node="$1" id="$2" want="$3" rc=0 has=present name="" out
   shift 3
   "$@" || rc=$?
   ((rc == 0)) || return "$rc"
-  pvesh get "/nodes/${node}/qemu/${id}/config" --output-format json >/dev/null 2>&1 || has=absent
-  [[ "$has" == "$want" ]] && return 0
+  if out="$(pvesh get "/nodes/${node}/qemu/${id}/config" --output-format json 2>&1)"; then
+    # shellcheck disable=SC2016 # a perl program: its $ are perl's
+    name="$(pve_json 'print $d->{name} // ""' <<<"$out" 2>/dev/null)" || name=""
+  elif [[ "$out" == *"does not exist"* ]]; then
+    has=absent
+  else
+    printf 'cannot read the config of VM %s on node %s after the task: %s\n' "$id" "$node" "${out//$'\n'/ }" >&2
+    [[ "$want" == absent ]] && return 255
+    name="${want#named:}"
+  fi
+  case "$want:$has" in
+    absent:absent) return 0 ;;
+    named:*:present)
+      [[ "$want" == named: || "${want#named:}" == "$name" ]] && return 0
+      printf 'VM %s on node %s is named %s, not %s: the create task failed (see its output above) and another run took the id\n' \
+        "$id" "$node" "'${name}'" "'${want#named:}'" >&2
+      return 255 ;;
+  esac
+  [[ "$want" == absent ]] || want=present
   printf 'the task on node %s did not leave VM %s %s (see the task output above)\n' "$node" "$id" "$want" >&2
   return 255
 }

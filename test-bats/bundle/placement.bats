@@ -125,3 +125,65 @@ on_node() { vm_field "$1" node; }
   [[ "$(proto ERROR)" == *"could not be read: no answer within 3s)" ]]
   [ "$(proto CLEANUP)" = destroyed ]
 }
+
+# remote_calls: the run's Proxmox calls (qm, pvesh, pvesm, pveversion) without the polls
+# (status/current, agent), one a line.
+remote_calls() {
+  pvesim calls --args | grep -E '^(qm|pvesh|pvesm|pveversion) ' | grep -vE '/status/current|/agent/' || true
+}
+
+@test "remote provision: its Proxmox calls counted; the create is checked by one config read before the resize" {
+  run_bundle --name c1 --node pve2
+  [ "$status" -eq 0 ] || { echo "$output" "$stderr"; false; }
+  local calls
+  calls="$(remote_calls)"
+  echo "$calls" >&2
+  # resources, node network, download-url, snippet path probe, nextid, create, config (create
+  # check), resize, config (size check), start
+  [ "$(grep -c . <<<"$calls")" -le 10 ]
+  [ "$(grep -c '^pvesh get /nodes/pve2/qemu/100/config ' <<<"$calls")" -eq 2 ]
+  # the order: create, its check, then the resize
+  grep -A3 '^pvesh create /nodes/pve2/qemu --vmid 100 ' <<<"$calls" | sed 1d | cut -d' ' -f1-3 >"$BATS_TEST_TMPDIR/after"
+  printf '%s\n' 'pvesh get /nodes/pve2/qemu/100/config' 'pvesh set /nodes/pve2/qemu/100/resize' \
+    'pvesh get /nodes/pve2/qemu/100/config' | diff - "$BATS_TEST_TMPDIR/after"
+  refute_call '^qm '
+}
+
+@test "remote create whose task fails (pvesh exits 0, the config is gone): exit 5 with the task's error, no resize, nothing left" {
+  pvesim fault pvesh '^create /nodes/pve2/qemu --vmid' --exit 0 --error 'scsi0: import failed: no space left on device' >/dev/null
+  run_bundle --name f1 --node pve2
+  [ "$status" -eq 5 ]
+  assert_protocol
+  [[ "$(proto ERROR)" == "qm create failed: "*"scsi0: import failed: no space left on device"*"the task on node pve2 did not leave VM 100 present"* ]]
+  refute_call '/qemu/100/resize'
+  refute_call '^pvesh delete '
+  run pvesim vm 100
+  [ "$status" -ne 0 ]
+  run pvesim volumes
+  refute_output --partial 'vm-100-'
+  [ ! -e "$(pvesim node-path pve2 "$PVESIM_DIR/storage/local/snippets/linus-100-vendor.yaml")" ]
+  [ ! -e "$(pvesim node-path pve2 /var/lib/vz/snippets/linus-100-vendor.yaml)" ]
+}
+
+@test "remote create whose task fails while another run takes the id: that VM is not touched" {
+  # pvesh of the create: the task fails (exit 0, error on stderr) and another run's create of
+  # the same id on pve2 lands before this run reads the config back
+  mkdir -p "$BATS_TEST_TMPDIR/bin"
+  cat >"$BATS_TEST_TMPDIR/bin/pvesh" <<EOS
+#!/bin/bash
+if [[ "\$1 \$2" == "create /nodes/pve2/qemu" ]]; then
+  pvesim guest add 100 --node pve2 --name other --tags linus >/dev/null
+  echo 'scsi0: import failed: no space left on device' >&2
+  echo 'UPID:pve2:00001234:00000001:6B000000:qmcreate:100:root@pam:'
+  exit 0
+fi
+exec '$SIM_BIN/pvesh' "\$@"
+EOS
+  chmod +x "$BATS_TEST_TMPDIR/bin/pvesh"
+  PATH="$BATS_TEST_TMPDIR/bin:$PATH" run_bundle --name f2 --node pve2
+  [ "$status" -eq 5 ]
+  [[ "$(proto ERROR)" == *"VM 100 on node pve2 is named 'other', not 'f2'"* ]]
+  [ "$(vm_conf 100 name)" = other ]
+  [ "$(on_node 100)" = pve2 ]
+  refute_call '^pvesh (delete|set|create) /nodes/pve2/qemu/100'
+}
