@@ -1,33 +1,48 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # PVE_/IMG_ globals set here are read by the callers
-# Image downloads: curl (or wget) to a file, hashing, a bounded flock.
+# Image downloads: curl (or wget) to a file, hashing; URLs never printed with their query string.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/logging.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/validation.sh"
 
-# img_fetch URL DEST [quiet]: download URL to DEST, progress on stderr unless "quiet".
+# img_fetch URL DEST [quiet]: download URL to DEST, progress on stderr unless "quiet". The URL
+# is one argv word of curl/wget (byte-exact: no shell ever parses it); a query string in it is
+# redacted from their messages (img_redacted).
 img_fetch() {
-  local url="$1" dest="$2" quiet="${3:-}"
-  if command -v curl >/dev/null 2>&1; then
-    if [[ -n "$quiet" ]]; then
-      curl -fsSL --retry 3 --retry-delay 2 --connect-timeout 30 -o "$dest" "$url" >&2
-    else
-      curl -fL --retry 3 --retry-delay 2 --connect-timeout 30 -o "$dest" "$url" >&2
-    fi
-  else
-    if [[ -n "$quiet" ]]; then
-      wget -q --tries=3 --timeout=30 -O "$dest" "$url" >&2
-    else
-      wget --progress=dot:giga --tries=3 --timeout=30 -O "$dest" "$url" >&2
-    fi
-  fi
+  img_fetch_cmd "$@"
+  img_redacted "$1" "${IMG_CMD[@]}"
 }
 
-# img_fetch_cmd URL DEST: the download command as it would run (for --dry-run).
+# img_fetch_cmd URL DEST [quiet]: IMG_CMD, the download command img_fetch runs (curl, else wget);
+# shown by --dry-run (through img_redacted, like every line that could show the URL).
 img_fetch_cmd() {
   if command -v curl >/dev/null 2>&1; then
-    IMG_CMD=(curl -fL --retry 3 --retry-delay 2 --connect-timeout 30 -o "$2" "$1")
+    if [[ -n "${3:-}" ]]; then
+      IMG_CMD=(curl -fsSL --retry 3 --retry-delay 2 --connect-timeout 30 -o "$2" "$1")
+    else
+      IMG_CMD=(curl -fL --retry 3 --retry-delay 2 --connect-timeout 30 -o "$2" "$1")
+    fi
+  elif [[ -n "${3:-}" ]]; then
+    IMG_CMD=(wget -q --tries=3 --timeout=30 -O "$2" "$1")
   else
     IMG_CMD=(wget --progress=dot:giga --tries=3 --timeout=30 -O "$2" "$1")
   fi
+}
+
+# img_redacted URL CMD...: run CMD with its stdout and stderr on stderr. When URL has a query
+# string (a signed URL's credential), everything CMD prints goes through val_redact_stream
+# (wget and Proxmox's download task print the URL they fetch), line by line; it waits for the
+# filter, so nothing it prints can come after a later line. Returns CMD's status.
+img_redacted() {
+  local url="$1" rc=0
+  shift
+  if [[ "$(val_url_redact "$url")" == "$url" ]]; then
+    "$@" >&2 || rc=$?
+    return "$rc"
+  fi
+  # the group makes this shell (not CMD's child) start the filter, so $! is the filter (bash >= 4.4)
+  { "$@"; } 2> >(val_redact_stream >&2) >&2 || rc=$?
+  wait "$!" 2>/dev/null || true
+  return "$rc"
 }
 
 # img_hash FILE ALGO: the lower-case hex digest (ALGO sha256 or sha512).

@@ -21,29 +21,79 @@ val_user() {
   val_ok "$v"
 }
 
-# val_url V: an http(s) URL of at most 2048 characters without spaces, quotes or shell
-# metacharacters (; & | $ ` \ < > ( ) * ! ' " and so on), and without user:password@ (it would
-# be printed in logs).
+# val_url V: an http(s) URL of at most 4096 characters (a presigned S3 URL with a session token
+# passes 2048) without user:password@ (it would be printed in logs). Path and query may hold what
+# RFC 3986 allows there except $ ' ; : letters, digits, - . _ ~ % / : @ ! & ( ) * + , = and ? in the
+# query, so signed URLs (?X-Amz-...&X-Amz-Signature=...) pass. Refused: whitespace, control
+# characters, quotes, backticks, $ ; | < > \ { } [ ] ^ #, non-ASCII. Every use of the URL is a
+# quoted argument (curl/wget argv, pvesh --url), never shell text. VAL_ERR never repeats the URL.
 val_url() {
-  local v="${1-}" LC_ALL=C
-  local accepted="expected https://host[:port]/path with letters, digits and - . _ ~ % / + : = , ? only"
-  if [[ -z "$v" || ${#v} -gt 2048 ]]; then
-    val_fail "a URL must be 1 to 2048 characters; ${accepted}"
+  local v="${1-}" bad c what LC_ALL=C
+  local accepted="expected http(s)://host[:port]/path?query with letters, digits and - . _ ~ % / : @ ! & ( ) * + , = ? only"
+  if [[ -z "$v" || ${#v} -gt 4096 ]]; then
+    val_fail "a URL must be 1 to 4096 characters; ${accepted}"
     return 1
   fi
   if [[ ! "$v" =~ ^[Hh][Tt][Tt][Pp][Ss]?:// ]]; then
     val_fail "not an http or https URL; ${accepted}"
     return 1
   fi
-  if [[ "$v" =~ ^[A-Za-z]+://[^/]*@ ]]; then
+  if [[ "$v" =~ ^[A-Za-z]+://[^/?#]*@ ]]; then
     val_fail "the URL carries a user name or password (user@host); these would appear in logs; use a URL without credentials"
     return 1
   fi
-  if [[ ! "$v" =~ ^[A-Za-z]+://[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?(/[A-Za-z0-9._~%/+:=,-]*)?(\?[A-Za-z0-9._~%/+:=,-]*)?$ ]]; then
-    val_fail "the URL has a character that is not allowed (space, quote or shell metacharacter) or a bad host; ${accepted}"
+  bad="${v//[A-Za-z0-9._~%\/:@!&()*+,=?-]/}"
+  if [[ -n "$bad" ]]; then
+    c="${bad:0:1}"
+    case "$c" in
+      [[:space:]]) what="whitespace" ;;
+      [[:cntrl:]]) what="a control character" ;;
+      "'" | '"') what="a quote" ;;
+      '`') what="a backtick" ;;
+      \\) what="a backslash" ;;
+      '#') what="'#' (a #fragment is never sent to the server: drop it)" ;;
+      [[:print:]]) what="'${c}'" ;;
+      *) what="a non-ASCII character (percent-encode it)" ;;
+    esac
+    val_fail "the URL has ${what}, which is not allowed in it; ${accepted}"
+    return 1
+  fi
+  if [[ ! "$v" =~ ^[A-Za-z]+://[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?([/?].*)?$ ]]; then
+    val_fail "the URL has a bad host or port; ${accepted}"
     return 1
   fi
   val_ok "$v"
+}
+
+# val_url_shown V: V as it may be printed: for an http(s) URL, everything after its first ? becomes
+# <redacted> (whatever else the value holds, e.g. a rejected one); any other value unchanged.
+val_url_shown() {
+  local v="${1-}"
+  if [[ "$v" =~ ^[Hh][Tt][Tt][Pp][Ss]?:// && "$v" == *\??* ]]; then
+    v="${v%%\?*}?<redacted>"
+  fi
+  printf '%s' "$v"
+}
+
+# val_url_redact TEXT: TEXT with the query string of every http(s) URL in it replaced by
+# <redacted> (https://h/img.qcow2?<redacted>): a signed URL's query is its credential, so it is
+# never printed (results, logs, errors, plans). Text without such a URL comes back unchanged.
+val_url_redact() {
+  local t="${1-}" out="" re LC_ALL=C
+  re='([Hh][Tt][Tt][Pp][Ss]?://[^?[:space:]]*)\?[^<[:space:]'\''"][^[:space:]'\''"]*'
+  while [[ "$t" =~ $re ]]; do
+    out+="${t%%"${BASH_REMATCH[0]}"*}${BASH_REMATCH[1]}?<redacted>"
+    t="${t#*"${BASH_REMATCH[0]}"}"
+  done
+  printf '%s' "${out}${t}"
+}
+
+# val_redact_stream: stdin to stdout line by line through val_url_redact (a tool's messages).
+val_redact_stream() {
+  local line
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    printf '%s\n' "$(val_url_redact "$line")"
+  done
 }
 
 # val_storage_id V: a Proxmox storage id (pve-common parse_storage_id:

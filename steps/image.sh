@@ -100,10 +100,10 @@ step_image_node() {
     "add iso content to a storage of that node (pvesm set local --content iso,vztmpl,backup,snippets), or run this on node ${PVE_REMOTE_NODE}"
   fname="linus-${IMG_EXPECTED:0:12}-${IMG_FILE%.*}.img" # iso content takes .img (the format is probed)
   log_info "downloading the image onto node ${PVE_REMOTE_NODE} (${store}:iso/${fname}); Proxmox verifies the ${IMG_SUMS_ALGO}"
-  if ! pve_run pvesh create "/nodes/${PVE_REMOTE_NODE}/storage/${store}/download-url" --url "$IMG_URL" --content iso \
-    --filename "$fname" --checksum "$IMG_EXPECTED" --checksum-algorithm "$IMG_SUMS_ALGO" ||
+  if ! img_redacted "$IMG_URL" pve_run pvesh create "/nodes/${PVE_REMOTE_NODE}/storage/${store}/download-url" --url "$IMG_URL" \
+    --content iso --filename "$fname" --checksum "$IMG_EXPECTED" --checksum-algorithm "$IMG_SUMS_ALGO" ||
     [[ "$PVE_ERR" =~ (mismatch|failed|error|Error) ]]; then
-    linus_fail 4 "downloading ${IMG_URL} onto node ${PVE_REMOTE_NODE} failed: ${PVE_ERR:-no error text}" \
+    linus_fail 4 "downloading $(val_url_shown "$IMG_URL") onto node ${PVE_REMOTE_NODE} failed: $(val_url_redact "${PVE_ERR:-no error text}")" \
       "check that node's internet access, or run this on node ${PVE_REMOTE_NODE}"
   fi
   IMG_SRC="${store}:iso/${fname}"
@@ -111,19 +111,22 @@ step_image_node() {
 
 # step_image_download: download to .part, verify, rename into the cache.
 step_image_download() {
-  local part="${IMG_PATH}.part" got
+  local part="${IMG_PATH}.part" got shown
   rb_add tmp "$part"
   rm -f "$part"
-  log_info "downloading ${IMG_URL}"
+  shown="$(val_url_shown "$IMG_URL")"
+  log_info "downloading ${shown}"
   if ! img_fetch "$IMG_URL" "$part"; then
     rm -f "$part"
-    linus_fail 4 "cannot download ${IMG_URL}" "check the host's internet access and DNS (curl -I ${IMG_URL})"
+    [[ "$shown" == "$IMG_URL" ]] || linus_fail 4 "cannot download ${shown}" \
+      "check the host's internet access and DNS, and that the URL has not expired (signed URLs do; its query is not shown)"
+    linus_fail 4 "cannot download ${IMG_URL}" "check the host's internet access and DNS (curl -I $(printf '%q' "$IMG_URL"))"
   fi
   got="$(img_hash "$part" "$IMG_SUMS_ALGO" || true)"
   if [[ "$got" != "$IMG_EXPECTED" ]]; then
     rm -f "$part"
     if [[ -n "$CFG_IMAGE_URL" ]]; then
-      linus_fail 1 "the image from ${IMG_URL} has sha256 ${got}, not the --image-sha256 given" \
+      linus_fail 1 "the image from ${shown} has sha256 ${got}, not the --image-sha256 given" \
         "check --image-sha256 against the vendor's published checksum"
     fi
     linus_fail 4 "the downloaded ${IMG_FILE} does not match the vendor's ${IMG_SUMS_ALGO} checksum" \
@@ -157,7 +160,7 @@ step_image_dry_run() {
     step_image_size
   else
     img_fetch_cmd "$IMG_URL" "${IMG_PATH}.part"
-    log_cmd "${IMG_CMD[@]}"
+    img_redacted "$IMG_URL" log_cmd "${IMG_CMD[@]}"
     log_cmd mv -f "${IMG_PATH}.part" "$IMG_PATH"
   fi
 }

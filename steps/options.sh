@@ -121,11 +121,12 @@ opt_set() {
 opt_check() {
   local v="$1" value="$2" flag="$3"
   shift 3
-  local shown=" '${value}'"
-  # key text is never repeated (it could be a private key pasted by mistake)
-  [[ "$v" == ssh_keys || ${#value} -gt 200 || "$value" == *$'\n'* ]] && shown=""
+  local shown=""
   VAL_OUT="$value"
   if ! "val_$v" "$value" "$@"; then
+    # key text is never repeated (it could be a private key pasted by mistake), nor a URL's
+    # query string (a signed URL's credential)
+    [[ "$v" == ssh_keys || ${#value} -gt 200 || "$value" == *$'\n'* ]] || shown=" '$(val_url_shown "$value")'"
     linus_fail 1 "${flag}${shown}: ${VAL_ERR:-invalid value}" "see --help for the accepted values of ${flag}"
   fi
 }

@@ -43,7 +43,7 @@ step_output() {
     res_set VM_NODE "$CFG_NODE"
     res_set VM_STORAGE "$CFG_STORAGE"
     res_set VM_BRIDGE "$CFG_BRIDGE"
-    res_set IMAGE_URL "$IMG_URL"
+    res_set IMAGE_URL "$(val_url_shown "$IMG_URL")" # a signed URL's query is its credential
     res_set SNIPPET_STORAGE "${SNIPPET_STORE:-none}"
     log_ok "dry run: nothing was changed; the commands above are the plan (the id may differ at run time)"
     res_print

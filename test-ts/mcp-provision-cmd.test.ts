@@ -1,7 +1,7 @@
 // `linus provision-cmd`: options checked by the bundle's own validators (check-options), the
 // validator's message and exit 1 on a bad value, else exactly one run line.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -90,5 +90,47 @@ describe('provision-cmd with the real bundle (dist/, from npm run build)', () =>
     // The same line as `linus run-command -- provision ...` prints.
     const rc = runCli(['run-command', '--', 'provision', '--name', 'web1', '--cores', '4', '--memory', '8G', '--disk', '50G', '--os', 'ubuntu-24.04']);
     expect(rc.stdout.trim()).toBe(lines[0]);
+  });
+});
+
+describe('provision-cmd with a signed --image-url (& in the query)', () => {
+  const real = join(REPO, 'dist', 'linus-provision-proxmox.sh');
+  const URL =
+    'https://bucket.s3.amazonaws.com/img/noble.qcow2?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA%2F20260101%2Fus-east-1%2Fs3%2Faws4_request' +
+    '&X-Amz-Date=20260101T000000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=0a1b2c~d+e=f*(g)!h,i:j@k';
+  const SHA = 'a'.repeat(64);
+  it('the real validators accept it; the printed line, run by bash and by dash, hands the script the exact URL', () => {
+    // The "installed script": check-options goes to the real bundle (its validators decide);
+    // a provision run writes each argument it got as one NUL-terminated record.
+    const d = mkdtempSync(join(tmpdir(), 'linus-pcmd-url-'));
+    try {
+      const installed = join(d, 'installed.sh');
+      writeFileSync(installed, [
+        '#!/bin/bash',
+        `if [[ "$1" == check-options ]]; then exec bash ${real} "$@"; fi`,
+        `printf '%s\\0' "$@" > ${join(d, 'got')}`,
+        '',
+      ].join('\n'), { mode: 0o700 });
+      const r = runCli(['provision-cmd', '--bundle', installed, '--remote-path', installed, '--name', 'web1', '--image-url', URL, '--image-sha256', SHA, '--user', 'cloud']);
+      expect(r.code, r.stderr).toBe(0);
+      const lines = r.stdout.split('\n').filter(Boolean);
+      expect(lines).toHaveLength(1);
+      for (const shell of ['bash', 'dash']) {
+        rmSync(join(d, 'got'), { force: true });
+        const x = spawnSync(shell, ['-c', lines[0]], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+        expect(x.stdout, `${shell}: ${x.stderr}`).toBe('LINUS_EXIT:0\n');
+        const got = readFileSync(join(d, 'got'), 'latin1').split('\0').slice(0, -1);
+        expect(got).toEqual(['provision', '--name', 'web1', '--image-url', URL, '--image-sha256', SHA, '--user', 'cloud']);
+      }
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+  it("a URL with a shell metacharacter is refused by the real validator (exit 1, nothing printed, the query not repeated)", () => {
+    const r = runCli(['provision-cmd', '--bundle', real, '--image-url', 'https://h/i.img?a=1&sig=SECRET;reboot', '--image-sha256', SHA, '--user', 'cloud']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe("linus: --image-url 'https://h/i.img?<redacted>': the URL has ';', which is not allowed in it; " +
+      'expected http(s)://host[:port]/path?query with letters, digits and - . _ ~ % / : @ ! & ( ) * + , = ? only\n');
   });
 });

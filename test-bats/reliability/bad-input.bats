@@ -55,6 +55,13 @@ bad_env() {
   bad 1 --os "../../etc/passwd"
   bad 1 --image-url "ftp://example.com/x.img" --image-sha256 "$(printf '%064d' 0)" --user u
   bad 1 --image-url "https://example.com/x.img;touch $M" --image-sha256 "$(printf '%064d' 0)" --user u
+  # & and = are fine in a (signed) URL's query; what a shell would act on is still refused
+  bad 1 --image-url "https://example.com/x.img?a=1&b=\$(touch $M)" --image-sha256 "$(printf '%064d' 0)" --user u
+  bad 1 --image-url "https://example.com/x.img?a=1&b=\`touch $M\`" --image-sha256 "$(printf '%064d' 0)" --user u
+  bad 1 --image-url "https://example.com/x.img?a=1&b=2|touch${M}" --image-sha256 "$(printf '%064d' 0)" --user u
+  bad 1 --image-url "https://example.com/x.img?a=1&b=2>${M}" --image-sha256 "$(printf '%064d' 0)" --user u
+  bad 1 --image-url "https://example.com/x.img?a=1&b='2'" --image-sha256 "$(printf '%064d' 0)" --user u
+  bad 1 --image-url $'https://example.com/x.img?a=1&b=2\ntouch '"$M" --image-sha256 "$(printf '%064d' 0)" --user u
   bad 1 --image-url https://example.com/x.img --image-sha256 xyz --user u
   bad 3 --image-url https://example.com/x.img
   bad 1 --node "pve;touch $M"
@@ -95,6 +102,7 @@ bad_env() {
   bad_env 1 VM_DISK="20;touch $M" --
   bad_env 1 VM_OS="ubuntu\$(touch $M)" --
   bad_env 3 VM_IMAGE_URL="https://example.com/x.img" --
+  bad_env 1 VM_IMAGE_URL="https://example.com/x.img?a=1&b=\$(touch $M)" VM_IMAGE_SHA256="$(printf '%064d' 0)" VM_SSH_USER=u --
   bad_env 1 PROXMOX_NODE="\$(touch $M)" --
   bad_env 1 PROXMOX_STORAGE="a b" --
   bad_env 1 PROXMOX_BRIDGE="vmbr0;touch $M" --
