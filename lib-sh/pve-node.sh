@@ -6,7 +6,7 @@
 # /nodes/NODE/qemu/... instead. Steps keep writing `qm`; this is the one place that chooses.
 # Outputs and exit codes mimic qm: `config` prints key: value lines, `status` prints
 # "status: X", `guest cmd` prints the unwrapped agent result. pvesh runs worker tasks and exits 0
-# even when the task failed (§7): create and destroy are verified here, start by the caller's
+# even when the task failed (§7): create, clone and destroy are verified here, start by the caller's
 # status check.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/logging.sh"
 
@@ -43,7 +43,7 @@ pve_api_args() {
 
 # pve_qm_remote NODE SUBCOMMAND ARGS...: qm SUBCOMMAND for a VM on NODE, through pvesh.
 pve_qm_remote() {
-  local node="$1" sub="${2:-}" id="${3:-}" q
+  local node="$1" sub="${2:-}" id="${3:-}" q t
   q="/nodes/${node}/qemu/${id}"
   shift 3 || true
   case "$sub" in
@@ -57,7 +57,10 @@ pve_qm_remote() {
     resize) pvesh set "${q}/resize" --disk "$1" --size "$2" ;;
     start | stop | shutdown) pvesh create "${q}/status/${sub}" "$@" ;;
     template) pvesh create "${q}/template" "$@" ;;
-    clone) pvesh create "/nodes/${node}/qemu/${id}/clone" --newid "$1" "${@:2}" ;;
+    clone) # a failed clone task exits 0 as well (and frees NEWID): checked like create, where it lands
+      t="$(pve_opt_value --target "${@:2}")"
+      pve_task_checked "${t:-$node}" "$1" "named:$(pve_opt_value --name "${@:2}")" \
+        pvesh create "/nodes/${node}/qemu/${id}/clone" --newid "$1" "${@:2}" ;;
     destroy) pve_task_checked "$node" "$id" absent pvesh delete "$q" "$@" ;;
     status)
       pvesh get "${q}/status/current" --output-format json | pve_json 'print "status: ", ($d->{status} // "unknown"), "\n"' ;;

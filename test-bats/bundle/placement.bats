@@ -187,3 +187,21 @@ EOS
   [ "$(on_node 100)" = pve2 ]
   refute_call '^pvesh (delete|set|create) /nodes/pve2/qemu/100'
 }
+
+@test "remote create, its config unreadable for a moment after the task: taken as created (journaled), the run goes on" {
+  pvesim fault pvesh '^get /nodes/pve2/qemu/100/config' --nth 1 --count 1 --error "500 Can't connect to 192.168.100.12:8006 (Connection timed out)" >/dev/null
+  run_bundle --name u1 --node pve2
+  [ "$status" -eq 0 ] || { echo "$output" "$stderr"; false; }
+  [[ "$stderr" == *"cannot read the config of VM 100 on node pve2 after the task: 500 Can't connect"* ]]
+  [ "$(vm_field 100 status)" = running ]
+}
+
+@test "remote create, config unreadable after the task and the run fails later: the VM is rolled back, not left behind" {
+  pvesim fault pvesh '^get /nodes/pve2/qemu/100/config' --nth 1 --count 1 --error "500 Can't connect to 192.168.100.12:8006 (Connection timed out)" >/dev/null
+  pvesim start-error 'kvm: simulated start failure' >/dev/null
+  run_bundle --name u2 --node pve2
+  [ "$status" -eq 5 ]
+  [ "$(proto CLEANUP)" = destroyed ]
+  run pvesim vm 100
+  [ "$status" -ne 0 ]
+}
