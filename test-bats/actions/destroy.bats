@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr (and stderr_lines) are set by bats' run --separate-stderr
 # destroy VMID | --name NAME on the simulator: only VMs with tag linus, never a template in use,
 # an absent VM is success, a VM on another node goes through pvesh.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr (and stderr_lines) are set by bats' run --separate-stderr
 # provision --detach and wait JOB on the simulator: the job runs in the background, wait gives
 # RUNNING with the step, then exactly the provision's final lines and its exit code.
 
@@ -121,11 +122,13 @@ detach() {
 @test "detach: the job survives a hangup of the session that started it" {
   pvesim timing --boot 2 >/dev/null
   # the starting session is a process group of its own that gets SIGHUP right after the answer
+  # shellcheck disable=SC2016 # a bash -c program: its $1 is its own
   run --separate-stderr setsid bash -c 'bash "$1" --name hup --detach; kill -HUP 0' _ "$BUNDLE"
-  JOB="$(job_id)"
-  [ -n "$JOB" ]
-  kill -HUP "$(cat "$LINUS_STATE_DIR/jobs/$JOB/pid")"
-  run_bundle wait "$JOB" --timeout 60
+  local job
+  job="$(job_id)"
+  [ -n "$job" ]
+  kill -HUP "$(cat "$LINUS_STATE_DIR/jobs/$job/pid")"
+  run_bundle wait "$job" --timeout 60
   [ "$status" -eq 0 ] || { echo "$output $stderr"; false; }
   [ "$(proto VM_NAME)" = hup ]
 }

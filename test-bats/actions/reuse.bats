@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr (and stderr_lines) are set by bats' run --separate-stderr
 # provision --reuse-existing: a VM of this name made by this tool is reported as a fresh success
 # (plus LINUS_REUSED:1); one without the tag linus is still a conflict (exit 7).
 

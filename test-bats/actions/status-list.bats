@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr (and stderr_lines) are set by bats' run --separate-stderr
 # status VMID | --name NAME and list, cluster-wide, read-only.
 
 setup() {

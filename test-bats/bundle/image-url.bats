@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr (and stderr_lines) are set by bats' run --separate-stderr
 # A signed --image-url (a query string with &): it reaches curl, wget and Proxmox's download-url
 # byte-exact, and its query string (the signature, a credential) is never printed: results,
 # logs, errors and the --dry-run plan show URL?<redacted>.

@@ -72,14 +72,16 @@ cap() {
 }
 
 @test "log_cmd prints the command shell-quoted, one line" {
+  # shellcheck disable=SC2016 # '$(id)' is a literal argument
   cap log_cmd qm create 105 --name "a b" --description $'x\ny' '$(id)' '; rm -rf /' ''
   assert_equal "$OUT" ""
   assert_equal "$ERR" "  \$ qm create 105 --name a\\ b --description \$'x\\ny' \\\$\\(id\\) \\;\\ rm\\ -rf\\ / ''"
   # the printed command re-parses to the same words
-  local cmd="${ERR#  \$ }"
+  local cmd="${ERR#  \$ }" words=()
   eval "words=($cmd)"
   assert_equal "${#words[@]}" 10
   assert_equal "${words[6]}" $'x\ny'
+  # shellcheck disable=SC2016 # '$(id)' is a literal argument
   assert_equal "${words[7]}" '$(id)'
   assert_equal "${words[8]}" '; rm -rf /'
   assert_equal "${words[9]}" ''

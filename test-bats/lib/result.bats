@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr (and stderr_lines) are set by bats' run --separate-stderr
 # lib-sh/result.sh: LINUS_ lines in order, JSON last, escaping, fd 3 routing.
 bats_require_minimum_version 1.5.0
 
@@ -70,6 +71,7 @@ LINUS_JSON:{\"result\":\"FAILURE\",\"error_code\":4,\"error_step\":\"validate\",
   assert_equal "${#lines[@]}" 4
 }
 
+# shellcheck disable=SC2030 # run sets lines for this test alone, as bats means it
 @test "res_set_num: integers are JSON numbers, anything else falls back to a string" {
   res_set_num A 42
   res_set_num B -7
@@ -92,8 +94,10 @@ LINUS_JSON:{\"result\":\"FAILURE\",\"error_code\":4,\"error_step\":\"validate\",
   run json_get "$j" h; assert_output str:99999999999999999999999
 }
 
+# shellcheck disable=SC2031 # lines comes from bats' run in print_out just above, not from another test
 hostile_check() {
   local nasty=$'quote" back\\slash \'single\' $(id) `id` ; rm -rf / tab\there\nnewline\r\ncr\x01ctl é 日本 😀 \xe2\x80\xa8sep end'
+  # shellcheck disable=SC2016 # the literal text the hostile value becomes
   local flat='quote" back\slash '"'single'"' $(id) `id` ; rm -rf / tab here newline  cr ctl é 日本 😀  sep end'
   res_set RESULT FAILURE
   res_set ERROR "$nasty"
@@ -147,6 +151,7 @@ hostile_check() {
 }
 
 @test "the entry's exec 3>&1 1>&2 pattern: protocol on the real stdout, nothing else" {
+  # shellcheck disable=SC2016 # a bash -c program: its $ are its own
   run --separate-stderr bash -c 'set -Eeuo pipefail; exec 3>&1 1>&2; source "$1"; echo chatter
     res_set RESULT SUCCESS; res_print' _ "$REPO_ROOT/lib-sh/result.sh" 3>&-
   assert_success

@@ -36,7 +36,9 @@ setup() {
   invalid val_url https://
   invalid val_url 'https://example.com/a b'
   invalid val_url 'https://example.com/a;reboot'
+  # shellcheck disable=SC2016 # a literal hostile value
   invalid val_url 'https://example.com/$(id)'
+  # shellcheck disable=SC2016 # a literal hostile value
   invalid val_url 'https://example.com/`id`'
   invalid val_url "https://example.com/a'b"
   invalid val_url 'https://example.com/a"b'

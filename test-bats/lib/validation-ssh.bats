@@ -81,7 +81,6 @@ setup() {
 }
 
 @test "no temp file is left behind" {
-  local before after
   export TMPDIR="$BATS_TEST_TMPDIR/tmp"
   mkdir -p "$TMPDIR"
   valid val_ssh_pubkeys "$ED"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr (and stderr_lines) are set by bats' run --separate-stderr
 # Concurrency: 8 provisions at once on one host, 4+4 at once on two nodes of a cluster (each run
 # as if on its node: PVESIM_NODE, its own cache/lock/state dirs), and held locks that give a
 # bounded wait and a clear error instead of waiting forever.

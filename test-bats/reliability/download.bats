@@ -67,5 +67,5 @@ setup() {
 
 # assert_no_qm_mutation: no mutating qm/pvesh/pvesm call was made.
 assert_no_qm_mutation() {
-  [[ -z "$(pvesim calls --mutating --args | grep -E '^(qm|pvesh|pvesm) ')" ]]
+  [[ "$(pvesim calls --mutating --args | grep -cE '^(qm|pvesh|pvesm) ')" == 0 ]]
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr (and stderr_lines) are set by bats' run --separate-stderr
 # Rollback: a fault at every mutating call of the happy path. The list of calls comes from the
 # simulator's call log of a clean run, so it follows the code: the import path, and a first
 # --template-cache run (template build, then the clone path every later run takes).
@@ -11,6 +12,7 @@ setup() {
 # mutating_points: "tool<TAB>regex<TAB>nth<TAB>index<TAB>call" for each mutating call in the call
 # log, in order; nth counts every call of that tool matching regex (what pvesim fault counts).
 mutating_points() {
+  # shellcheck disable=SC2016 # a node program: its $ are not the shell's
   node -e '
     const fs = require("fs");
     const calls = fs.readFileSync(process.argv[1], "utf8").trim().split("\n").map((l) => JSON.parse(l));

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr (and stderr_lines) are set by bats' run --separate-stderr
 # No secret on any output: the generated password (--password) and a private key pasted where a
 # public key belongs appear on no stdout, stderr, job file, state file or simulator call log; the
 # password file's path is reported instead.
@@ -38,6 +39,7 @@ nowhere() {
   chk is_eq "$(stat -c %a "$pwfile")" 600
   chk nowhere "$pw"
   # PVE stores a hash, and got one: the clear text was never on a command line
+  # shellcheck disable=SC2016 # '$6$' is the literal prefix of a SHA-512 crypt hash
   chk has_text "$(vm_conf "$(proto VM_ID)" cipassword)" '$6$'
   rel_case_end
 

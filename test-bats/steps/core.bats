@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2016 # in_step, validated and chk take bash code as a string: its $ expand in the step's shell
 # lib-sh/core.sh and lib-sh/journal.sh: failing, traps, source locations, rollback journal.
 
 setup() {

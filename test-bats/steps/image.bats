@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2016 # in_step, validated and chk take bash code as a string: its $ expand in the step's shell
 # steps/image.sh: verified download into the cache, reuse, mismatches, custom images, disk size.
 
 setup() {

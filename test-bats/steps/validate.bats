@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2016 # in_step, validated and chk take bash code as a string: its $ expand in the step's shell
 # steps/validate.sh and steps/checks-env.sh: each host check, good path and failure branches.
 
 setup() {
