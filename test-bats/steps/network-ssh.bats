@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2016 # up/in_step take bash code as a string: its $ expand in the step's shell
 # steps/network.sh and steps/ssh.sh: start, IP discovery (agent, neighbour, static), SSH checks.
 
 setup() {
