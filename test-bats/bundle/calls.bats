@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr (and stderr_lines) are set by bats' run --separate-stderr
 # The call budget: a provision makes at most 8 Proxmox CLI calls (qm, pvesh, pvesm, pveversion)
 # besides its polls (guest agent, qm status), on the import path and on the clone path, and the
 # same number whatever the number of existing VMs (never O(VMs)).
