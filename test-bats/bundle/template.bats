@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr (and stderr_lines) are set by bats' run --separate-stderr
 # --template-cache: the first provision builds a never-booted template per image checksum and
 # storage, later ones clone it (linked where the storage can, full on lvm); a new checksum gives a
 # new template; two concurrent first runs end with one template.
