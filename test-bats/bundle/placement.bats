@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr is set by bats' run --separate-stderr (run_bundle)
 # --node auto and VMs on another cluster node: the choice (online, storage, bridge, most free
 # memory), creation through pvesh on /nodes/NODE/qemu (qm acts only on the local node), the image
 # downloaded onto that node by Proxmox, the snippet written there, rollback through pvesh.
@@ -105,8 +106,11 @@ on_node() { vm_field "$1" node; }
   [ "$(proto ERROR)" = "VM 100 reported no IPv4 address within 2s (node pve2's neighbour table (over ssh) could not be read: root@pve2: Permission denied (publickey).)" ]
   [[ "$(proto REMEDIATION)" == "check root ssh from this node to pve2 (ssh root@pve2 true; pvecm updatecerts), or use --ip with --gateway; "* ]]
   [ "$(proto CLEANUP)" = destroyed ]
-  # warned once while waiting, not at every poll
+  # warned once while waiting, not at every poll; each ssh bounded by the time left (2 s here)
   [ "$(grep -c "cannot read node pve2's neighbour table" <<<"$stderr")" -eq 1 ]
+  assert_call '^ssh -e none -o BatchMode=yes -o ConnectTimeout=2 root@pve2 ip neigh show dev vmbr0$'
+  refute_call 'ConnectTimeout=10 root@pve2 ip neigh'
+  refute_call '^ip neigh'
   run pvesim vm 100
   [ "$status" -ne 0 ]
   assert_call '^pvesh delete /nodes/pve2/qemu/100 '
