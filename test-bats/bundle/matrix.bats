@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr (and stderr_lines) are set by bats' run --separate-stderr
 # The bundle across storage types, PVE versions and network setups; dry run; preflight.
 
 setup() {

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr (and stderr_lines) are set by bats' run --separate-stderr
 # The whole bundle on the simulator: the acceptance scenario and protocol discipline.
 
 setup() {

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr (and stderr_lines) are set by bats' run --separate-stderr
 # Guest agent and boot timing: PROXMOX-FACTS.md §6 (agent), §3 (cicustom vendor snippet).
 
 bats_require_minimum_version 1.5.0

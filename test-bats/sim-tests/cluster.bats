@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr (and stderr_lines) are set by bats' run --separate-stderr
 # Remote nodes: pvesh on /nodes/NODE/..., per-node files, download-url, ssh root@node. Sources:
 # pve-manager PVE/CLI/pvesh.pm (proxyto, worker tasks, UPID); qemu-server @ e6352be6
 # src/PVE/API2/Qemu.pm (create_vm, clone_vm, template: `proxyto => 'node'`); pve-storage @ 0c56bad8
@@ -113,6 +114,7 @@ setup() {
   run --separate-stderr pvesh create /nodes/pve2/qemu/300/status/start
   assert_success
   assert_equal "$stderr" "volume 'local:snippets/v.yaml' does not exist"
+  # shellcheck disable=SC2029 # the snippet path is expanded here on purpose: pve2 gets it literal
   printf 'packages: [qemu-guest-agent]\n' | ssh root@192.168.100.12 "mkdir -p ${snip%/*} && cat > $snip"
   run --separate-stderr pvesh create /nodes/pve2/qemu/300/status/start
   assert_success

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr (and stderr_lines) are set by bats' run --separate-stderr
 # The simulator's own machinery: call log, mutating flag, faults, latency, PVESIM_DIR, cluster setup.
 
 bats_require_minimum_version 1.5.0

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr (and stderr_lines) are set by bats' run --separate-stderr
 # Image downloads from fixtures (CONTRACT §2 catalog: vendor checksum files), qemu-img info.
 
 bats_require_minimum_version 1.5.0

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr (and stderr_lines) are set by bats' run --separate-stderr
 # DHCP, the neighbour table, ssh and ssh-keyscan of simulated VMs (ISSUE 3: private addresses only).
 
 bats_require_minimum_version 1.5.0

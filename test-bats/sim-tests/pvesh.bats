@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr (and stderr_lines) are set by bats' run --separate-stderr
 # pvesh and pvesm: PROXMOX-FACTS.md §7 (pvesh, nextid, node status, storage), §3 (sshkeys over the API), §8.
 
 bats_require_minimum_version 1.5.0

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr (and stderr_lines) are set by bats' run --separate-stderr
 # qm create: the simulator reproduces PROXMOX-FACTS.md §0, §1, §2 (volume names), §3 (sshkeys), §8.
 
 bats_require_minimum_version 1.5.0

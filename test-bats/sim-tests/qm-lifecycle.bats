@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr (and stderr_lines) are set by bats' run --separate-stderr
 # qm status/start/stop/destroy/resize/importdisk/list/unlock: PROXMOX-FACTS.md §2, §4, §5, §8.
 
 bats_require_minimum_version 1.5.0

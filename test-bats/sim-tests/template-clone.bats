@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr (and stderr_lines) are set by bats' run --separate-stderr
 # qm template / qm clone / destroy of a template, and the machine-id model. Sources (read, see
 # test-bats/sim/README.md "Templates and clones"): qemu-server @ e6352be6 src/PVE/API2/Qemu.pm
 # (`template`, `clone_vm`), src/PVE/QemuServer.pm (`template_create`, `clone_disk`, `destroy_vm`,
@@ -116,6 +117,7 @@ mktpl() {
   assert_line "create full clone of drive scsi0 (local-lvm:vm-200-disk-0)"
 }
 
+# shellcheck disable=SC2030 # IMG is set anew for this test's own 3-node host, as setup() sets it for the others
 @test "qm clone --target: refused for local storage, allowed for shared; unknown node; a used new id" {
   sim_setup --nodes 3 --offline-node ''
   IMG="$(sim_image)"
@@ -211,6 +213,7 @@ mktpl() {
   [ "$(sim_wait_ip 201)" = "$(sim_wait_ip 202)" ]
 }
 
+# shellcheck disable=SC2031 # IMG comes from setup(), not from the test that sets it anew
 @test "machine-id: reset inside the guest (truncate -s 0 /etc/machine-id over ssh) gives the next boot a new one" {
   qm create 100 --net0 virtio,bridge=vmbr0 --scsi0 "local-lvm:0,import-from=$IMG" --ide2 local-lvm:cloudinit --boot order=scsi0 --sshkeys "$HOME/.ssh/id_ed25519.pub" --ciuser ubuntu >/dev/null
   qm start 100
