@@ -70,7 +70,7 @@ step_chk_storage() {
     step_thin || linus_fail 4 "$msg" "free space on it, use a smaller --disk, or $fix"
     log_warn "${msg}; ${STORAGE_TYPE} is thin-provisioned, so only the data written counts (the image now, more as the VM fills its disk): watch the pool's usage"
   fi
-  step_pick_snippet_store
+  step_pick_snippet_store ""
 }
 
 # step_thin: 0 when STORAGE_TYPE allocates thinly, so a disk larger than the free space can be
@@ -92,12 +92,13 @@ step_thin_room() {
   fi
 }
 
-# step_pick_snippet_store: where the vendor snippet goes: the VM storage if it has snippets
-# content, else 'local', else the first one; empty when no storage has snippets content.
+# step_pick_snippet_store [STORE]: where the vendor snippet goes: STORE, else the VM storage, if
+# it has snippets content, else 'local', else the first one; empty when no storage has snippets
+# content.
 step_pick_snippet_store() {
   local s
   SNIPPET_STORE="" SNIPPET_SHARED=0
-  for s in "$CFG_STORAGE" local ${SNIPPET_STORAGES//,/ }; do
+  for s in ${1:+"$1"} "$CFG_STORAGE" local ${SNIPPET_STORAGES//,/ }; do
     if [[ ",${SNIPPET_STORAGES}," == *",$s,"* ]]; then
       SNIPPET_STORE="$s"
       # shellcheck disable=SC2016 # a perl program: its $ are perl's

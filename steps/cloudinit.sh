@@ -13,6 +13,7 @@ packages:
 runcmd:
   - [systemctl, enable, --now, qemu-guest-agent]
 '
+CI_SHARED_NAME=linus-agent-vendor.yaml
 
 # ci_keys_file: the user's keys plus the host root's public key, in a private temp file
 # (CI_KEYS_FILE; empty when there are no keys at all).
@@ -29,10 +30,12 @@ ci_keys_file() {
   (umask 077 && printf '%s\n' "$text" >"$CI_KEYS_FILE")
 }
 
-# ci_snippet_dir: the directory of the snippets storage (pvesm path), in CI_SNIPPET_DIR.
+# ci_snippet_dir: the directory of the snippets storage (pvesm path), in CI_SNIPPET_DIR; asked
+# once a run per storage.
 ci_snippet_dir() {
   local p
-  CI_SNIPPET_DIR=""
+  [[ -n "${CI_SNIPPET_DIR:-}" && "${CI_SNIPPET_DIR_OF:-}" == "${SNIPPET_STORE:-}" ]] && return 0
+  CI_SNIPPET_DIR="" CI_SNIPPET_DIR_OF="${SNIPPET_STORE:-}"
   [[ -n "${SNIPPET_STORE:-}" ]] || return 0
   if ! p="$(pvesm path "${SNIPPET_STORE}:snippets/linus-probe.yaml" 2>/dev/null)" || [[ "$p" != /* ]]; then
     log_warn "cannot resolve the snippets path of storage '${SNIPPET_STORE}'; going on without the guest agent"
@@ -46,7 +49,7 @@ ci_snippet_dir() {
 ci_write_snippet() {
   local name="linus-$1-vendor.yaml"
   CI_SNIPPET_VOLID="" CI_SNIPPET_FILE=""
-  [[ -n "$CI_SNIPPET_DIR" ]] || return 0
+  [[ -n "${CI_SNIPPET_DIR:-}" && "${CI_FROM_TEMPLATE:-0}" != 1 ]] || return 0 # (a clone may use its template's snippet)
   CI_SNIPPET_VOLID="${SNIPPET_STORE}:snippets/${name}"
   CI_SNIPPET_FILE="${CI_SNIPPET_DIR}/${name}"
   if [[ "$CFG_DRY_RUN" == 1 ]]; then
@@ -55,7 +58,7 @@ ci_write_snippet() {
   fi
   if [[ -n "${PVE_REMOTE_NODE:-}" && "${SNIPPET_SHARED:-0}" != 1 ]]; then
     rb_add nodefile "${PVE_REMOTE_NODE}:${CI_SNIPPET_FILE}"
-    ci_write_on_node "$PVE_REMOTE_NODE"
+    ci_write_on_node "$PVE_REMOTE_NODE" "$CI_SNIPPET_FILE"
     return 0
   fi
   rb_add file "$CI_SNIPPET_FILE"
@@ -63,16 +66,52 @@ ci_write_snippet() {
   printf '%s' "$CI_VENDOR_YAML" >"$CI_SNIPPET_FILE"
 }
 
-# ci_write_on_node NODE: the snippet into NODE's own (non-shared) snippets directory, over the
-# cluster's root SSH (the nodes trust each other's root key); PVE reads it there at start.
+# ci_write_on_node NODE FILE: the snippet into NODE's own (non-shared) snippets directory, over
+# the cluster's root SSH (the nodes trust each other's root key); PVE reads it there at start.
+# Written to a temp file and renamed: runs may share the file (ci_write_shared).
 ci_write_on_node() {
-  local ssh=(ssh -e none -o BatchMode=yes -o ConnectTimeout=10 "root@$1")
+  local ssh=(ssh -e none -o BatchMode=yes -o ConnectTimeout=10 "root@$1") f
+  f="$(printf '%q' "$2")"
   if ! "${ssh[@]}" mkdir -p "$CI_SNIPPET_DIR" </dev/null >&2 ||
-    ! printf '%s' "$CI_VENDOR_YAML" | "${ssh[@]}" "cat > $(printf '%q' "$CI_SNIPPET_FILE")" >&2; then
+    ! printf '%s' "$CI_VENDOR_YAML" | "${ssh[@]}" "cat > ${f}.tmp.\$\$ && mv -f ${f}.tmp.\$\$ ${f}" >&2; then
     linus_fail 4 "cannot write the vendor snippet on node $1 over ssh" \
       "check ssh root@$1 from this node (pvecm updatecerts), or enable snippets on a shared storage"
   fi
-  log_info "vendor snippet written on node $1: ${CI_SNIPPET_FILE}"
+  log_info "vendor snippet written on node $1: $2"
+}
+
+# ci_write_shared journal|keep: the VM-independent vendor snippet (CI_SHARED_NAME) that templates
+# carry (--template-cache, steps/template.sh), so their clones need neither a snippet path probe
+# nor a snippet of their own. CI_SHARED_VOLID names it; 1 without snippets storage. Templates
+# share it, so only a template build journals it (when it is new), and only until the template
+# is finished.
+ci_write_shared() {
+  local file tmp remote=""
+  CI_SHARED_VOLID=""
+  ci_snippet_dir
+  [[ -n "$CI_SNIPPET_DIR" ]] || return 1
+  file="${CI_SNIPPET_DIR}/${CI_SHARED_NAME}"
+  [[ -n "${PVE_REMOTE_NODE:-}" && "${SNIPPET_SHARED:-0}" != 1 ]] && remote="$PVE_REMOTE_NODE"
+  if [[ -n "$remote" ]]; then
+    [[ "$1" != journal ]] || rb_add nodefile "${remote}:${file}"
+    ci_write_on_node "$remote" "$file"
+  else
+    [[ "$1" != journal || -e "$file" ]] || rb_add file "$file"
+    tmp="${file}.tmp.$$"
+    mkdir -p "$CI_SNIPPET_DIR"
+    printf '%s' "$CI_VENDOR_YAML" >"$tmp" && mv -f "$tmp" "$file"
+  fi
+  CI_SHARED_VOLID="${SNIPPET_STORE}:snippets/${CI_SHARED_NAME}"
+  CI_SHARED_FILE="${remote:+${remote}:}${file}"
+}
+
+# ci_shared_restore: after a failed start of a clone that uses the templates' vendor snippet
+# (CI_FROM_TEMPLATE=1), when PVE_ERR names that snippet (deleted since): write it again; 1 when
+# the failure is something else.
+ci_shared_restore() {
+  [[ "${CI_FROM_TEMPLATE:-0}" == 1 && "${PVE_ERR:-}" == *"$CI_SHARED_NAME"* ]] || return 1
+  log_warn "the templates' vendor snippet ${SNIPPET_STORE}:snippets/${CI_SHARED_NAME} is missing; writing it again"
+  ci_write_shared keep
 }
 
 # ci_remove_snippet: drop the snippet of a failed create attempt. When the id went to another

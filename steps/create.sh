@@ -45,7 +45,7 @@ step_create() {
   local attempt lockfd=""
   log_step create "creating the VM"
   ci_keys_file
-  ci_snippet_dir
+  [[ "${CI_FROM_TEMPLATE:-0}" == 1 ]] || ci_snippet_dir # a clone may use its template's snippet
   [[ -n "${TPL_ID:-}" ]] || step_thin_room "$IMG_PATH"
   if [[ "$CFG_DRY_RUN" != 1 ]]; then
     if ! linus_lock vmid "${LINUS_VMID_LOCK_WAIT:-120}"; then

@@ -2,12 +2,14 @@
 # Step start: start the VM and check that it runs.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/cloudinit.sh"
 
-# step_start: qm start, then qm status must say running.
+# step_start: qm start (once more after restoring a deleted template snippet, ci_shared_restore),
+# then qm status must say running.
 step_start() {
   local st
   log_step start "starting VM ${VM_ID}"
-  if ! pve_run qm start "$VM_ID"; then
+  if ! pve_run qm start "$VM_ID" && ! { ci_shared_restore && pve_run qm start "$VM_ID"; }; then
     linus_fail 5 "qm start ${VM_ID} failed: ${PVE_ERR}" "look at the task log (journalctl -u pvedaemon) and qm config ${VM_ID}"
   fi
   [[ "$CFG_DRY_RUN" == 1 ]] && return 0

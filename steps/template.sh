@@ -10,6 +10,8 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/journal.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/checks-env.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/cloudinit.sh"
 
 # tpl_identity: TPL_NAME, TPL_TAGS, TPL_SHA (12 hex of the image checksum) for this image+storage.
 tpl_identity() {
@@ -25,21 +27,42 @@ tpl_linked() {
   case "${STORAGE_TYPE:-}" in lvmthin | zfspool | rbd | dir | nfs | cifs | btrfs) return 0 ;; *) return 1 ;; esac
 }
 
-# tpl_find [fresh]: TPL_ID of the template for this image on this storage and node, or empty.
+# tpl_find [fresh]: TPL_ID of the template for this image on this storage and node, or empty,
+# and TPL_VENDOR, the storage of its vendor snippet (tag vendor-STORE, lower case) or empty.
 # From the resources the validate step read (no call), or one fresh /cluster/resources call.
 tpl_find() {
-  TPL_ID=""
+  local found
+  TPL_ID="" TPL_VENDOR=""
   PVE_OUT="${RESOURCES_JSON:-}"
   if [[ -n "${1:-}" || -z "$PVE_OUT" ]] && ! pve_get /cluster/resources --type vm; then
     linus_fail 5 "cannot list the cluster's VMs: ${PVE_ERR}" "check pvesh get /cluster/resources"
   fi
   # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  TPL_ID="$(pve_json 'my ($name, $node, $sha, $st) = @ARGV;
+  found="$(pve_json 'my ($name, $node, $sha, $st) = @ARGV;
     for my $v (sort { $a->{vmid} <=> $b->{vmid} } @$d) {
       next unless ($v->{type} // "") eq "qemu" && ($v->{template} // 0) == 1 && ($v->{node} // "") eq $node;
-      my %t = map { $_ => 1 } split /[;, ]/, ($v->{tags} // "");
-      next unless $t{"linus-tpl"} && $t{"sha-$sha"} && $t{"st-$st"};
-      print $v->{vmid}, "\n"; last }' "$TPL_NAME" "$CFG_NODE" "$TPL_SHA" "$CFG_STORAGE" <<<"$PVE_OUT")"
+      my %t = map { lc($_) => 1 } split /[;, ]/, ($v->{tags} // "");
+      next unless $t{"linus-tpl"} && $t{"sha-$sha"} && $t{lc "st-$st"};
+      my ($vendor) = map { /^vendor-(.+)$/ ? $1 : () } sort keys %t;
+      print $v->{vmid}, " ", $vendor // "", "\n"; last }' "$TPL_NAME" "$CFG_NODE" "$TPL_SHA" "$CFG_STORAGE" <<<"$PVE_OUT")"
+  read -r TPL_ID TPL_VENDOR <<<"$found" || true
+}
+
+# tpl_use_vendor: a clone inherits its template's `cicustom vendor=` (the shared snippet
+# ci_write_shared wrote at build time): no snippet path probe, no snippet of its own
+# (CI_FROM_TEMPLATE=1), when that storage still has snippets content on the node. Otherwise the
+# clone gets its own snippet as on the import path (and the inherited reference is replaced).
+tpl_use_vendor() {
+  local s
+  CI_FROM_TEMPLATE=0
+  [[ -n "${TPL_VENDOR:-}" ]] || return 0
+  for s in ${SNIPPET_STORAGES//,/ }; do
+    [[ "${s,,}" == "$TPL_VENDOR" ]] || continue
+    step_pick_snippet_store "$s"
+    CI_FROM_TEMPLATE=1
+    return 0
+  done
+  log_warn "the vendor snippet storage '${TPL_VENDOR}' of template ${TPL_ID} has no snippets content now: this VM gets its own snippet"
 }
 
 # step_template: with --template-cache, find or build the template (TPL_ID, TPL_FULL).
@@ -57,6 +80,7 @@ step_template() {
   tpl_find
   if [[ -n "$TPL_ID" ]]; then
     log_ok "template ${TPL_ID} (${TPL_NAME}) found; cloning it ($( ((TPL_FULL)) && echo full || echo linked) clone)"
+    tpl_use_vendor
     return 0
   fi
   if ! linus_lock "template-${TPL_NAME}-${CFG_STORAGE}" "${LINUS_TEMPLATE_LOCK_WAIT:-1800}"; then
@@ -66,20 +90,27 @@ step_template() {
   tpl_find fresh # another run may have built it while we waited
   [[ -n "$TPL_ID" ]] || tpl_build
   linus_unlock "$lockfd"
+  tpl_use_vendor
 }
 
 # tpl_build: import the image into a new VM, never boot it, make it a template.
 tpl_build() {
   local id lockfd scsi0="${CFG_STORAGE}:0,import-from=${IMG_SRC:-$IMG_PATH},iothread=1,discard=on"
+  local tags="$TPL_TAGS" vendor=()
   tpl_linked && [[ "${STORAGE_TYPE:-}" =~ ^(dir|nfs|cifs|btrfs)$ ]] && scsi0+=",format=qcow2"
   log_info "building template ${TPL_NAME} on ${CFG_STORAGE} (once per image and storage)"
+  if ci_write_shared journal; then
+    vendor=(--cicustom "vendor=${CI_SHARED_VOLID}")
+    tags+=";vendor-${SNIPPET_STORE}"
+    TPL_VENDOR="${SNIPPET_STORE,,}"
+  fi
   linus_lock vmid "${LINUS_VMID_LOCK_WAIT:-120}" || linus_fail 5 "another provisioning run holds the VM id lock for too long" "wait for it, then run again"
   lockfd="$LINUS_LOCK_FD"
   pve_get /cluster/nextid || linus_fail 5 "no free VM id: ${PVE_ERR}" "check the datacenter next-id range"
   id="${PVE_OUT//[\"[:space:]]/}"
   rb_add vmnew "$id:$TPL_NAME" # undone only if the VM exists and is ours (an interrupted create)
-  if ! pve_run qm create "$id" --name "$TPL_NAME" --tags "$TPL_TAGS" --ostype l26 --scsihw virtio-scsi-single \
-    --serial0 socket --vga serial0 --agent enabled=1 --scsi0 "$scsi0" --ide2 "${CFG_STORAGE}:cloudinit" --boot order=scsi0; then
+  if ! pve_run qm create "$id" --name "$TPL_NAME" --tags "$tags" --ostype l26 --scsihw virtio-scsi-single \
+    --serial0 socket --vga serial0 --agent enabled=1 --scsi0 "$scsi0" --ide2 "${CFG_STORAGE}:cloudinit" --boot order=scsi0 "${vendor[@]}"; then
     rb_forget vmnew "$id:$TPL_NAME"
     linus_fail 5 "creating template VM ${id} failed: ${PVE_ERR}" "check storage '${CFG_STORAGE}' (pvesm status)"
   fi
@@ -90,7 +121,9 @@ tpl_build() {
   pve_run qm template "$id" || terr="$PVE_ERR" # may exit 0 even when the task failed: checked below
   pve_config_get "$id" || true
   [[ "$(pve_config_value template)" == 1 ]] || linus_fail 5 "qm template ${id} did not make a template: ${terr:-${PVE_ERR:-no error text}}" "check qm config ${id}"
-  rb_forget vm "$id" # a finished template is a cache entry, not part of this run
+  rb_forget vm "$id" # a finished template is a cache entry, not part of this run; so is its snippet
+  [[ -z "${CI_SHARED_FILE:-}" ]] || rb_forget file "$CI_SHARED_FILE"
+  [[ "${CI_SHARED_FILE:-}" != *:* ]] || rb_forget nodefile "$CI_SHARED_FILE"
   TPL_ID="$id"
   log_ok "template ${TPL_ID} (${TPL_NAME}) ready"
 }
@@ -109,6 +142,8 @@ tpl_clone_args() {
       *) TPL_SET_CMD+=("$a") ;;
     esac
   done
+  # the template's vendor snippet is not for this VM (its storage lost snippets content), and it has none of its own
+  [[ -n "${TPL_VENDOR:-}" && "${CI_FROM_TEMPLATE:-0}" != 1 && -z "${CI_SNIPPET_VOLID:-}" ]] && TPL_SET_CMD+=(--delete cicustom)
   CREATE_CMD=(qm clone "$TPL_ID" "$id" --name "$VM_NAME_FINAL")
   ((TPL_FULL)) && CREATE_CMD+=(--full 1)
   return 0
