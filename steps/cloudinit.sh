@@ -92,17 +92,32 @@ ci_write_shared() {
   [[ -n "$CI_SNIPPET_DIR" ]] || return 1
   file="${CI_SNIPPET_DIR}/${CI_SHARED_NAME}"
   [[ -n "${PVE_REMOTE_NODE:-}" && "${SNIPPET_SHARED:-0}" != 1 ]] && remote="$PVE_REMOTE_NODE"
+  CI_SHARED_FILE="${remote:+${remote}:}${file}" CI_SHARED_NEW=0
   if [[ -n "$remote" ]]; then
-    [[ "$1" != journal ]] || rb_add nodefile "${remote}:${file}"
+    [[ "$1" != journal ]] || { rb_add nodefile "$CI_SHARED_FILE" && CI_SHARED_NEW=1; }
     ci_write_on_node "$remote" "$file"
   else
-    [[ "$1" != journal || -e "$file" ]] || rb_add file "$file"
+    [[ "$1" != journal || -e "$file" ]] || { rb_add file "$file" && CI_SHARED_NEW=1; }
     tmp="${file}.tmp.$$"
     mkdir -p "$CI_SNIPPET_DIR"
     printf '%s' "$CI_VENDOR_YAML" >"$tmp" && mv -f "$tmp" "$file"
   fi
   CI_SHARED_VOLID="${SNIPPET_STORE}:snippets/${CI_SHARED_NAME}"
-  CI_SHARED_FILE="${remote:+${remote}:}${file}"
+}
+
+# ci_shared_settle keep|drop: the template build is over. keep: the shared snippet is the
+# templates' now (out of the journal). drop: the template VM was not created, so a snippet this
+# run created goes at once (a failed create then leaves nothing).
+ci_shared_settle() {
+  [[ "${CI_SHARED_NEW:-0}" == 1 ]] || return 0
+  CI_SHARED_NEW=0
+  if [[ "$CI_SHARED_FILE" == /* ]]; then
+    rb_forget file "$CI_SHARED_FILE"
+    [[ "$1" == keep ]] || rm -f "$CI_SHARED_FILE"
+  else
+    rb_forget nodefile "$CI_SHARED_FILE"
+    [[ "$1" == keep ]] || rb_undo_nodefile "$CI_SHARED_FILE" || log_warn "could not remove ${CI_SHARED_FILE#*:} on node ${CI_SHARED_FILE%%:*}"
+  fi
 }
 
 # ci_shared_restore: after a failed start of a clone that uses the templates' vendor snippet

@@ -112,6 +112,7 @@ tpl_build() {
   if ! pve_run qm create "$id" --name "$TPL_NAME" --tags "$tags" --ostype l26 --scsihw virtio-scsi-single \
     --serial0 socket --vga serial0 --agent enabled=1 --scsi0 "$scsi0" --ide2 "${CFG_STORAGE}:cloudinit" --boot order=scsi0 "${vendor[@]}"; then
     rb_forget vmnew "$id:$TPL_NAME"
+    ci_shared_settle drop
     linus_fail 5 "creating template VM ${id} failed: ${PVE_ERR}" "check storage '${CFG_STORAGE}' (pvesm status)"
   fi
   rb_forget vmnew "$id:$TPL_NAME"
@@ -122,8 +123,7 @@ tpl_build() {
   pve_config_get "$id" || true
   [[ "$(pve_config_value template)" == 1 ]] || linus_fail 5 "qm template ${id} did not make a template: ${terr:-${PVE_ERR:-no error text}}" "check qm config ${id}"
   rb_forget vm "$id" # a finished template is a cache entry, not part of this run; so is its snippet
-  [[ -z "${CI_SHARED_FILE:-}" ]] || rb_forget file "$CI_SHARED_FILE"
-  [[ "${CI_SHARED_FILE:-}" != *:* ]] || rb_forget nodefile "$CI_SHARED_FILE"
+  ci_shared_settle keep
   TPL_ID="$id"
   log_ok "template ${TPL_ID} (${TPL_NAME}) ready"
 }
