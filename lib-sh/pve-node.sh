@@ -107,29 +107,53 @@ pve_opt_value() {
 # "already exists" from create_and_lock_config, an offline node) exit non-zero; the create retry
 # acts on those. The name check narrows the race: a VM under our id with another name is not ours.
 pve_task_checked() {
-  local node="$1" id="$2" want="$3" rc=0 has=present name="" out
+  local node="$1" id="$2" want="$3" rc=0 errf adopt=0
   shift 3
-  "$@" || rc=$?
-  ((rc == 0)) || return "$rc"
-  if out="$(pvesh get "/nodes/${node}/qemu/${id}/config" --output-format json 2>&1)"; then
-    # shellcheck disable=SC2016 # a perl program: its $ are perl's
-    name="$(pve_json 'print $d->{name} // ""' <<<"$out" 2>/dev/null)" || name=""
-  elif [[ "$out" == *"does not exist"* ]]; then
-    has=absent
-  else
-    printf 'cannot read the config of VM %s on node %s after the task: %s\n' "$id" "$node" "${out//$'\n'/ }" >&2
-    [[ "$want" == absent ]] && return 255
-    name="${want#named:}"
+  errf="$(mktemp "${LINUS_RUN_DIR:-${TMPDIR:-/tmp}}/task.XXXXXX")"
+  # stdout as it is, stderr also into errf; the command's own exit code (not tee's)
+  { "$@" 2>&1 1>&3 3>&- | tee "$errf" >&2; rc="${PIPESTATUS[0]}"; } 3>&1 || true
+  # pvesh itself failed, not the task (e.g. the proxy's ssh to the node dropped: "proxy handler
+  # failed"), while the worker there may have created the VM: ours if it has our name. Never
+  # after "already exists": that VM is another run's, whatever its name.
+  if ((rc != 0)) && [[ "$want" == named:?* ]] && ! grep -q 'already exists' "$errf"; then
+    pve_task_conf "$node" "$id"
+    [[ "$PVE_TASK_STATE" == present && "$PVE_TASK_NAME" == "${want#named:}" ]] && adopt=1
   fi
-  case "$want:$has" in
+  rm -f "$errf"
+  if ((adopt)); then
+    printf 'pvesh failed, but VM %s on node %s exists with this name: taken as created\n' "$id" "$node" >&2
+    return 0
+  fi
+  ((rc == 0)) || return "$rc"
+  pve_task_conf "$node" "$id"
+  if [[ "$PVE_TASK_STATE" == unknown ]]; then
+    printf 'cannot read the config of VM %s on node %s after the task: %s\n' "$id" "$node" "$PVE_TASK_ERR" >&2
+    [[ "$want" == absent ]] && return 255
+    PVE_TASK_STATE=present PVE_TASK_NAME="${want#named:}"
+  fi
+  case "$want:$PVE_TASK_STATE" in
     absent:absent) return 0 ;;
     named:*:present)
-      [[ "$want" == named: || "${want#named:}" == "$name" ]] && return 0
+      [[ "$want" == named: || "${want#named:}" == "$PVE_TASK_NAME" ]] && return 0
       printf 'VM %s on node %s is named %s, not %s: the create task failed (see its output above) and another run took the id\n' \
-        "$id" "$node" "'${name}'" "'${want#named:}'" >&2
+        "$id" "$node" "'${PVE_TASK_NAME}'" "'${want#named:}'" >&2
       return 255 ;;
   esac
   [[ "$want" == absent ]] || want=present
   printf 'the task on node %s did not leave VM %s %s (see the task output above)\n' "$node" "$id" "$want" >&2
   return 255
+}
+
+# pve_task_conf NODE ID: PVE_TASK_STATE present (PVE_TASK_NAME its name), absent, or unknown
+# (the config could not be read for another reason; PVE_TASK_ERR says why).
+pve_task_conf() {
+  local out
+  PVE_TASK_STATE=present PVE_TASK_NAME="" PVE_TASK_ERR=""
+  if out="$(pvesh get "/nodes/${1}/qemu/${2}/config" --output-format json 2>&1)"; then
+    PVE_TASK_NAME="$(pve_json 'print $d->{name} // ""' <<<"$out" 2>/dev/null)" || PVE_TASK_NAME=""
+  elif [[ "$out" == *"does not exist"* ]]; then
+    PVE_TASK_STATE=absent
+  else
+    PVE_TASK_STATE=unknown PVE_TASK_ERR="${out//$'\n'/ }"
+  fi
 }

@@ -209,3 +209,43 @@ EOS
   run pvesim vm 100
   [ "$status" -ne 0 ]
 }
+
+# pvesh_wrap 'CODE': a pvesh in front of the simulator's; CODE runs for `pvesh create
+# /nodes/pve2/qemu ...` ("$@" are its args, $SIM the simulator's pvesh), other calls go through.
+pvesh_wrap() {
+  mkdir -p "$BATS_TEST_TMPDIR/bin"
+  # shellcheck disable=SC2016 # the $ are the wrapper script's
+  printf '#!/bin/bash\nSIM=%q\nif [[ "$1 $2" == "create /nodes/pve2/qemu" ]]; then\n%s\nfi\nexec "$SIM" "$@"\n' \
+    "$SIM_BIN/pvesh" "$1" >"$BATS_TEST_TMPDIR/bin/pvesh"
+  chmod +x "$BATS_TEST_TMPDIR/bin/pvesh"
+}
+
+@test "remote create: pvesh dies after the worker created the VM (the proxy's ssh dropped): the VM is this run's, the run goes on" {
+  # shellcheck disable=SC2016 # the $ are the wrapper script's
+  pvesh_wrap '"$SIM" "$@"; echo "proxy handler failed: command '\''ssh root@192.168.100.12 pvesh --noproxy create /nodes/pve2/qemu'\'' failed: exit code 255" >&2; exit 255'
+  PATH="$BATS_TEST_TMPDIR/bin:$PATH" run_bundle --name o1 --node pve2
+  [ "$status" -eq 0 ] || { echo "$output" "$stderr"; false; }
+  [[ "$stderr" == *"pvesh failed, but VM 100 on node pve2 exists with this name: taken as created"* ]]
+  [ "$(proto VM_ID)" = 100 ]
+  [ "$(vm_field 100 status)" = running ]
+}
+
+@test "remote create: pvesh dies before the worker ran: exit 5, nothing created, nothing adopted" {
+  pvesh_wrap 'echo "proxy handler failed: command '\''ssh root@192.168.100.12 pvesh --noproxy create /nodes/pve2/qemu'\'' failed: exit code 255" >&2; exit 255'
+  PATH="$BATS_TEST_TMPDIR/bin:$PATH" run_bundle --name o2 --node pve2
+  [ "$status" -eq 5 ]
+  [[ "$(proto ERROR)" == "qm create failed: proxy handler failed: "* ]]
+  [[ "$stderr" != *"taken as created"* ]]
+  run pvesim vm 100
+  [ "$status" -ne 0 ]
+}
+
+@test "remote create refused with 'already exists' by a VM of the same name: never adopted, never touched" {
+  # another run's VM (same name, tag linus) takes id 100 on pve2 just before this run's create
+  pvesh_wrap 'pvesim guest add 100 --node pve2 --name o3 --tags linus >/dev/null; echo "unable to create VM 100 - VM 100 already exists on node '\''pve2'\''" >&2; exit 255'
+  PATH="$BATS_TEST_TMPDIR/bin:$PATH" run_bundle --name o3 --node pve2 --vmid 100
+  [ "$status" -eq 7 ]
+  [[ "$stderr" != *"taken as created"* ]]
+  [ "$(vm_conf 100 name)" = o3 ]
+  refute_call '^pvesh (delete|set|create) /nodes/pve2/qemu/100'
+}
