@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs shellcheck on every tracked shell file (and untracked, not ignored ones).
+# Runs shellcheck on every tracked shell file and bats test (and untracked, not ignored ones).
 # Prefers the system shellcheck: the npm wrapper downloads its binary from GitHub on first use,
 # which fails on machines without that access.
 set -Eeuo pipefail
@@ -21,10 +21,11 @@ if [[ -z "$sc" ]]; then
   fi
 fi
 
-mapfile -t files < <(git ls-files --cached --others --exclude-standard -- '*.sh' '*.bash' \
+# *.bats too: shellcheck reads them as bats by their `#!/usr/bin/env bats` line.
+mapfile -t files < <(git ls-files --cached --others --exclude-standard -- '*.sh' '*.bash' '*.bats' \
   'test-bats/sim/bin/*' | sort -u | while read -r f; do
     [[ -f "$f" ]] || continue
-    case "$f" in *.sh|*.bash) echo "$f" ;; *) head -n1 "$f" | grep -q 'bash' && echo "$f" ;; esac
+    case "$f" in *.sh|*.bash|*.bats) echo "$f" ;; *) head -n1 "$f" | grep -q 'bash' && echo "$f" ;; esac
   done)
 [[ "${#files[@]}" -gt 0 ]] || { echo "shellcheck: no shell files"; exit 0; }
 "$sc" -x -P SCRIPTDIR "${files[@]}"
