@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr is set by bats' run --separate-stderr
 # --template-cache and the guest-agent vendor snippet: a template carries one VM-independent
 # snippet (cicustom vendor=STORE:snippets/linus-agent-vendor.yaml, tag vendor-STORE) that its
 # clones inherit, so a clone needs no snippet path probe and no snippet of its own; a deleted
