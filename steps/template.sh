@@ -119,7 +119,8 @@ tpl_build() {
   rb_add vm "$id"
   linus_unlock "$lockfd"
   local terr=""
-  pve_run qm template "$id" || terr="$PVE_ERR" # may exit 0 even when the task failed: checked below
+  pve_run qm template "$id" || true # may exit 0 even when the task failed: checked below
+  terr="${PVE_ERR:-}"
   pve_config_get "$id" || true
   [[ "$(pve_config_value template)" == 1 ]] || linus_fail 5 "qm template ${id} did not make a template: ${terr:-${PVE_ERR:-no error text}}" "check qm config ${id}"
   rb_forget vm "$id" # a finished template is a cache entry, not part of this run; so is its snippet

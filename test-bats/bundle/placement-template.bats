@@ -117,9 +117,7 @@ build_on_pve2() {
   run_bundle --template-cache --name t9 --node pve2
   [ "$status" -eq 5 ]
   assert_protocol
-  # (the task's own error text is not in the message yet: steps/template.sh keeps PVE_ERR only
-  # when qm template exits non-zero, and pvesh exits 0)
-  [[ "$(proto ERROR)" == "qm template 100 did not make a template: "* ]]
+  [[ "$(proto ERROR)" == "qm template 100 did not make a template: "*"you can't convert a VM to template if VM is running"* ]]
   [ "$(proto CLEANUP)" = destroyed ]
   assert_call '^pvesh delete /nodes/pve2/qemu/100 '
   run pvesim vm 100

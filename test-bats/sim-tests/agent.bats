@@ -106,5 +106,8 @@ create_vm() { # create_vm ID [extra qm create options]
   create_vm 100 --cicustom vendor=local:snippets/missing.yaml
   run --separate-stderr qm start 100
   assert_equal "$status" 255
-  assert_equal "$stderr" "volume 'local:snippets/missing.yaml' does not exist"
+  assert_equal "$stderr" "can't find file 'local:snippets/missing.yaml'"
+  pvesim version 7.4
+  run --separate-stderr qm start 100
+  assert_equal "$stderr" "can't open '$(pvesm path local:snippets/missing.yaml)' - No such file or directory"
 }

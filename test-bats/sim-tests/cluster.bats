@@ -113,7 +113,7 @@ setup() {
   pvesh create /nodes/pve2/qemu --vmid 300 --net0 virtio,bridge=vmbr0 --scsi0 "local-lvm:0,import-from=$IMG" --ide2 local-lvm:cloudinit --cicustom vendor=local:snippets/v.yaml >/dev/null
   run --separate-stderr pvesh create /nodes/pve2/qemu/300/status/start
   assert_success
-  assert_equal "$stderr" "volume 'local:snippets/v.yaml' does not exist"
+  assert_equal "$stderr" "can't find file 'local:snippets/v.yaml'"
   # shellcheck disable=SC2029 # the snippet path is expanded here on purpose: pve2 gets it literal
   printf 'packages: [qemu-guest-agent]\n' | ssh root@192.168.100.12 "mkdir -p ${snip%/*} && cat > $snip"
   run --separate-stderr pvesh create /nodes/pve2/qemu/300/status/start

@@ -69,7 +69,9 @@ export function startVm(st, g, { skiplock = false } = {}) {
   const custom = c.cicustom ? parsePropString(c.cicustom) : {};
   for (const volid of Object.values(custom)) {
     const p = onNode(st, g.node, volumePath(st, volid));
-    if (!fs.existsSync(p)) die(`volume '${volid}' does not exist`);
+    // Cloudinit.pm read_cloudinit_snippets_file: abs_filesystem_path since qemu-server 8.1
+    // (fix #4085, Jan 2024), file_get_contents of PVE::Storage::path before
+    if (!fs.existsSync(p)) die(versionAtLeast(st.version, '8.1') ? `can't find file '${volid}'` : `can't open '${volumePath(st, volid)}' - No such file or directory`);
   }
   if (custom.vendor) snippetAgent = /qemu-guest-agent/.test(fs.readFileSync(onNode(st, g.node, volumePath(st, custom.vendor)), 'utf8'));
   if (st.startError) die(st.startError);
