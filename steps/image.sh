@@ -7,6 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/catalog.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/img-fetch.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/template.sh"
 
 # step_image_source: IMG_URL, IMG_FILE, IMG_SUMS_URL, IMG_SUMS_ALGO, IMG_DEFAULT_USER for the
 # catalog key in CFG_OS, or for --image-url (then IMG_EXPECTED is the given sha256).
@@ -63,12 +64,25 @@ step_image() {
     return 0
   fi
   mkdir -p "$cache"
+  IMG_SKIPPED=0
+  step_image_expected
+  if tpl_ready; then # --template-cache: the template of this image exists, so the image is not needed
+    log_ok "template ${TPL_ID} holds this image (${IMG_SUMS_ALGO} ${IMG_EXPECTED:0:12}): no image check or download"
+    IMG_SKIPPED=1
+    return 0
+  fi
+  step_image_fetch
+}
+
+# step_image_fetch: under the image lock, a verified IMG_PATH (cached or downloaded); its size
+# checked against --disk; IMG_SRC for the VM's node.
+step_image_fetch() {
+  IMG_SKIPPED=0
   if ! linus_lock "image-${IMG_FILE}" "${LINUS_IMAGE_LOCK_WAIT:-1800}"; then
     linus_fail 4 "another run has been downloading ${IMG_FILE} for too long (lock $LINUS_LOCK_DIR/image-${IMG_FILE}.lock)" \
       "wait for it to finish, or check for a stuck process holding that lock (fuser -v on the lock file)"
   fi
   local lockfd="$LINUS_LOCK_FD"
-  step_image_expected
   if [[ -f "$IMG_PATH" ]]; then
     log_info "checking the cached image ${IMG_PATH}"
     if [[ "$(img_hash "$IMG_PATH" "$IMG_SUMS_ALGO")" == "$IMG_EXPECTED" ]]; then
@@ -144,6 +158,7 @@ step_image_size() {
   vsize="$(img_virtual_size "$IMG_PATH" || true)"
   [[ "$vsize" =~ ^[0-9]+$ ]] || linus_fail 5 "qemu-img cannot read ${IMG_PATH}" "remove the file and run again"
   need=$(((vsize + 1073741823) / 1073741824))
+  IMG_NEED_GIB="$need"
   if ((CFG_DISK * 1073741824 < vsize)); then
     linus_fail 1 "--disk ${CFG_DISK} GiB is below the image's virtual size (${need} GiB)" "use --disk ${need} or more"
   fi

@@ -44,8 +44,22 @@ tpl_find() {
       my %t = map { lc($_) => 1 } split /[;, ]/, ($v->{tags} // "");
       next unless $t{"linus-tpl"} && $t{"sha-$sha"} && $t{lc "st-$st"};
       my ($vendor) = map { /^vendor-(.+)$/ ? $1 : () } sort keys %t;
-      print $v->{vmid}, " ", $vendor // "", "\n"; last }' "$TPL_NAME" "$CFG_NODE" "$TPL_SHA" "$CFG_STORAGE" <<<"$PVE_OUT")"
-  read -r TPL_ID TPL_VENDOR <<<"$found" || true
+      my ($need) = map { /^need-(\d+)g$/ ? $1 : () } keys %t;
+      print join(" ", $v->{vmid}, $need // "-", $vendor // ""), "\n"; last }' "$TPL_NAME" "$CFG_NODE" "$TPL_SHA" "$CFG_STORAGE" <<<"$PVE_OUT")"
+  read -r TPL_ID TPL_NEED TPL_VENDOR <<<"$found" || true
+}
+
+# tpl_ready: 0 when --template-cache is on and the template of this image (IMG_EXPECTED) is on
+# this storage and node (from the resources already read: no call) and knows the image's size
+# (tag need-<GiB>g, checked against --disk here): the run then needs no image file at all.
+tpl_ready() {
+  [[ "${CFG_TEMPLATE_CACHE:-0}" == 1 && "$CFG_DRY_RUN" != 1 ]] || return 1
+  tpl_identity
+  tpl_find
+  [[ -n "$TPL_ID" && "${TPL_NEED:-}" =~ ^[0-9]+$ ]] || return 1
+  if ((CFG_DISK < TPL_NEED)); then
+    linus_fail 1 "--disk ${CFG_DISK} GiB is below the image's virtual size (${TPL_NEED} GiB)" "use --disk ${TPL_NEED} or more"
+  fi
 }
 
 # tpl_use_vendor: a clone inherits its template's `cicustom vendor=` (the shared snippet
@@ -88,7 +102,10 @@ step_template() {
   fi
   local lockfd="$LINUS_LOCK_FD"
   tpl_find fresh # another run may have built it while we waited
-  [[ -n "$TPL_ID" ]] || tpl_build
+  if [[ -z "$TPL_ID" ]]; then
+    [[ "${IMG_SKIPPED:-0}" != 1 ]] || step_image_fetch # its template went meanwhile: the image is needed after all
+    tpl_build
+  fi
   linus_unlock "$lockfd"
   tpl_use_vendor
 }
@@ -104,6 +121,7 @@ tpl_build() {
     tags+=";vendor-${SNIPPET_STORE}"
     TPL_VENDOR="${SNIPPET_STORE,,}"
   fi
+  [[ -z "${IMG_NEED_GIB:-}" ]] || tags+=";need-${IMG_NEED_GIB}g" # later runs check --disk without the image
   linus_lock vmid "${LINUS_VMID_LOCK_WAIT:-120}" || linus_fail 5 "another provisioning run holds the VM id lock for too long" "wait for it, then run again"
   lockfd="$LINUS_LOCK_FD"
   pve_get /cluster/nextid || linus_fail 5 "no free VM id: ${PVE_ERR}" "check the datacenter next-id range"

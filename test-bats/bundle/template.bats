@@ -26,8 +26,11 @@ ok_or_show() { [ "$status" -eq 0 ] || { echo "$output"; echo "$stderr"; false; }
   [ "$(vm_conf 100 template)" = 1 ]
   [ "$(vm_conf 100 scsi0)" = 'local-lvm:base-100-disk-0,discard=on,iothread=1,size=3584M' ]
   [ -z "$(pvesim machine-id 100)" ]
+  rm -f "$LINUS_CACHE_DIR"/*.img # the template holds the image: a clone needs no image file
   run_bundle --template-cache --name web2
   ok_or_show
+  [[ "$stderr" == *"template 100 holds this image"*"no image check or download"* ]]
+  [ -z "$(find "$LINUS_CACHE_DIR" -name '*.img')" ]
   [ "$(proto VM_ID)" = 102 ]
   [ "$(vm_conf 102 scsi0)" = 'local-lvm:vm-102-disk-0,discard=on,iothread=1,size=20G' ]
   [ "$(vm_conf 102 tags)" = 'linus;linus-from-100;os-ubuntu-24.04' ]
@@ -92,4 +95,28 @@ ok_or_show() { [ "$status" -eq 0 ] || { echo "$output"; echo "$stderr"; false; }
   [ "${#lines[@]}" -eq 1 ]
   run qm status 101
   assert_failure
+}
+
+@test "a clone with --disk below the image's virtual size (the template's need-<GiB>g tag): exit 1, nothing created" {
+  sim_setup
+  run_bundle --template-cache --name big1
+  ok_or_show
+  [[ ";$(vm_conf 100 tags);" == *";need-4g;"* ]]
+  : >"$PVESIM_DIR/calls.jsonl"
+  run_bundle --template-cache --name small1 --disk 3
+  [ "$status" -eq 1 ]
+  [ "$(proto ERROR)" = "--disk 3 GiB is below the image's virtual size (4 GiB)" ]
+  [ "$(proto REMEDIATION)" = "use --disk 4 or more" ]
+  [ "$(pvesim calls --mutating | grep -vc '"tool":"curl"')" = 0 ] # only the checksum file was fetched
+}
+
+@test "a template without the need tag (an older build): the image is checked as before" {
+  sim_setup
+  run_bundle --template-cache --name old1
+  ok_or_show
+  qm set 100 --tags 'linus;linus-tpl;sha-'"$(vm_conf 100 tags | grep -o 'sha-[0-9a-f]*' | cut -d- -f2)"';st-local-lvm;vendor-local' >/dev/null
+  run_bundle --template-cache --name old2
+  ok_or_show
+  [[ "$stderr" == *"cached image verified"* ]]
+  [ "$(proto VM_ID)" = 102 ]
 }
