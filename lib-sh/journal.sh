@@ -9,6 +9,7 @@
 #   rb_add nodefile NODE:PATH  such a file on another cluster node (removed over root ssh)
 #   rb_add tmp PATH  a temporary file, removed at exit in any case
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/logging.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve-node.sh"
 
 rb_reset() {
   RB_JOURNAL=()
@@ -124,7 +125,8 @@ rb_undo_vm() {
 rb_undo_nodefile() {
   local node="${1%%:*}" path="${1#*:}"
   log_info "rollback: removing ${path} on node ${node}"
-  ssh -e none -o BatchMode=yes -o ConnectTimeout=10 "root@${node}" "rm -f -- $(printf '%q' "$path")" </dev/null >&2
+  pve_ssh_cmd "$node"
+  "${PVE_SSH_CMD[@]}" "rm -f -- $(printf '%q' "$path")" </dev/null >&2
 }
 
 # rb_commit: success; forget everything except temp files (they still go at exit).

@@ -20,6 +20,13 @@ qm() {
   fi
 }
 
+# pve_ssh_cmd NODE [CONNECT_TIMEOUT]: PVE_SSH_CMD, the ssh command line for root on cluster node
+# NODE, over the SSH trust the nodes share (batch mode: never a prompt; no escape character).
+pve_ssh_cmd() {
+  # shellcheck disable=SC2034 # PVE_SSH_CMD is read by the callers
+  PVE_SSH_CMD=(ssh -e none -o BatchMode=yes -o ConnectTimeout="${2:-10}" "root@$1")
+}
+
 # pve_urlencode: stdin strictly percent-encoded (what the API's `urlencoded` format accepts:
 # only [-a-zA-Z0-9_.!~*'()] stay as they are; spaces %20, newlines %0A).
 pve_urlencode() {

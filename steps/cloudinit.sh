@@ -56,52 +56,60 @@ ci_write_snippet() {
     log_cmd "write the guest-agent vendor snippet to ${CI_SNIPPET_FILE}"
     return 0
   fi
-  if [[ -n "${PVE_REMOTE_NODE:-}" && "${SNIPPET_SHARED:-0}" != 1 ]]; then
-    rb_add nodefile "${PVE_REMOTE_NODE}:${CI_SNIPPET_FILE}"
-    ci_write_on_node "$PVE_REMOTE_NODE" "$CI_SNIPPET_FILE"
-    return 0
-  fi
-  rb_add file "$CI_SNIPPET_FILE"
-  mkdir -p "$CI_SNIPPET_DIR"
-  printf '%s' "$CI_VENDOR_YAML" >"$CI_SNIPPET_FILE"
+  ci_place "$CI_SNIPPET_FILE" journal
+  CI_SNIPPET_PLACED="$CI_PLACED"
 }
 
-# ci_write_on_node NODE FILE: the snippet into NODE's own (non-shared) snippets directory, over
-# the cluster's root SSH (the nodes trust each other's root key); PVE reads it there at start.
-# Written to a temp file and renamed: runs may share the file (ci_write_shared).
-ci_write_on_node() {
-  local ssh=(ssh -e none -o BatchMode=yes -o ConnectTimeout=10 "root@$1") f
-  f="$(printf '%q' "$2")"
-  if ! "${ssh[@]}" mkdir -p "$CI_SNIPPET_DIR" </dev/null >&2 ||
-    ! printf '%s' "$CI_VENDOR_YAML" | "${ssh[@]}" "cat > ${f}.tmp.\$\$ && mv -f ${f}.tmp.\$\$ ${f}" >&2; then
-    linus_fail 4 "cannot write the vendor snippet on node $1 over ssh" \
-      "check ssh root@$1 from this node (pvecm updatecerts), or enable snippets on a shared storage"
+# ci_place FILE journal|new|keep: the vendor snippet text into FILE of the snippets storage: on
+# this node, or (a VM on another node, storage not shared) on that node over the cluster's root
+# SSH, where PVE reads it at start. Written as temp + rename: runs may share a file. journal: it
+# goes into the rollback journal; new: only when this run creates it (always on another node);
+# keep: not. CI_PLACED names it as the journal does (PATH or NODE:PATH); CI_PLACED_NEW=1 when
+# journaled.
+ci_place() {
+  local file="$1" mode="$2" node="" f
+  [[ -n "${PVE_REMOTE_NODE:-}" && "${SNIPPET_SHARED:-0}" != 1 ]] && node="$PVE_REMOTE_NODE"
+  CI_PLACED="${node:+${node}:}${file}" CI_PLACED_NEW=0
+  if [[ -z "$node" ]]; then
+    [[ "$mode" == keep || ("$mode" == new && -e "$file") ]] || { rb_add file "$file" && CI_PLACED_NEW=1; }
+    mkdir -p "${file%/*}"
+    printf '%s' "$CI_VENDOR_YAML" >"${file}.tmp.$$" && mv -f "${file}.tmp.$$" "$file"
+    return 0
   fi
-  log_info "vendor snippet written on node $1: $2"
+  [[ "$mode" == keep ]] || { rb_add nodefile "$CI_PLACED" && CI_PLACED_NEW=1; }
+  f="$(printf '%q' "$file")"
+  pve_ssh_cmd "$node"
+  if ! "${PVE_SSH_CMD[@]}" mkdir -p "$(printf '%q' "${file%/*}")" </dev/null >&2 ||
+    ! printf '%s' "$CI_VENDOR_YAML" | "${PVE_SSH_CMD[@]}" "cat > ${f}.tmp.\$\$ && mv -f ${f}.tmp.\$\$ ${f}" >&2; then
+    linus_fail 4 "cannot write the vendor snippet on node ${node} over ssh" \
+      "check ssh root@${node} from this node (pvecm updatecerts), or enable snippets on a shared storage"
+  fi
+  log_info "vendor snippet written on node ${node}: ${file}"
+}
+
+# ci_unplace NAME forget|remove: take a file ci_place wrote (CI_PLACED: PATH or NODE:PATH) out of
+# the journal; remove: delete it too, there and now.
+ci_unplace() {
+  if [[ "$1" == /* ]]; then
+    rb_forget file "$1"
+    [[ "$2" == forget ]] || rm -f "$1"
+  else
+    rb_forget nodefile "$1"
+    [[ "$2" == forget ]] || rb_undo_nodefile "$1" || log_warn "could not remove ${1#*:} on node ${1%%:*}"
+  fi
 }
 
 # ci_write_shared journal|keep: the VM-independent vendor snippet (CI_SHARED_NAME) that templates
 # carry (--template-cache, steps/template.sh), so their clones need neither a snippet path probe
 # nor a snippet of their own. CI_SHARED_VOLID names it; 1 without snippets storage. Templates
 # share it, so only a template build journals it (when it is new), and only until the template
-# is finished.
+# is finished (ci_shared_settle).
 ci_write_shared() {
-  local file tmp remote=""
-  CI_SHARED_VOLID=""
+  CI_SHARED_VOLID="" CI_SHARED_NEW=0
   ci_snippet_dir
   [[ -n "$CI_SNIPPET_DIR" ]] || return 1
-  file="${CI_SNIPPET_DIR}/${CI_SHARED_NAME}"
-  [[ -n "${PVE_REMOTE_NODE:-}" && "${SNIPPET_SHARED:-0}" != 1 ]] && remote="$PVE_REMOTE_NODE"
-  CI_SHARED_FILE="${remote:+${remote}:}${file}" CI_SHARED_NEW=0
-  if [[ -n "$remote" ]]; then
-    [[ "$1" != journal ]] || { rb_add nodefile "$CI_SHARED_FILE" && CI_SHARED_NEW=1; }
-    ci_write_on_node "$remote" "$file"
-  else
-    [[ "$1" != journal || -e "$file" ]] || { rb_add file "$file" && CI_SHARED_NEW=1; }
-    tmp="${file}.tmp.$$"
-    mkdir -p "$CI_SNIPPET_DIR"
-    printf '%s' "$CI_VENDOR_YAML" >"$tmp" && mv -f "$tmp" "$file"
-  fi
+  ci_place "${CI_SNIPPET_DIR}/${CI_SHARED_NAME}" "$([[ "$1" == journal ]] && echo new || echo keep)"
+  CI_SHARED_FILE="$CI_PLACED" CI_SHARED_NEW="$CI_PLACED_NEW"
   CI_SHARED_VOLID="${SNIPPET_STORE}:snippets/${CI_SHARED_NAME}"
 }
 
@@ -111,13 +119,7 @@ ci_write_shared() {
 ci_shared_settle() {
   [[ "${CI_SHARED_NEW:-0}" == 1 ]] || return 0
   CI_SHARED_NEW=0
-  if [[ "$CI_SHARED_FILE" == /* ]]; then
-    rb_forget file "$CI_SHARED_FILE"
-    [[ "$1" == keep ]] || rm -f "$CI_SHARED_FILE"
-  else
-    rb_forget nodefile "$CI_SHARED_FILE"
-    [[ "$1" == keep ]] || rb_undo_nodefile "$CI_SHARED_FILE" || log_warn "could not remove ${CI_SHARED_FILE#*:} on node ${CI_SHARED_FILE%%:*}"
-  fi
+  ci_unplace "$CI_SHARED_FILE" "$([[ "$1" == keep ]] && echo forget || echo remove)"
 }
 
 # ci_shared_restore: after a failed start of a clone that uses the templates' vendor snippet
@@ -134,18 +136,12 @@ ci_shared_restore() {
 # content is the same for every VM): forget it, never remove it.
 ci_remove_snippet() {
   [[ -n "${CI_SNIPPET_FILE:-}" && "$CFG_DRY_RUN" != 1 ]] || return 0
-  local remote="${PVE_REMOTE_NODE:+${PVE_REMOTE_NODE}:${CI_SNIPPET_FILE}}"
-  rb_forget file "$CI_SNIPPET_FILE"
-  [[ -z "$remote" ]] || rb_forget nodefile "$remote"
+  local how=remove
   if [[ "${PVE_ERR:-}" == *"already exists"* && -n "${VM_ID_TRY:-}" ]] &&
     ! pvesh get /cluster/nextid --vmid "$VM_ID_TRY" >/dev/null 2>&1; then
-    return 0 # the id is in use cluster-wide: keep that VM's file
+    how=forget # the id is in use cluster-wide: keep that VM's file
   fi
-  if [[ -n "$remote" && "${SNIPPET_SHARED:-0}" != 1 ]]; then
-    rb_undo_nodefile "$remote" || log_warn "could not remove ${CI_SNIPPET_FILE} on node ${PVE_REMOTE_NODE}"
-  else
-    rm -f "$CI_SNIPPET_FILE"
-  fi
+  ci_unplace "$CI_SNIPPET_PLACED" "$how"
 }
 
 # ci_args: the cloud-init options for `qm create` into CI_ARGS (after ci_write_snippet).

@@ -43,8 +43,8 @@ net_neigh_read() {
   fi
   ((budget > 15)) && budget=15
   ((budget < 2)) && budget=2
-  out="$(timeout -k 2 "$budget" ssh -e none -o BatchMode=yes -o ConnectTimeout="$((budget < 10 ? budget : 10))" \
-    "root@${PVE_REMOTE_NODE}" ip neigh show "${dev[@]}" </dev/null 2>&1)" || rc=$?
+  pve_ssh_cmd "$PVE_REMOTE_NODE" "$((budget < 10 ? budget : 10))"
+  out="$(timeout -k 2 "$budget" "${PVE_SSH_CMD[@]}" ip neigh show "${dev[@]}" </dev/null 2>&1)" || rc=$?
   if ((rc != 0)); then
     ((rc == 124 || rc == 137)) && out="no answer within ${budget}s"
     out="${out%$'\n'}"
@@ -85,7 +85,8 @@ step_network() {
   if [[ "$CFG_DRY_RUN" == 1 ]]; then
     log_cmd qm guest cmd "${VM_ID}" network-get-interfaces
     if [[ -n "${PVE_REMOTE_NODE:-}" ]]; then
-      log_cmd ssh -e none -o BatchMode=yes -o ConnectTimeout=10 "root@${PVE_REMOTE_NODE}" ip neigh show dev "$CFG_BRIDGE"
+      pve_ssh_cmd "$PVE_REMOTE_NODE"
+      log_cmd "${PVE_SSH_CMD[@]}" ip neigh show dev "$CFG_BRIDGE"
     else
       log_cmd ip neigh show dev "$CFG_BRIDGE"
     fi
