@@ -99,6 +99,8 @@ function saveSettings(o: McpConfigOptions, note: (s: string) => void): void {
       key: o.key,
       waitSeconds: waitSeconds(o),
       client: o.client,
+      server: o.serverName,
+      sshMcp: o.sshMcp,
       maxChars: o.maxChars === 'none' ? undefined : o.maxChars,
       sftpLocalPath: o.transferRoot === undefined ? undefined : sftpCall(o.transferRoot).localPath,
     });

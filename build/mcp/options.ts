@@ -37,7 +37,8 @@ function expandHome(p: string): string {
   return p;
 }
 
-function absPath(p: string): string {
+/** A user's path: ~ expanded, relative to the current directory. */
+export function absPath(p: string): string {
   const e = expandHome(p);
   return isAbsolute(e) ? e : resolve(e);
 }

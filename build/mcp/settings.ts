@@ -13,6 +13,10 @@ export interface LinusSettings {
   waitSeconds?: number;
   /** The MCP client the configuration was written for. */
   client?: string;
+  /** The server's name in the client (its tools show up under it). */
+  server?: string;
+  /** The ssh-mcp major version (1: exec tool `exec`, no file tools; 2: `run-command`). */
+  sshMcp?: 1 | 2;
   /** The exec tool's command length limit; undefined = none. */
   maxChars?: number;
   /** ssh-mcp 2 with a transfer root: the local file sftp-upload-file sends. */
@@ -33,6 +37,8 @@ export function readSettings(path = settingsPath()): LinusSettings {
     if (typeof o.key === 'string') s.key = o.key;
     if (typeof o.waitSeconds === 'number' && Number.isInteger(o.waitSeconds) && o.waitSeconds >= 0) s.waitSeconds = o.waitSeconds;
     if (typeof o.client === 'string') s.client = o.client;
+    if (typeof o.server === 'string') s.server = o.server;
+    if (o.sshMcp === 1 || o.sshMcp === 2) s.sshMcp = o.sshMcp;
     if (typeof o.maxChars === 'number' && o.maxChars > 0) s.maxChars = o.maxChars;
     if (typeof o.sftpLocalPath === 'string') s.sftpLocalPath = o.sftpLocalPath;
     return s;

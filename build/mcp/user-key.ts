@@ -4,8 +4,9 @@
 // the one-line run command cannot carry a line break, and the bundle's --ssh-key takes one text.
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { readSettings } from './settings.js';
+import { absPath } from './options.js';
 
 export interface UserKey {
   /** The key line ("ssh-ed25519 AAAA... comment"). */
@@ -14,15 +15,9 @@ export interface UserKey {
   path: string;
 }
 
-function expandHome(p: string): string {
-  if (p === '~') return homedir();
-  if (p.startsWith('~/')) return join(homedir(), p.slice(2));
-  return isAbsolute(p) ? p : resolve(p);
-}
-
 /** The one public key in FILE; a one-line Error when it cannot be read or holds no / several keys. */
 export function readPublicKeyFile(file: string, what: string): UserKey {
-  const path = expandHome(file);
+  const path = absPath(file);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
