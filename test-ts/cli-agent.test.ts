@@ -4,7 +4,7 @@
 // own gate (the code sftp-upload-file runs).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -265,6 +265,21 @@ describe('mcp-config: sftp-upload-file through ssh-mcp\'s own transfer-root gate
     expect(note('codex')).toMatch(/tool_timeout_sec is 330; .*use wait JOB --timeout 270/);
     expect(note('gemini')).toMatch(/"timeout" is 330000 .*use wait JOB --timeout 270/);
     expect(note('claude-desktop')).toMatch(/no tool-timeout setting .*about 60 s.*use wait JOB --timeout 30/);
+  });
+  it('a named transfer root that is missing or another user\'s is an error (exit 1)', () => {
+    const args = (root: string): string[] => ['mcp-config', '--client', 'codex', '--host', 'pve', '--user', 'root', '--key', keyPath,
+      '--profile-dir', join(T, 'nr', 'p'), '--transfer-root', root];
+    let r = dist(args(join(T, 'no-such-root')), join(T, 'nr-home'));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^linus: the transfer root .*no-such-root does not exist[^\n]*\n$/);
+    if (process.getuid?.() !== 0) return; // only root can make a directory of another user here
+    const theirs = join(T, 'theirs');
+    mkdirSync(theirs, { mode: 0o700 });
+    chownSync(theirs, 65534, 65534);
+    r = dist(args(theirs), join(T, 'nr-home'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^linus: the transfer root .* belongs to another user[^\n]*\n$/);
   });
   it('a transfer root that overlaps the profile directory or ~/.ssh is refused', () => {
     for (const root of [join(T, 'ov'), join(home, '.ssh')]) {

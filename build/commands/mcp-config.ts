@@ -13,6 +13,7 @@ import { DEFAULT_REMOTE_PATH } from '../upload/index.js';
 import { dirname, join } from 'node:path';
 
 interface Args extends RawMcpConfigArgs {
+  transferRoot?: string;
   writeProfile?: boolean;
   force?: boolean;
   emit?: string;
@@ -62,6 +63,18 @@ export const mcpConfigCommand: CommandModule<object, Args> = {
     if (o.sshMcp === 1 && (argv.writeProfile || argv.emit === 'profile')) {
       throw new Error('ssh-mcp 1 has no profile file: drop --write-profile / --emit profile');
     }
+    // The transfer root is checked before anything is printed or written: a bad one is one line.
+    let fix: string | undefined;
+    if (o.transferRoot !== undefined && argv.emit !== 'profile') {
+      try {
+        fix = prepareTransferRoot(o.transferRoot, argv.writeProfile === true);
+      } catch (err) {
+        // A root the user named must work; the default one (dist/ of a shared install, say)
+        // only costs the file tool: the agent then takes the next upload way.
+        if (argv.transferRoot !== undefined) throw err;
+        fix = `${(err as Error).message}; until then ${SFTP_UPLOAD_TOOL} refuses and the agent uses the next upload way`;
+      }
+    }
     if (argv.emit === 'profile') {
       process.stdout.write(profileToml(o));
       return;
@@ -78,7 +91,6 @@ export const mcpConfigCommand: CommandModule<object, Args> = {
       }
     }
     if (o.transferRoot !== undefined) {
-      const fix = prepareTransferRoot(o.transferRoot, argv.writeProfile === true);
       if (fix !== undefined) note(fix);
       note(`upload the bundle with the tool ${SFTP_UPLOAD_TOOL}: ${JSON.stringify(sftpCall(o.transferRoot))}`);
     }
