@@ -25,8 +25,11 @@ export function parseMaxChars(v: string | number | undefined): number | undefine
  * Writes to stdout; a reader that closed the pipe early (`linus upload | head -3`) ends the
  * program quietly with exit 0 instead of an EPIPE stack trace.
  */
+let epipeHandled = false;
+
 export function writeStdout(text: string): void {
-  if (process.stdout.listenerCount('error') === 0) {
+  if (!epipeHandled) {
+    epipeHandled = true;
     process.stdout.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE') process.exit(0);
       process.stderr.write(`linus: cannot write the output (${err.code ?? err.message})\n`);

@@ -54,8 +54,8 @@ export interface Assembly {
 function decode(c: Compress): string {
   if (c === 'gzip') return 'cat $(seq $n)|base64 -d|gzip -dc >"$f"||F corrupt data: re-send all;';
   return (
-    'D(){ cat $(seq $n)|base64 -d;};if command -v xz >/dev/null;then D|xz -dcq;' +
-    'elif command -v zstd >/dev/null;then D|zstd -dcq;else F no xz or zstd here: use linus upload --compress gzip;fi' +
+    'command -v xz >/dev/null||command -v zstd >/dev/null||F no xz or zstd here: use linus upload --compress gzip;' +
+    'D(){ cat $(seq $n)|base64 -d;};if command -v xz >/dev/null;then D|xz -dcq;else D|zstd -dcq;fi' +
     ' >"$f"||F corrupt data: re-send all;'
   );
 }
