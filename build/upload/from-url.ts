@@ -34,11 +34,11 @@ export function makeFromUrlCommand(script: Buffer, opts: FromUrlOptions): string
     'F(){ printf %s\\\\n "LINUS_UPLOAD:FAILED:$*";rm -f "$f";exit 1;};' +
     'f=$(exec mktemp "$t.XXXXXX")||F cannot write beside $t;' +
     'if command -v curl >/dev/null;then c=$(curl -fsSL --connect-timeout 20 -w %{http_code} -o "$f" "$u")' +
-    '||F download failed: curl exit $?, HTTP ${c:-none}: $u;' +
-    'elif command -v wget >/dev/null;then wget -q -T 20 -t 1 -O "$f" "$u"||F download failed: wget exit $?: $u;' +
-    'else F no curl or wget on this host: use linus upload without --from-url;fi;' +
-    'set -- $(wc -c <"$f");[ "$1" = $b ]||F truncated or not this bundle: $1 of $b bytes from $u;' +
-    'set -- $(sha256sum <"$f");[ "$1" = $h ]||F sha256 mismatch: $u is not the bundle of this linus version;' +
+    '||F download failed: curl exit $?, HTTP $c;' +
+    'elif command -v wget >/dev/null;then wget -q -T 20 -t 1 -O "$f" "$u"||F download failed: wget exit $?;' +
+    'else F no curl or wget here: use scp or linus upload;fi;' +
+    'set -- $(wc -c <"$f");[ "$1" = $b ]||F truncated or not this bundle: $1 of $b bytes;' +
+    'set -- $(sha256sum <"$f");[ "$1" = $h ]||F sha256 mismatch: not the bundle of this linus version;' +
     'chmod 700 "$f"&&mv -fT "$f" "$t"||F cannot install $t;echo LINUS_UPLOAD:OK:$h';
   if (line.length > FROM_URL_MAX_CHARS || Buffer.byteLength(line) > FROM_URL_MAX_CHARS) {
     throw new Error(`the --from-url line is ${Buffer.byteLength(line)} characters, over ${FROM_URL_MAX_CHARS}: use a shorter URL or --remote-path`);
