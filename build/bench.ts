@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { compile } from './compiler/index.js';
-import { makeUploadCommands, uploadStats } from './upload/index.js';
+import { makeFromUrlCommand, makeUploadCommands, resolveCompress, uploadStats } from './upload/index.js';
 import { benchProvision, type ProvisionRun } from './bench/provision.js';
 
 const root = resolve(process.cwd());
@@ -26,10 +26,15 @@ function compileMs(): number {
 }
 
 const bundle = readFileSync(resolve(root, 'dist/linus-provision-proxmox.sh'));
+const compress = resolveCompress('auto');
 const upload = [undefined, 5000, 1000].map((maxChars) => ({
   maxChars: maxChars ?? 'none',
+  compress,
   ...uploadStats(bundle, makeUploadCommands(bundle, { maxChars })),
 }));
+const fromUrlChars = makeFromUrlCommand(bundle, {
+  url: 'https://github.com/OWNER/linus-provision/releases/download/v0.0.0/linus-provision-proxmox.sh',
+}).length;
 const compileTimeMs = compileMs();
 
 const vmCounts = quick ? [0, 60] : [0, 60, 500];
@@ -43,6 +48,7 @@ const result = {
   bundleBytes: bundle.length,
   compileTimeMs,
   upload,
+  fromUrlChars,
   provision,
 };
 writeFileSync(resolve(root, 'dist/bench.json'), `${JSON.stringify(result, null, 2)}\n`);
@@ -54,8 +60,9 @@ const rows: string[] = [
   `| compile time (median of 5) | ${compileTimeMs} ms |`,
   ...upload.map(
     (u) =>
-      `| upload at max-chars ${u.maxChars} | ${u.commands} commands, ${u.totalChars} chars (longest ${u.maxCommandChars}), ratio to plain base64 ${u.ratio.toFixed(2)} |`,
+      `| upload at max-chars ${u.maxChars} (${u.compress}) | ${u.commands} commands, ${u.totalChars} chars (longest ${u.maxCommandChars}), ratio to plain base64 ${u.ratio.toFixed(2)} |`,
   ),
+  `| upload --from-url (a GitHub release URL) | 1 command, ${fromUrlChars} chars |`,
   ...provision.map(
     (p) =>
       `| provision, ${p.path} path, ${p.existingVms} existing VMs, ${p.latency} s/call | ${p.ok ? 'ok' : 'FAILED'}, ${p.seconds} s, ${p.proxmoxCalls} Proxmox calls + ${p.agentPolls} agent/status polls (${p.mutatingCalls} mutating) |`,
