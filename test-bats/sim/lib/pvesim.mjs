@@ -93,9 +93,11 @@ function control(st, cmd, a) {
     }
     case 'bridge': {
       const [sub, name] = pos;
-      st.bridges = st.bridges.filter((/** @type {any} */ b) => b.name !== name);
-      if (sub === 'add') st.bridges.push({ name, vlanAware: o['vlan-aware'] ? 1 : 0, nodes: o.nodes ? o.nodes.split(',') : null, ports: o.ports ?? 'none', cidr: o.cidr ?? null });
-      else if (sub !== 'remove') fail('usage: pvesim bridge add|remove NAME [--vlan-aware] [--nodes a,b] [--cidr C]');
+      const nodes = o.nodes ? o.nodes.split(',') : null;
+      // one bridge of a name per node: `--nodes` lets nodes have different bridges of one name
+      st.bridges = st.bridges.filter((/** @type {any} */ b) => b.name !== name || (sub === 'add' && nodes && b.nodes && !b.nodes.some((/** @type {string} */ n) => nodes.includes(n))));
+      if (sub === 'add') st.bridges.push({ name, vlanAware: o['vlan-aware'] ? 1 : 0, nodes, ports: o.ports ? o.ports.split(',').join(' ') : 'none', cidr: o.cidr ?? null });
+      else if (sub !== 'remove') fail('usage: pvesim bridge add|remove NAME [--vlan-aware] [--ports p1,p2] [--nodes a,b] [--cidr C]');
       return;
     }
     case 'guest': {
