@@ -76,7 +76,7 @@ function calls(a) {
 
 /** @param {any} st @param {string} cmd @param {string[]} a @returns {number|void} */
 function control(st, cmd, a) {
-  const { o, pos } = opts(a, ['vlan-aware', 'disabled', 'agent', 'no-agent', 'clear', 'online', 'offline']);
+  const { o, pos } = opts(a, ['vlan-aware', 'disabled', 'agent', 'no-agent', 'clear', 'online', 'offline', 'kill']);
   switch (cmd) {
     case 'storage': {
       const [sub, name] = pos;
@@ -150,8 +150,8 @@ function control(st, cmd, a) {
     }
     case 'fault': {
       if (o.clear || pos[0] === 'clear') { st.faults = []; return; }
-      if (pos.length < 2) fail("usage: pvesim fault TOOL 'ARGS-REGEX' [--nth N] [--count K] [--error TEXT] [--exit N]");
-      st.faults.push({ tool: pos[0], re: pos[1], nth: num(o.nth, 1), count: num(o.count, 1), error: o.error, exit: o.exit === undefined ? undefined : Number(o.exit), seen: 0 });
+      if (pos.length < 2) fail("usage: pvesim fault TOOL 'ARGS-REGEX' [--nth N] [--count K] [--error TEXT] [--exit N] [--kill]");
+      st.faults.push({ tool: pos[0], re: pos[1], nth: num(o.nth, 1), count: num(o.count, 1), error: o.error, exit: o.exit === undefined ? undefined : Number(o.exit), kill: o.kill ? 1 : 0, seen: 0 });
       return;
     }
     case 'latency': st.latency = Number(pos[0] ?? 0); return;
