@@ -134,6 +134,11 @@ rb_undo_crashed() {
       return 1
     fi
   done
+  # a destroy that exited 0 but left the config (checked, as PVE 8 exits 0 on some failures)
+  if qm config "$id" >/dev/null 2>&1 && ! qm destroy "$id" --purge 1 >&2; then
+    log_error "rollback: VM ${id} is still there; remove it with: qm destroy ${id} --purge 1"
+    return 1
+  fi
   gone="VM ${id} (lock: create)"
   for v in $vols; do gone+=", volume ${v}"; done
   RB_GONE="$gone"
