@@ -110,7 +110,8 @@ step_create_crashed() {
     log_warn "VM ${id} has lock: create and a create is running on it: not ours to remove"
     return 1
   fi
-  log_warn "qm create of VM ${id} died part-way and left it locked (lock: create): it is this run's, the rollback removes it"
+  log_warn "qm create of VM ${id} died part-way and left it locked (lock: create):" \
+    "it is this run's, the rollback removes it"
   rb_add vmcrash "${id}:${CFG_STORAGE}"
 }
 

@@ -116,13 +116,17 @@ step_vlan_mode() {
 # step_chk_vlan INFO: --vlan on CFG_BRIDGE of CFG_NODE (INFO as for step_vlan_mode): VLAN_MODE,
 # else exit 4 with Proxmox's reason and what to change.
 step_chk_vlan() {
+  local br="$CFG_BRIDGE" tag="$CFG_VLAN" fix
   if ! step_vlan_mode "$CFG_NODE" "$1"; then
-    linus_fail 4 "bridge '${CFG_BRIDGE}' on node '${CFG_NODE}' is not VLAN aware and ${VLAN_WHY}, so --vlan ${CFG_VLAN} cannot work" \
-      "make ${CFG_BRIDGE} VLAN aware (bridge-vlan-aware yes in its stanza of /etc/network/interfaces, then ifreload -a; or node > System > Network > ${CFG_BRIDGE} > VLAN aware), give it one physical port (bridge-ports), or pick a bridge that has one (--bridge)"
+    fix="make ${br} VLAN aware (bridge-vlan-aware yes in its stanza of /etc/network/interfaces, then ifreload -a;"
+    fix+=" or node > System > Network > ${br} > VLAN aware), give it one physical port (bridge-ports),"
+    linus_fail 4 "bridge '${br}' on node '${CFG_NODE}' is not VLAN aware and ${VLAN_WHY}, so --vlan ${tag} cannot work" \
+      "${fix} or pick a bridge that has one (--bridge)"
   fi
   case "$VLAN_MODE" in
     bridge-vlan-device)
-      log_info "bridge ${CFG_BRIDGE} is not VLAN aware: at start Proxmox puts VLAN ${CFG_VLAN} on bridge ${CFG_BRIDGE}v${CFG_VLAN} over ${VLAN_PORTS// /, } (VLAN device ${VLAN_PORTS%% *}.${CFG_VLAN})" ;;
+      fix="over ${VLAN_PORTS// /, } (VLAN device ${VLAN_PORTS%% *}.${tag})"
+      log_info "bridge ${br} is not VLAN aware: at start Proxmox puts VLAN ${tag} on bridge ${br}v${tag} ${fix}" ;;
     *) log_info "VLAN ${CFG_VLAN} on ${CFG_BRIDGE} (${VLAN_MODE})" ;;
   esac
 }
