@@ -77,7 +77,7 @@ rb_remedy() {
 
 # rb_undo: undo every non-temp entry, newest first; 1 if any undo failed (those entries stay).
 rb_undo() {
-  local i e rc=0 left=() done=()
+  local i e rc=0 left=() removed=()
   for ((i = ${#RB_JOURNAL[@]} - 1; i >= 0; i--)); do
     e="${RB_JOURNAL[i]}"
     case "$e" in
@@ -86,7 +86,7 @@ rb_undo() {
       vmcrash:*)
         RB_GONE=""
         if ! rb_undo_crashed "${e#vmcrash:}"; then rc=1; left+=("$e"); fi
-        [[ -z "$RB_GONE" ]] || done+=("$RB_GONE") ;;
+        [[ -z "$RB_GONE" ]] || removed+=("$RB_GONE") ;;
       vmnew:*)
         if rb_is_ours "${e#vmnew:}"; then
           if ! rb_undo_vm "${e#vmnew:}"; then rc=1; left+=("$e"); fi
@@ -102,7 +102,7 @@ rb_undo() {
   RB_JOURNAL=("${left[@]+"${left[@]}"}")
   # what a crashed create left and the rollback removed, for the run's result
   local IFS=';'
-  [[ ${#done[@]} -eq 0 ]] || LINUS_FAIL_EXTRA+=("CLEANUP_REMOVED=${done[*]}")
+  [[ ${#removed[@]} -eq 0 ]] || LINUS_FAIL_EXTRA+=("CLEANUP_REMOVED=${removed[*]}")
   return "$rc"
 }
 
