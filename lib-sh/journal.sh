@@ -5,11 +5,13 @@
 #   rb_add vm ID     a VM (stopped, then destroyed with --purge and its unreferenced disks)
 #   rb_add vmnew ID:NAME  a `qm create` under way (interrupted): undone only if VM ID exists with
 #                    this NAME and the tag linus, so a VM another tool created with that id is never touched
+#   rb_add vmcrash ID:STORAGE  a VM our `qm create` left half-made (lock: create): unlocked,
+#                    destroyed with purge, and its leftover vm-ID-* volumes on STORAGE freed
 #   rb_add file PATH a file that stays on success (e.g. the cloud-init vendor snippet)
 #   rb_add nodefile NODE:PATH  such a file on another cluster node (removed over root ssh)
 #   rb_add tmp PATH  a temporary file, removed at exit in any case
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/logging.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve-node.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
 
 rb_reset() {
   RB_JOURNAL=()
@@ -45,6 +47,7 @@ rb_describe() {
     case "$e" in
       vm:*) parts+=("VM ${e#vm:}") ;;
       vmnew:*) parts+=("VM ${e#vmnew:}") ;;
+      vmcrash:*) e="${e#vmcrash:}" && parts+=("VM ${e%%:*} (left locked by a crashed qm create)") ;;
       file:*) parts+=("file ${e#file:}") ;;
       nodefile:*) parts+=("file ${e#nodefile:}") ;;
     esac
@@ -59,6 +62,9 @@ rb_remedy() {
   for ((i = ${#RB_JOURNAL[@]} - 1; i >= 0; i--)); do
     e="${RB_JOURNAL[i]}"
     case "$e" in
+      vmcrash:*)
+        id="${e#vmcrash:}" && id="${id%%:*}"
+        out+="${out:+; }qm unlock ${id}; qm destroy ${id} --purge 1 --destroy-unreferenced-disks 1; pvesm list ${e##*:} --vmid ${id}" ;;
       vm:* | vmnew:*)
         id="${e#*:}" && id="${id%%:*}"
         out+="${out:+; }qm stop ${id}; qm destroy ${id} --purge 1 --destroy-unreferenced-disks 1 --skiplock 1" ;;
@@ -71,12 +77,16 @@ rb_remedy() {
 
 # rb_undo: undo every non-temp entry, newest first; 1 if any undo failed (those entries stay).
 rb_undo() {
-  local i e rc=0 left=()
+  local i e rc=0 left=() removed=()
   for ((i = ${#RB_JOURNAL[@]} - 1; i >= 0; i--)); do
     e="${RB_JOURNAL[i]}"
     case "$e" in
       vm:*)
         if ! rb_undo_vm "${e#vm:}"; then rc=1; left+=("$e"); fi ;;
+      vmcrash:*)
+        RB_GONE=""
+        if ! rb_undo_crashed "${e#vmcrash:}"; then rc=1; left+=("$e"); fi
+        [[ -z "$RB_GONE" ]] || removed+=("$RB_GONE") ;;
       vmnew:*)
         if rb_is_ours "${e#vmnew:}"; then
           if ! rb_undo_vm "${e#vmnew:}"; then rc=1; left+=("$e"); fi
@@ -90,7 +100,48 @@ rb_undo() {
     esac
   done
   RB_JOURNAL=("${left[@]+"${left[@]}"}")
+  # what a crashed create left and the rollback removed, for the run's result
+  local IFS=';'
+  [[ ${#removed[@]} -eq 0 ]] || LINUS_FAIL_EXTRA+=("CLEANUP_REMOVED=${removed[*]}")
   return "$rc"
+}
+
+# rb_vols ID STORAGE: the volids of VM ID on STORAGE of the VM's node, space separated.
+rb_vols() {
+  local out
+  out="$(pvesh get "/nodes/${PVE_REMOTE_NODE:-$(pve_local_node)}/storage/$2/content" --vmid "$1" --output-format json 2>/dev/null)" || return 0
+  # shellcheck disable=SC2016 # a perl program: its $ are perl's
+  pve_json 'print join(" ", map { $_->{volid} } grep { ($_->{volid} // "") =~ m{[:/]vm-\Q$ARGV[0]\E-} } ref $d eq "ARRAY" ? @$d : ()), "\n"' "$1" <<<"$out"
+}
+
+# rb_undo_crashed ID:STORAGE: a VM our create left half-made (lock: create): unlock, destroy with
+# purge and its unreferenced disks, then free any vm-ID-* volume still on STORAGE (pvesm free,
+# this node). RB_GONE names what went; 1 when something is left.
+rb_undo_crashed() {
+  local id="${1%%:*}" store="${1#*:}" vols v gone
+  log_info "rollback: VM ${id} was left locked by a crashed qm create: unlocking and destroying it"
+  vols="$(rb_vols "$id" "$store")"
+  qm unlock "$id" >&2 || true
+  if ! qm destroy "$id" --purge 1 --destroy-unreferenced-disks 1 >&2 &&
+    ! qm config "$id" 2>&1 >/dev/null | grep -q 'does not exist'; then
+    log_error "rollback: could not destroy VM ${id}; remove it with: qm unlock ${id}; qm destroy ${id} --purge 1 --destroy-unreferenced-disks 1"
+    return 1
+  fi
+  for v in $(rb_vols "$id" "$store"); do
+    log_info "rollback: freeing leftover volume ${v}"
+    if [[ -n "${PVE_REMOTE_NODE:-}" ]] || ! pvesm free "$v" >&2; then
+      log_error "rollback: could not free ${v}; remove it with: pvesm free ${v} (on node ${PVE_REMOTE_NODE:-$(pve_local_node)})"
+      return 1
+    fi
+  done
+  # a destroy that exited 0 but left the config (checked, as PVE 8 exits 0 on some failures)
+  if qm config "$id" >/dev/null 2>&1 && ! qm destroy "$id" --purge 1 >&2; then
+    log_error "rollback: VM ${id} is still there; remove it with: qm destroy ${id} --purge 1"
+    return 1
+  fi
+  gone="VM ${id} (lock: create)"
+  for v in $vols; do gone+=", volume ${v}"; done
+  RB_GONE="$gone"
 }
 
 # rb_is_ours ID:NAME: 0 when VM ID exists, is named NAME and carries the tag linus.

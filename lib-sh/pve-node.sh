@@ -64,6 +64,7 @@ pve_qm_remote() {
     resize) pvesh set "${q}/resize" --disk "$1" --size "$2" ;;
     start | stop | shutdown) pvesh create "${q}/status/${sub}" "$@" ;;
     template) pvesh create "${q}/template" "$@" ;;
+    unlock) pvesh set "${q}/config" --delete lock --skiplock 1 ;; # qm unlock; root may skip the lock
     clone) # a failed clone task exits 0 as well (and frees NEWID): checked like create, where it lands
       t="$(pve_opt_value --target "${@:2}")"
       pve_task_checked "${t:-$node}" "$1" "named:$(pve_opt_value --name "${@:2}")" \

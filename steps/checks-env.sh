@@ -132,7 +132,7 @@ step_bridge_info() {
     print join(",", sort map { $_->{iface} } @b), "\n";' "$2" <<<"$json"
 }
 
-# step_chk_bridge: the bridge exists on the node; VLAN-aware (or OVS) when --vlan is given.
+# step_chk_bridge: the bridge exists on the node and, with --vlan, can carry the tag.
 step_chk_bridge() {
   local out info all
   if ! out="$(step_bridge_info "$CFG_NODE" "$CFG_BRIDGE")"; then
@@ -142,10 +142,7 @@ step_chk_bridge() {
   if [[ "$info" == absent ]]; then
     linus_fail 4 "bridge '${CFG_BRIDGE}' does not exist on node '${CFG_NODE}'" "pick one of: ${all:-none} (--bridge)"
   fi
-  if [[ -n "$CFG_VLAN" && "$info" == "bridge 0" ]]; then
-    linus_fail 4 "bridge '${CFG_BRIDGE}' is not VLAN aware, so --vlan ${CFG_VLAN} cannot work" \
-      "make it VLAN aware (node > System > Network > ${CFG_BRIDGE} > VLAN aware, then ifreload -a) or drop --vlan"
-  fi
+  [[ -z "$CFG_VLAN" ]] || step_chk_vlan "$info" # steps/placement.sh
 }
 
 # step_chk_conflict: no VM of this name (cluster-wide) and a free --vmid, from RESOURCES_JSON.

@@ -60,7 +60,9 @@ step_create() {
     step_create_args "$VM_ID_TRY"
     log_info "creating VM ${VM_ID_TRY} (attempt ${attempt}; importing the image can take a minute)"
     [[ "$CFG_DRY_RUN" == 1 ]] || rb_add vmnew "$VM_ID_TRY:$VM_NAME_FINAL"
-    if pve_run "${CREATE_CMD[@]}"; then
+    PVE_RC=0
+    pve_run "${CREATE_CMD[@]}" || PVE_RC=$?
+    if ((PVE_RC == 0)); then
       VM_ID="$VM_ID_TRY"
       rb_forget vmnew "$VM_ID:$VM_NAME_FINAL"
       [[ "$CFG_DRY_RUN" == 1 ]] || rb_add vm "$VM_ID"
@@ -79,11 +81,38 @@ step_create() {
     if [[ "$PVE_ERR" == *"already exists"* ]]; then
       linus_fail 7 "VM id ${VM_ID_TRY} is already in use: ${PVE_ERR}" "pick another --vmid, or leave it out"
     fi
+    if step_create_crashed "$VM_ID_TRY"; then
+      linus_fail 5 "qm create of VM ${VM_ID_TRY} died part-way (${PVE_ERR:-no error text, exit ${PVE_RC}}): it left the VM locked (lock: create)" \
+        "the rollback removes that VM and its volumes (LINUS_CLEANUP_REMOVED); check the host's memory (free -m; journalctl -k | grep -i 'killed process') and run again"
+    fi
     linus_fail 5 "qm create failed: ${PVE_ERR:-no error text}" "read the qm output above; check storage '${CFG_STORAGE}' (pvesm status)"
   done
   linus_unlock "$lockfd"
   ci_password "$VM_ID"
   step_resize
+}
+
+# step_create_crashed ID: after OUR `qm create ID` failed (not "already exists": then the id is
+# another VM's and is never touched), 0 when a config with `lock: create` holds ID: a create that
+# died part-way (SIGKILL, the OOM killer) leaves the config create_and_lock_config wrote (only
+# `lock: create`) and the volumes allocated so far (qemu-server API2/Qemu.pm create_vm: its
+# cleanup never ran). Ours, so it is journaled (vmcrash: unlocked, destroyed with purge, leftover
+# vm-ID-* volumes freed). Not when another name is in it, nor while a live create on this node
+# holds the config's flock (/var/lock/qemu-server/lock-ID.conf, lock_config_full).
+step_create_crashed() {
+  local id="$1" conf lockf
+  [[ "$CFG_DRY_RUN" != 1 ]] || return 1
+  conf="$(qm config "$id" 2>/dev/null)" || return 1
+  grep -qx 'lock: create' <<<"$conf" || return 1
+  if grep -q '^name: ' <<<"$conf" && ! grep -qx "name: ${VM_NAME_FINAL}" <<<"$conf"; then return 1; fi
+  lockf="${LINUS_QM_LOCK_DIR:-/var/lock/qemu-server}/lock-${id}.conf"
+  if [[ -z "${PVE_REMOTE_NODE:-}" && -e "$lockf" ]] && ! flock -n "$lockf" true 2>/dev/null; then
+    log_warn "VM ${id} has lock: create and a create is running on it: not ours to remove"
+    return 1
+  fi
+  log_warn "qm create of VM ${id} died part-way and left it locked (lock: create):" \
+    "it is this run's, the rollback removes it"
+  rb_add vmcrash "${id}:${CFG_STORAGE}"
 }
 
 # step_resize: grow scsi0 to --disk GiB and check it in the config (PVE 8 exits 0 on failure).

@@ -43,6 +43,7 @@ step_output() {
     res_set VM_NODE "$CFG_NODE"
     res_set VM_STORAGE "$CFG_STORAGE"
     res_set VM_BRIDGE "$CFG_BRIDGE"
+    [[ -z "$CFG_VLAN" ]] || res_set VLAN_MODE "${VLAN_MODE:-}"
     res_set IMAGE_URL "$(val_url_shown "$IMG_URL")" # a signed URL's query is its credential
     res_set SNIPPET_STORAGE "${SNIPPET_STORE:-none}"
     log_ok "dry run: nothing was changed; the commands above are the plan (the id may differ at run time)"
@@ -55,7 +56,7 @@ step_output() {
   res_set VM_MAC "${VM_MAC:-}"
   res_set VM_STORAGE "$CFG_STORAGE"
   res_set VM_BRIDGE "$CFG_BRIDGE"
-  [[ -n "$CFG_VLAN" ]] && res_set_num VM_VLAN "$CFG_VLAN"
+  [[ -n "$CFG_VLAN" ]] && res_set_num VM_VLAN "$CFG_VLAN" && res_set VLAN_MODE "${VLAN_MODE:-}"
   res_set SSH_CHECK "$SSH_CHECK"
   res_set VM_HOST_KEY "${VM_HOST_KEY:-unknown}"
   res_set CLOUD_INIT "${CLOUD_INIT_STATUS:-unknown}"

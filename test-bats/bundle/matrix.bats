@@ -92,11 +92,12 @@ provision_on_storage() {
   refute_call '^qm guest cmd'
 }
 
-@test "--vlan on a bridge that is not VLAN aware: exit 4 before any change" {
+@test "--vlan on a bridge that is not VLAN aware and has no physical port: exit 4 before any change" {
   sim_setup
-  run_bundle --vlan 20
+  pvesim bridge add vmbr1
+  run_bundle --vlan 20 --bridge vmbr1
   [ "$status" -eq 4 ]
-  [[ "$(proto ERROR)" == *"not VLAN aware"* ]]
+  [[ "$(proto ERROR)" == *"not VLAN aware and has no physical port"* ]]
   assert_no_mutating_calls
 }
 

@@ -108,3 +108,38 @@ setup() {
   run /usr/bin/env -i PATH=/usr/bin:/bin bash -c 'exec 3<>/dev/tcp/10.233.0.10/22' 2>/dev/null
   assert_failure
 }
+
+@test "bridge ports: ip -j link shows master and kinds, the API types them (pve-common Network/Interfaces)" {
+  pvesim bridge add vmbr1 --ports eno2,bond0,dummy0
+  run ip -j link show master vmbr1
+  [[ "$output" == *'"ifname":"eno2"'*'"master":"vmbr1"'* && "$output" == *'"ifname":"bond0"'* ]]
+  run ip -d -j link show dev bond0
+  [[ "$output" == *'"info_kind":"bond","info_slave_kind":"bridge"'* ]]
+  run pvesh get /nodes/pve/network --output-format json
+  [[ "$output" == *'"iface":"bond0","method":"manual","priority":3,"type":"bond"'* ]]
+  [[ "$output" == *'"iface":"dummy0","method":"manual","priority":3,"type":"unknown"'* ]]
+  [[ "$output" == *'"bridge_ports":"eno2 bond0 dummy0"'* ]]
+}
+
+@test "tagged NIC on a non-VLAN-aware bridge without physical port: PVE's start error (pve-bridge, QEMU)" {
+  pvesim bridge add vmbr1 --ports dummy0
+  qm stop 100
+  qm set 100 --net0 virtio,bridge=vmbr1,tag=20 >/dev/null
+  run --separate-stderr qm start 100
+  assert_equal "$status" 255
+  [[ "${stderr_lines[0]}" == "no physical interface on bridge 'vmbr1'" ]]
+  [[ "$stderr" == *"network script /var/lib/qemu-server/pve-bridge failed with status 6400"* ]]
+  [[ "${stderr_lines[-1]}" == "start failed: QEMU exited with code 1" ]]
+  assert_equal "$(qm status 100)" "status: stopped"
+  # the same NIC untagged starts; with a physical port the tag works
+  qm set 100 --net0 virtio,bridge=vmbr1 >/dev/null
+  qm start 100 >/dev/null
+}
+
+@test "tagged NIC on vmbr0 (port eno1): starts, on vmbr0v20 over eno1.20" {
+  qm stop 100
+  qm set 100 --net0 virtio,bridge=vmbr0,tag=20 >/dev/null
+  qm start 100 >/dev/null
+  run ip link show master vmbr0v20
+  [[ "$output" == *"eno1.20@eno1: "*"master vmbr0v20"* && "$output" == *"tap100i0: "* ]]
+}

@@ -166,3 +166,20 @@ qm create <vmid> [OPTIONS]"
   run bash -c "grep -l 'already exists' $BATS_TEST_TMPDIR/out* | wc -l"
   assert_output 3
 }
+
+@test "fault --kill: qm create dies part-way as SIGKILL leaves it (qemu-server create_vm, no cleanup)" {
+  pvesim fault qm '^create ' --kill
+  run qm create 130 --name k1 --scsi0 local-lvm:4 --ide2 local-lvm:cloudinit
+  assert_equal "$status" 137
+  # the config create_and_lock_config wrote, nothing else; the disks allocated so far stay
+  assert_equal "$(qm config 130)" "lock: create"
+  run pvesm list local-lvm --vmid 130
+  assert_line --partial "local-lvm:vm-130-disk-0"
+  assert_line --partial "local-lvm:vm-130-cloudinit"
+  run qm create 130 --name k2
+  assert_equal "$status" 255
+  # what a tool does about it: unlock, destroy with purge and unreferenced disks
+  qm unlock 130
+  qm destroy 130 --purge 1 --destroy-unreferenced-disks 1 >/dev/null
+  [ -z "$(pvesm list local-lvm --vmid 130 | tail -n +2)" ]
+}

@@ -96,12 +96,15 @@ chk() { run in_step "step_chk_options; step_chk_version; $1"; }
   assert_line "[] []"
 }
 
-@test "bridge: absent (exit 4, listing bridges); --vlan needs a VLAN-aware bridge" {
+@test "bridge: absent (exit 4, listing bridges); --vlan needs a VLAN-aware bridge or a physical port" {
   IN_STEP_ARGS="--bridge vmbr7" chk 'step_chk_node; step_chk_bridge'
   [ "$status" -eq 4 ]
   assert_line --partial "pick one of: vmbr0"
-  IN_STEP_ARGS="--vlan 10" chk 'step_chk_node; step_chk_bridge'
+  pvesim bridge add vmbr2
+  IN_STEP_ARGS="--vlan 10 --bridge vmbr2" chk 'step_chk_node; step_chk_bridge'
   [ "$status" -eq 4 ]
+  IN_STEP_ARGS="--vlan 10" chk 'step_chk_node; step_chk_bridge'
+  [ "$status" -eq 0 ]
   pvesim bridge add vmbr1 --vlan-aware
   IN_STEP_ARGS="--vlan 10 --bridge vmbr1" chk 'step_chk_node; step_chk_bridge'
   [ "$status" -eq 0 ]

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { storageOn, storageUsed, isPathStorage, storageDir, onNode } from './host.mjs';
 import { runtime, agentCall, localVm } from './vm.mjs';
 import { formatErrors } from './schema.mjs';
+import { bridgePorts, apiIfaceType } from './bridges.mjs';
 
 const GiB = 1024 ** 3;
 export const pveVersionString = (/** @type {any} */ st) => `pve-manager/${fullVersion(st.version)}/1a2b3c4d5e6f7a8b`;
@@ -153,9 +154,11 @@ function nodeGet(st, node, rest, q) {
       if (b.cidr) Object.assign(r, { method: 'static', cidr: b.cidr, address: b.cidr.split('/')[0], netmask: b.cidr.split('/')[1] });
       return r;
     });
-    const phys = [{ iface: 'eno1', type: 'eth', active: 1, exists: 1, method: 'manual', families: ['inet'], priority: 3 }];
+    // eno1 and every bridge port, typed as PVE::Network::Interfaces does (bridges.mjs apiIfaceType)
+    const names = [...new Set(['eno1', ...st.bridges.filter((/** @type {any} */ b) => !b.nodes || b.nodes.includes(node)).flatMap(bridgePorts)])];
+    const phys = names.map((n) => ({ iface: n, type: apiIfaceType(n), active: 1, exists: 1, method: 'manual', families: ['inet'], priority: 3 }));
     if (q.type === 'bridge' || q.type === 'any_bridge') return bridges;
-    if (q.type === 'eth') return phys;
+    if (q.type === 'eth') return phys.filter((x) => x.type === 'eth');
     return [...phys, ...bridges];
   }
   if (rest === '/qemu' || rest === '/lxc') {

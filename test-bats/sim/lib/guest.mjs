@@ -2,7 +2,7 @@
 // VM lifecycle operations shared by qm and pvesh: create, update, destroy, resize, importdisk.
 import crypto from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { die, out, err, parsePropString, formatSize, parseSize, versionAtLeast } from './util.mjs';
+import { SimExit, die, out, err, parsePropString, formatSize, parseSize, versionAtLeast } from './util.mjs';
 import { createDisks, importSource, printTransfer } from './disks.mjs';
 import { allocVolume, nextDiskName, storageOn, parseVolid, storageUsed, isPathStorage } from './host.mjs';
 import { DISK_RE, checkLock, randomMac, startVm } from './vm.mjs';
@@ -55,6 +55,13 @@ export function createVm(ctx, node, vmid, params) {
   } catch (e) {
     delete ctx.st.guests[String(vmid)];
     throw e;
+  }
+  if (/** @type {any} */ (ctx).kill) {
+    // `pvesim fault ... --kill`: SIGKILL/OOM inside create_disks (qemu-server API2/Qemu.pm
+    // create_vm): no cleanup runs, so the config create_and_lock_config wrote stays as it was
+    // (`lock: create` only) and the volumes already allocated stay, referenced by nothing.
+    g.config = { lock: 'create' };
+    throw Object.assign(new SimExit(137, ''), { killed: true });
   }
   const uuid = crypto.randomUUID();
   g.config = { ...p, vmgenid: crypto.randomUUID(), smbios1: `uuid=${uuid}`, meta: `creation-qemu=9.0.2,ctime=${Math.floor(Date.now() / 1000)}` };

@@ -61,6 +61,7 @@ export async function main(tool) {
       if (f.tool !== tool || !new RegExp(f.re).test(line)) continue;
       f.seen++;
       if (f.seen >= f.nth && (f.count === 0 || f.seen < f.nth + f.count)) {
+        if (f.kill) { /** @type {any} */ (ctx).kill = true; continue; } // the tool dies part-way (guest.mjs createVm)
         save(ctx.st);
         throw new SimExit(f.exit ?? faultExit(tool), f.error ?? faultText(tool, args));
       }

@@ -76,7 +76,7 @@ function calls(a) {
 
 /** @param {any} st @param {string} cmd @param {string[]} a @returns {number|void} */
 function control(st, cmd, a) {
-  const { o, pos } = opts(a, ['vlan-aware', 'disabled', 'agent', 'no-agent', 'clear', 'online', 'offline']);
+  const { o, pos } = opts(a, ['vlan-aware', 'disabled', 'agent', 'no-agent', 'clear', 'online', 'offline', 'kill']);
   switch (cmd) {
     case 'storage': {
       const [sub, name] = pos;
@@ -93,9 +93,11 @@ function control(st, cmd, a) {
     }
     case 'bridge': {
       const [sub, name] = pos;
-      st.bridges = st.bridges.filter((/** @type {any} */ b) => b.name !== name);
-      if (sub === 'add') st.bridges.push({ name, vlanAware: o['vlan-aware'] ? 1 : 0, nodes: o.nodes ? o.nodes.split(',') : null, ports: o.ports ?? 'none', cidr: o.cidr ?? null });
-      else if (sub !== 'remove') fail('usage: pvesim bridge add|remove NAME [--vlan-aware] [--nodes a,b] [--cidr C]');
+      const nodes = o.nodes ? o.nodes.split(',') : null;
+      // one bridge of a name per node: `--nodes` lets nodes have different bridges of one name
+      st.bridges = st.bridges.filter((/** @type {any} */ b) => b.name !== name || (sub === 'add' && nodes && b.nodes && !b.nodes.some((/** @type {string} */ n) => nodes.includes(n))));
+      if (sub === 'add') st.bridges.push({ name, vlanAware: o['vlan-aware'] ? 1 : 0, nodes, ports: o.ports ? o.ports.split(',').join(' ') : 'none', cidr: o.cidr ?? null });
+      else if (sub !== 'remove') fail('usage: pvesim bridge add|remove NAME [--vlan-aware] [--ports p1,p2] [--nodes a,b] [--cidr C]');
       return;
     }
     case 'guest': {
@@ -148,8 +150,8 @@ function control(st, cmd, a) {
     }
     case 'fault': {
       if (o.clear || pos[0] === 'clear') { st.faults = []; return; }
-      if (pos.length < 2) fail("usage: pvesim fault TOOL 'ARGS-REGEX' [--nth N] [--count K] [--error TEXT] [--exit N]");
-      st.faults.push({ tool: pos[0], re: pos[1], nth: num(o.nth, 1), count: num(o.count, 1), error: o.error, exit: o.exit === undefined ? undefined : Number(o.exit), seen: 0 });
+      if (pos.length < 2) fail("usage: pvesim fault TOOL 'ARGS-REGEX' [--nth N] [--count K] [--error TEXT] [--exit N] [--kill]");
+      st.faults.push({ tool: pos[0], re: pos[1], nth: num(o.nth, 1), count: num(o.count, 1), error: o.error, exit: o.exit === undefined ? undefined : Number(o.exit), kill: o.kill ? 1 : 0, seen: 0 });
       return;
     }
     case 'latency': st.latency = Number(pos[0] ?? 0); return;

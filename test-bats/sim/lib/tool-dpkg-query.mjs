@@ -1,9 +1,11 @@
 // @ts-check
 // Fake `dpkg-query -W [-f FORMAT] PACKAGE...` for the PVE packages: a PVE host is a Debian system,
 // and `dpkg-query -W -f '${Version}' pve-manager` gives the installed pve-manager version (the
-// number that `pveversion` prints as pve-manager/VERSION/...), without a Proxmox call.
+// number that `pveversion` prints as pve-manager/VERSION/...), without a Proxmox call;
+// libpve-common-perl: the version of that release (bridges.mjs).
 import { out, err } from './util.mjs';
 import { fullVersion } from './api.mjs';
+import { pveCommonVersion } from './bridges.mjs';
 
 /** @param {{st: any, args: string[]}} ctx */
 export async function run(ctx) {
@@ -21,7 +23,7 @@ export async function run(ctx) {
   }
   if (!show) { err('dpkg-query: need an action option\n'); return 2; }
   const v = fullVersion(ctx.st.version);
-  const known = /** @type {Record<string, string>} */ ({ 'pve-manager': v, 'proxmox-ve': v });
+  const known = /** @type {Record<string, string>} */ ({ 'pve-manager': v, 'proxmox-ve': v, 'libpve-common-perl': pveCommonVersion(ctx.st.version) });
   let rc = 0;
   for (const p of pkgs) {
     if (!known[p]) { err(`dpkg-query: no packages found matching ${p}\n`); rc = 1; continue; }

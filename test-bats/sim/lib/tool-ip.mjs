@@ -3,6 +3,46 @@
 import { die, out } from './util.mjs';
 import { runtime, netMac } from './vm.mjs';
 import { parsePropString } from './util.mjs';
+import { bridgePorts, bridgeOn, physicalPorts, portKind } from './bridges.mjs';
+
+/**
+ * The links of `node`: lo, eno1 and the bridges' ports (`master` = their bridge, as
+ * /sys/class/net/BR/brif/ lists them), the bridges, and for each running VM its tapIDiN on its
+ * bridge -- or, for a tag on a bridge that is not VLAN aware, on the bridge BRvTAG that PVE made
+ * over P.TAG of each physical port P (pve-common Network.pm activate_bridge_vlan; bridges.mjs).
+ * @param {any} st @param {string} node
+ */
+function nodeLinks(st, node) {
+  const bridges = st.bridges.filter((/** @type {any} */ b) => !b.nodes || b.nodes.includes(node));
+  /** @type {any[]} */
+  const links = [{ ifname: 'lo', kind: null, mac: '00:00:00:00:00:00', cidr: '127.0.0.1/8' }];
+  const seen = new Map();
+  let m = 1;
+  const add = (/** @type {any} */ l) => {
+    if (!seen.has(l.ifname)) { seen.set(l.ifname, { kind: null, cidr: null, mac: `a0:36:9f:00:00:${(m++).toString(16).padStart(2, '0')}`, ...l }); links.push(seen.get(l.ifname)); }
+    return seen.get(l.ifname);
+  };
+  add({ ifname: 'eno1' });
+  for (const b of bridges) for (const p of bridgePorts(b)) add({ ifname: p, kind: portKind(p) }).master = b.name;
+  bridges.forEach((/** @type {any} */ b, /** @type {number} */ i) => add({ ifname: b.name, kind: 'bridge', vlan: b.vlanAware, mac: `a0:36:9f:00:01:${(i + 1).toString(16).padStart(2, '0')}`, cidr: b.cidr }));
+  for (const g of /** @type {any[]} */ (Object.values(st.guests))) {
+    if (g.type !== 'qemu' || g.node !== node || g.status !== 'running') continue;
+    for (const [k, v] of Object.entries(g.config)) {
+      const n = /^net(\d+)$/.exec(k)?.[1];
+      const o = n === undefined ? {} : parsePropString(String(v));
+      const b = n === undefined ? null : bridgeOn(st, o.bridge, node);
+      if (!b) continue;
+      let master = b.name;
+      if (o.tag && !b.vlanAware) {
+        master = `${b.name}v${o.tag}`;
+        add({ ifname: master, kind: 'bridge', vlan: 0 });
+        for (const p of physicalPorts(st, b)) Object.assign(add({ ifname: `${p}.${o.tag}`, kind: 'vlan' }), { master, link: p, vid: Number(o.tag) });
+      }
+      add({ ifname: `tap${g.vmid}i${n}`, kind: 'tun' }).master = master;
+    }
+  }
+  return links;
+}
 
 /**
  * The neighbour table of `node`: its running VMs with an address (a node learns only its own
@@ -37,22 +77,29 @@ export async function run(ctx) {
   }
   const obj = a.shift() ?? 'help';
   const verb = a[0] && ['show', 'list', 'lst', 'get'].includes(a[0]) ? a.shift() : 'show';
+  const mi = a.indexOf('master');
+  const master = mi >= 0 ? a.splice(mi, 2)[1] : undefined;
   const devIdx = a.indexOf('dev');
   const dev = devIdx >= 0 ? a[devIdx + 1] : a.find((x) => !['type', 'bridge', 'up'].includes(x) && a[a.indexOf(x) - 1] !== 'type');
   const bridges = st.bridges.filter((/** @type {any} */ b) => !b.nodes || b.nodes.includes(st.localNode));
-  const links = [{ ifname: 'lo', kind: null, mac: '00:00:00:00:00:00', cidr: '127.0.0.1/8' }, { ifname: 'eno1', kind: null, mac: 'a0:36:9f:00:00:01', cidr: null },
-    ...bridges.map((/** @type {any} */ b, /** @type {number} */ i) => ({ ifname: b.name, kind: 'bridge', vlan: b.vlanAware, mac: `a0:36:9f:00:01:${(i + 1).toString(16).padStart(2, '0')}`, cidr: b.cidr }))];
+  const links = nodeLinks(st, st.localNode);
   if (['link', 'l', 'addr', 'address', 'a'].includes(obj)) {
     let sel = links;
     const ti = a.indexOf('type');
     if (ti >= 0) sel = sel.filter((l) => l.kind === a[ti + 1]);
     if (dev) { sel = sel.filter((l) => l.ifname === dev); if (!sel.length) die(`Device "${dev}" does not exist.`, 1); }
+    if (master !== undefined) { if (!links.some((l) => l.ifname === master)) die(`Device "${master}" does not exist.`, 1); sel = sel.filter((l) => l.master === master); }
     const isAddr = obj.startsWith('a');
     if (f.json) {
       out(JSON.stringify(sel.map((l, i) => {
         /** @type {any} */
         const r = { ifindex: i + 1, ifname: l.ifname, flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], mtu: 1500, operstate: l.ifname === 'lo' ? 'UNKNOWN' : 'UP', link_type: l.ifname === 'lo' ? 'loopback' : 'ether', address: l.mac, broadcast: 'ff:ff:ff:ff:ff:ff' };
-        if (l.kind && f.details) r.linkinfo = { info_kind: 'bridge', info_data: { stp_state: 0, vlan_filtering: l.vlan ? 1 : 0 } };
+        if (l.master) r.master = l.master;
+        if (l.link) r.link = l.link;
+        if (f.details) {
+          if (l.kind === 'bridge') r.linkinfo = { info_kind: 'bridge', info_data: { stp_state: 0, vlan_filtering: l.vlan ? 1 : 0 } };
+          else if (l.kind || l.master) r.linkinfo = { ...(l.kind ? { info_kind: l.kind } : {}), ...(l.kind === 'vlan' && l.vid ? { info_data: { protocol: '802.1Q', id: l.vid } } : {}), ...(l.master ? { info_slave_kind: 'bridge' } : {}) };
+        }
         if (isAddr) r.addr_info = l.cidr ? [{ family: 'inet', local: l.cidr.split('/')[0], prefixlen: Number(l.cidr.split('/')[1]), scope: l.ifname === 'lo' ? 'host' : 'global', label: l.ifname }] : [];
         return r;
       })) + '\n');
@@ -60,8 +107,8 @@ export async function run(ctx) {
     }
     sel.forEach((l, i) => {
       if (f.brief) { out(`${l.ifname.padEnd(16)} ${l.ifname === 'lo' ? 'UNKNOWN' : 'UP'.padEnd(14)} ${isAddr ? (l.cidr ?? '') : l.mac}\n`); return; }
-      out(`${i + 1}: ${l.ifname}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP mode DEFAULT group default qlen 1000\n    link/ether ${l.mac} brd ff:ff:ff:ff:ff:ff\n`);
-      if (l.kind && f.details) out(`    bridge forward_delay 0 hello_time 200 max_age 2000 ageing_time 30000 stp_state 0 priority 32768 vlan_filtering ${l.vlan ? 1 : 0} vlan_protocol 802.1Q\n`);
+      out(`${i + 1}: ${l.ifname}${l.link ? `@${l.link}` : ''}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue ${l.master ? `master ${l.master} ` : ''}state UP mode DEFAULT group default qlen 1000\n    link/ether ${l.mac} brd ff:ff:ff:ff:ff:ff\n`);
+      if (l.kind === 'bridge' && f.details) out(`    bridge forward_delay 0 hello_time 200 max_age 2000 ageing_time 30000 stp_state 0 priority 32768 vlan_filtering ${l.vlan ? 1 : 0} vlan_protocol 802.1Q\n`);
       if (isAddr && l.cidr) out(`    inet ${l.cidr} scope global ${l.ifname}\n       valid_lft forever preferred_lft forever\n`);
     });
     return 0;

@@ -54,7 +54,8 @@ export async function run(ctx) {
   const node = vars.node ?? st.localNode;
   /** runs a worker task in the foreground: errors go to stderr, pvesh still exits 0 */
   const task = (/** @type {string} */ type, /** @type {string} */ id, /** @type {() => void} */ fn) => {
-    try { fn(); } catch (e) { if (!(e instanceof Error)) throw e; err(e.message.endsWith('\n') ? e.message : e.message + '\n'); }
+    try { fn(); } catch (e) { if (!(e instanceof Error) || /** @type {any} */ (e).killed) throw e; // a killed worker kills pvesh too
+      err(e.message.endsWith('\n') ? e.message : e.message + '\n'); }
     if (!quietTask) out(upid(st, node, type, id) + '\n');
     return 0;
   };

@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import { now } from './state.mjs';
 import { die, out, parsePropString, versionAtLeast } from './util.mjs';
 import { volumePath, onNode } from './host.mjs';
+import { bridgeOn, physicalPorts } from './bridges.mjs';
 
 export const DISK_RE = /^(scsi|sata|ide|virtio|efidisk|tpmstate|unused)\d+$/;
 
@@ -77,6 +78,7 @@ export function startVm(st, g, { skiplock = false } = {}) {
   if (st.startError) die(st.startError);
   const hasCi = Object.entries(c).some(([k, v]) => DISK_RE.test(k) && /cloudinit/.test(v));
   if (hasCi) out('generating cloud-init ISO\n');
+  checkVlanPlug(st, g);
   const boot = bootVolume(st, g);
   // systemd writes /etc/machine-id on the first boot when it is empty (vendor cloud images ship it
   // empty); a disk copied or cloned after that keeps it.
@@ -96,6 +98,27 @@ export function startVm(st, g, { skiplock = false } = {}) {
   g.status = 'running';
   g.startedAt = now(st);
   g.pid = 10000 + Number(g.vmid);
+}
+
+/**
+ * QEMU runs qemu-server's pve-bridge script for each tap; its tap_plug dies for a tag on a Linux
+ * bridge that is not VLAN aware and has no physical port (bridges.mjs). The script's die text,
+ * QEMU's "network script ... failed with status N" (net/tap.c; N is the raw wait status: perl's
+ * die exits with errno, 25 ENOTTY here, so 6400 -- derived, not seen live) and qm's start error.
+ * The scripts live in /usr/libexec/qemu-server since qemu-server 8.3.11 (PVE 8.4), before in
+ * /var/lib/qemu-server. @param {any} st @param {any} g
+ */
+function checkVlanPlug(st, g) {
+  for (const [k, v] of Object.entries(g.config)) {
+    const n = /^net(\d+)$/.exec(k)?.[1];
+    if (n === undefined) continue;
+    const o = parsePropString(String(v));
+    const b = bridgeOn(st, o.bridge, g.node);
+    if (!b || !o.tag || b.vlanAware || physicalPorts(st, b).length) continue;
+    const dir = versionAtLeast(st.version, '8.4') ? '/usr/libexec/qemu-server' : '/var/lib/qemu-server';
+    const vhost = /^virtio/.test(String(v)) ? ',vhost=on' : '';
+    die(`no physical interface on bridge '${b.name}'\nkvm: -netdev type=tap,id=net${n},ifname=tap${g.vmid}i${n},script=${dir}/pve-bridge,downscript=${dir}/pve-bridgedown${vhost}: network script ${dir}/pve-bridge failed with status 6400\nstart failed: QEMU exited with code 1`);
+  }
 }
 
 /** The volume meta of the boot disk (first of boot order, else scsi0/virtio0/sata0). */
