@@ -1,5 +1,7 @@
 #!/usr/bin/env bats
 bats_require_minimum_version 1.5.0
+# shellcheck disable=SC2154 # stderr is set by bats' run
+: "${stderr=}"
 # lib-sh/img-fetch.sh: downloads without progress meters; curl/wget say something only on failure.
 
 setup() {
