@@ -7,7 +7,7 @@ set -Eeuo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 say() { printf '\n\033[1m%s\033[0m\n' "$*" >&2; }
-[[ -t 2 && -z "${NO_COLOR+x}" ]] || say() { printf '\n== %s\n' "$*" >&2; }
+[[ -t 2 && -z "${NO_COLOR:-}" ]] || say() { printf '\n== %s\n' "$*" >&2; }
 
 say "1/4 build"
 npm run --silent build

@@ -4,27 +4,31 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/logging.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/validation.sh"
 
-# img_fetch URL DEST [quiet]: download URL to DEST, progress on stderr unless "quiet". The URL
-# is one argv word of curl/wget (byte-exact: no shell ever parses it); a query string in it is
+# img_fetch URL DEST: download URL to DEST. curl/wget print no progress meter and nothing on
+# success (their output is kept aside); on failure their messages are shown, indented. The URL is
+# one argv word of curl/wget (byte-exact: no shell ever parses it); a query string in it is
 # redacted from their messages (img_redacted).
 img_fetch() {
+  local log rc=0
   img_fetch_cmd "$@"
-  img_redacted "$1" "${IMG_CMD[@]}"
+  log="$(mktemp "${LINUS_RUN_DIR:-${TMPDIR:-/tmp}}/fetch.XXXXXX")"
+  img_redacted "$1" "${IMG_CMD[@]}" 2>"$log" || rc=$?
+  if ((rc != 0)) && [[ -s "$log" ]]; then
+    log_info "$(<"$log")"
+  fi
+  rm -f "$log"
+  return "$rc"
 }
 
-# img_fetch_cmd URL DEST [quiet]: IMG_CMD, the download command img_fetch runs (curl, else wget);
-# shown by --dry-run (through img_redacted, like every line that could show the URL).
+# img_fetch_cmd URL DEST: IMG_CMD, the download command img_fetch runs (curl, else wget), without
+# progress meters: curl -sS (errors only; --no-progress-meter would need curl 7.67, -sS works on
+# every curl), wget --no-verbose (errors and one success line; wget -q would hide the errors).
+# Shown by --dry-run (through img_redacted, like every line that could show the URL).
 img_fetch_cmd() {
   if command -v curl >/dev/null 2>&1; then
-    if [[ -n "${3:-}" ]]; then
-      IMG_CMD=(curl -fsSL --retry 3 --retry-delay 2 --connect-timeout 30 -o "$2" "$1")
-    else
-      IMG_CMD=(curl -fL --retry 3 --retry-delay 2 --connect-timeout 30 -o "$2" "$1")
-    fi
-  elif [[ -n "${3:-}" ]]; then
-    IMG_CMD=(wget -q --tries=3 --timeout=30 -O "$2" "$1")
+    IMG_CMD=(curl -fsSL --retry 3 --retry-delay 2 --connect-timeout 30 -o "$2" "$1")
   else
-    IMG_CMD=(wget --progress=dot:giga --tries=3 --timeout=30 -O "$2" "$1")
+    IMG_CMD=(wget --no-verbose --tries=3 --timeout=30 -O "$2" "$1")
   fi
 }
 

@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # Logging for people, always on stderr (stdout/fd 3 is the LINUS_ protocol).
 # Every line carries a prefix (or an indent of the same width), so no stderr line can ever
-# start with "LINUS_". Colour only when stderr is a TTY, NO_COLOR is not set at all (any value,
-# even empty, turns colour off) and TERM is not "dumb"; LINUS_LOG_COLOR=1/0 forces it (tests).
+# start with "LINUS_". Colour only when stderr is a TTY, NO_COLOR is unset or empty (no-color.org:
+# only a non-empty value turns colour off) and TERM is set and not "dumb"; LINUS_LOG_COLOR=1/0
+# forces it (tests).
 # Function definitions only; no side effects when sourced.
 
 # log_color_on: 0 when colour should be used on stderr.
@@ -11,7 +12,7 @@ log_color_on() {
     1) return 0 ;;
     0) return 1 ;;
   esac
-  [[ -z "${NO_COLOR+set}" && -t 2 && -n "${TERM:-}" && "${TERM:-}" != dumb ]]
+  [[ -z "${NO_COLOR:-}" && -t 2 && -n "${TERM:-}" && "${TERM:-}" != dumb ]]
 }
 
 # log_emit PREFIX COLOUR TEXT...: print TEXT (the arguments joined by spaces) on stderr. The first
@@ -58,8 +59,23 @@ log_warn() { log_emit 'warning: ' '1;33' "$@"; }
 # log_error TEXT...: "error: TEXT".
 log_error() { log_emit 'error: ' '1;31' "$@"; }
 
-# log_cmd_string ARG...: the command shell-quoted (printf %q), one line, on stdout. The value
-# after --cipassword / --password (or in --cipassword=...) is replaced by <redacted>.
+# log_quote WORD: WORD quoted the way a person types it, for bash: bare when it has only
+# characters no shell treats specially (letters, digits, and @%+=:,./_-; a leading = or ~ is
+# quoted), else in single quotes (a single quote inside as '\''), and $'...' only when it holds a
+# control character (a newline would break the one-line plan). Pasted into bash it is WORD again.
+log_quote() {
+  local w="$1" q="'\\''"
+  if [[ -n "$w" && "$w" != [=~]* && "$w" != *[^[:alnum:]@%+=:,./_-]* ]]; then
+    printf '%s' "$w"
+  elif [[ "$w" == *[[:cntrl:]]* ]]; then
+    printf '%q' "$w"
+  else
+    printf "'%s'" "${w//\'/$q}"
+  fi
+}
+
+# log_cmd_string ARG...: the command as a person would type it (log_quote), one line, on stdout.
+# The value after --cipassword / --password (or in --cipassword=...) is replaced by <redacted>.
 log_cmd_string() {
   local a out="" hide=0
   for a in "$@"; do
@@ -73,7 +89,7 @@ log_cmd_string() {
     if [[ "$a" == '<redacted>' || "$a" == *'=<redacted>' ]]; then
       out+="${out:+ }$a"
     else
-      out+="${out:+ }$(printf '%q' "$a")"
+      out+="${out:+ }$(log_quote "$a")"
     fi
   done
   printf '%s\n' "$out"

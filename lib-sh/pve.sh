@@ -32,20 +32,27 @@ pve_err_text() {
   grep -v -E '^(qm|pvesh|pvesm) [a-z]|^USAGE:|^\s*$' "$1" 2>/dev/null | tr '\n' ' ' | sed 's/ *$//' || true
 }
 
-# pve_run CMD [ARGS...]: run a changing command. Its stdout and stderr go to stderr (tool
-# chatter is not protocol); its stderr is kept in PVE_ERR. Under --dry-run the command is only
+# pve_run CMD [ARGS...]: run a changing command. Its output (import progress, "update VM",
+# "successfully created disk"...) is tool chatter, not for people: kept aside and shown, indented,
+# only when the command fails (its WARN lines always are); its stderr is kept in PVE_ERR. Under --dry-run the command is only
 # printed. Returns the command's exit code.
 pve_run() {
-  local errf rc=0
+  local errf outf rc=0
   log_cmd "$@"
   if [[ "${CFG_DRY_RUN:-0}" == 1 ]]; then
     PVE_ERR=""
     return 0
   fi
   errf="$(mktemp "${LINUS_RUN_DIR:-${TMPDIR:-/tmp}}/run.XXXXXX")"
-  { "$@" 2>&1 1>&3 3>&- | tee "$errf" >&2; } 3>&2 || rc=$?
+  outf="$(mktemp "${LINUS_RUN_DIR:-${TMPDIR:-/tmp}}/out.XXXXXX")"
+  { "$@" 2>&1 1>&3 3>&- | tee "$errf" >&3; } 3>"$outf" || rc=$?
   PVE_ERR="$(pve_err_text "$errf")"
-  rm -f "$errf"
+  if ((rc != 0)) && [[ -s "$outf" ]]; then
+    log_info "$(<"$outf")"
+  elif grep -qiE '^(WARN|warning)' "$errf"; then
+    log_warn "$(grep -iE '^(WARN|warning)' "$errf")"
+  fi
+  rm -f "$errf" "$outf"
   return "$rc"
 }
 

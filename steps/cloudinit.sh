@@ -53,7 +53,7 @@ ci_write_snippet() {
   CI_SNIPPET_VOLID="${SNIPPET_STORE}:snippets/${name}"
   CI_SNIPPET_FILE="${CI_SNIPPET_DIR}/${name}"
   if [[ "$CFG_DRY_RUN" == 1 ]]; then
-    log_cmd "write the guest-agent vendor snippet to ${CI_SNIPPET_FILE}"
+    log_info "would write the guest-agent vendor snippet ${CI_SNIPPET_FILE}"
     return 0
   fi
   ci_place "$CI_SNIPPET_FILE" journal

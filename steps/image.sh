@@ -39,7 +39,7 @@ step_image_expected() {
   local sums="$LINUS_RUN_DIR/sums"
   rb_add tmp "$sums"
   log_info "fetching the checksum file ${IMG_SUMS_URL}"
-  if ! img_fetch "$IMG_SUMS_URL" "$sums" quiet; then
+  if ! img_fetch "$IMG_SUMS_URL" "$sums"; then
     linus_fail 4 "cannot download the checksum file ${IMG_SUMS_URL}" \
       "check the host's internet access and DNS (curl -I ${IMG_SUMS_URL})"
   fi
@@ -134,7 +134,7 @@ step_image_download() {
     rm -f "$part"
     [[ "$shown" == "$IMG_URL" ]] || linus_fail 4 "cannot download ${shown}" \
       "check the host's internet access and DNS, and that the URL has not expired (signed URLs do; its query is not shown)"
-    linus_fail 4 "cannot download ${IMG_URL}" "check the host's internet access and DNS (curl -I $(printf '%q' "$IMG_URL"))"
+    linus_fail 4 "cannot download ${IMG_URL}" "check the host's internet access and DNS (curl -I $(log_quote "$IMG_URL"))"
   fi
   got="$(img_hash "$part" "$IMG_SUMS_ALGO" || true)"
   if [[ "$got" != "$IMG_EXPECTED" ]]; then

@@ -53,16 +53,42 @@ ssh_wait_port() {
   done
 }
 
+# ssh_cloud_init_run LEFT START: one `ssh USER@IP cloud-init status --wait` (bounded by LEFT seconds),
+# its output kept in SSH_CI_OUT (its dots and "status: done" are not for people; the last line
+# of an ssh error is shown if the login never works), progress every poll interval like the IP
+# wait. Returns ssh's code (124 when LEFT ran out).
+ssh_cloud_init_run() {
+  local left="$1" start="$2" fd rc="" st now text
+  # (the ERR trap is inherited: a failing ssh must not run it in the process substitution)
+  exec {fd}< <(r=0; timeout "$left" ssh -n -o BatchMode=yes -o StrictHostKeyChecking=accept-new \
+    -o "UserKnownHostsFile=${SSH_KNOWN_HOSTS}" -o ConnectTimeout=10 -o LogLevel=ERROR \
+    -o IdentitiesOnly=yes -i "$HOST_KEY" "${CFG_USER}@${VM_IP}" cloud-init status --wait \
+    >"$SSH_CI_OUT" 2>&1 </dev/null || r=$?; echo "$r")
+  while :; do
+    st=0
+    IFS= read -r -t "${LINUS_POLL_INTERVAL:-2}" -u "$fd" rc || st=$?
+    ((st > 128)) || break
+    now="$(printf '%(%s)T' -1)"
+    # dots on stdout: logged in, cloud-init is still running
+    text="waiting to log in as ${CFG_USER}@${VM_IP}"
+    [[ -s "$SSH_CI_OUT" && "$(head -c 1 "$SSH_CI_OUT")" == . ]] && text="waiting for cloud-init in VM ${VM_ID}"
+    log_progress "$text" "$((now - start))" "$CFG_SSH_TIMEOUT"
+  done
+  exec {fd}<&-
+  [[ "$rc" =~ ^[0-9]+$ ]] || rc=255
+  return "$rc"
+}
+
 # ssh_login START: log in as the VM user with the host key; wait for cloud-init to finish.
 ssh_login() {
-  local start="$1" left rc
+  local start="$1" left rc last=""
+  SSH_CI_OUT="$LINUS_RUN_DIR/cloud-init-status"
+  rb_add tmp "$SSH_CI_OUT"
   while :; do
     left="$(ssh_remaining "$start")"
     ((left > 0)) || break
     rc=0
-    timeout "$left" ssh -n -o BatchMode=yes -o StrictHostKeyChecking=accept-new \
-      -o "UserKnownHostsFile=${SSH_KNOWN_HOSTS}" -o ConnectTimeout=10 -o LogLevel=ERROR \
-      -o IdentitiesOnly=yes -i "$HOST_KEY" "${CFG_USER}@${VM_IP}" cloud-init status --wait >&2 || rc=$?
+    ssh_cloud_init_run "$left" "$start" || rc=$?
     case "$rc" in
       0) CLOUD_INIT_STATUS="done"; return 0 ;;
       2) CLOUD_INIT_STATUS=degraded
@@ -73,10 +99,15 @@ ssh_login() {
          return 0 ;;
       124) break ;;
     esac
+    last="$(grep -v '^[.[:space:]]*$' "$SSH_CI_OUT" | tail -n 1 || true)"
     log_progress "waiting to log in as ${CFG_USER}@${VM_IP}" "$((CFG_SSH_TIMEOUT - left))" "$CFG_SSH_TIMEOUT"
     sleep "${LINUS_POLL_INTERVAL:-2}"
   done
-  linus_fail 6 "could not log in as ${CFG_USER}@${VM_IP} with ${HOST_KEY} within ${CFG_SSH_TIMEOUT}s" \
+  if [[ -s "$SSH_CI_OUT" && "$(head -c 1 "$SSH_CI_OUT")" == . ]]; then
+    linus_fail 6 "cloud-init in VM ${VM_ID} did not finish within ${CFG_SSH_TIMEOUT}s (the login as ${CFG_USER}@${VM_IP} works)" \
+      "see /var/log/cloud-init-output.log in the VM (ssh ${CFG_USER}@${VM_IP}); raise --ssh-timeout on slow hosts"
+  fi
+  linus_fail 6 "could not log in as ${CFG_USER}@${VM_IP} with ${HOST_KEY} within ${CFG_SSH_TIMEOUT}s${last:+ (${last})}" \
     "watch the boot on the console (qm terminal ${VM_ID}); raise --ssh-timeout on slow hosts"
 }
 

@@ -56,8 +56,8 @@ refute_secret() {
   local json
   json="$(proto JSON)"
   [ "$(node -e 'process.stdout.write(JSON.parse(process.argv[1]).image_url)' "$json")" = "${BASE}?<redacted>" ]
-  # the plan's download line, printf %q-quoted by log_cmd, with the query redacted
-  [[ "$stderr" == *"  \$ curl -fL "*" ${BASE}\\?<redacted>"* ]]
+  # the plan's download line, quoted as typed by log_cmd, with the query redacted
+  [[ "$stderr" == *"  \$ curl -fsSL "*" '${BASE}?<redacted>'"* ]]
   refute_secret
   refute_call '^curl .*signed'
 }
@@ -86,7 +86,7 @@ refute_secret() {
   [ "$(proto VM_NODE)" = pve2 ]
   [ "$(value_after pvesh --url)" = "$URL" ]
   # the plan line of the call and the download task's own "downloading URL to ..." line
-  [[ "$stderr" == *"--url ${BASE}\\?<redacted> --content iso"* ]]
+  [[ "$stderr" == *"--url '${BASE}?<redacted>' --content iso"* ]]
   [[ "$stderr" == *"downloading ${BASE}?<redacted> to "* ]]
   refute_secret
 }

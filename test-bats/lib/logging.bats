@@ -71,20 +71,55 @@ cap() {
   assert_equal "$ERR" "warning: "
 }
 
-@test "log_cmd prints the command shell-quoted, one line" {
+@test "log_cmd prints the command as typed: bare words, single quotes only where needed" {
+  local want
   # shellcheck disable=SC2016 # '$(id)' is a literal argument
   cap log_cmd qm create 105 --name "a b" --description $'x\ny' '$(id)' '; rm -rf /' ''
   assert_equal "$OUT" ""
-  assert_equal "$ERR" "  \$ qm create 105 --name a\\ b --description \$'x\\ny' \\\$\\(id\\) \\;\\ rm\\ -rf\\ / ''"
-  # the printed command re-parses to the same words
-  local cmd="${ERR#  \$ }" words=()
-  eval "words=($cmd)"
-  assert_equal "${#words[@]}" 10
-  assert_equal "${words[6]}" $'x\ny'
-  # shellcheck disable=SC2016 # '$(id)' is a literal argument
-  assert_equal "${words[7]}" '$(id)'
-  assert_equal "${words[8]}" '; rm -rf /'
-  assert_equal "${words[9]}" ''
+  want="$(cat <<'EOF'
+  $ qm create 105 --name 'a b' --description $'x\ny' '$(id)' '; rm -rf /' ''
+EOF
+  )"
+  assert_equal "$ERR" "$want"
+  cap log_cmd qm set 1 --net0 virtio,bridge=vmbr0,firewall=1 --tags 'linus;os-ubuntu-24.04' --ciuser "it's"
+  want="$(cat <<'EOF'
+  $ qm set 1 --net0 virtio,bridge=vmbr0,firewall=1 --tags 'linus;os-ubuntu-24.04' --ciuser 'it'\''s'
+EOF
+  )"
+  assert_equal "$ERR" "$want"
+}
+
+@test "log_quote: each word is bare, single-quoted, or \$'...' only for control characters" {
+  assert_equal "$(log_quote ubuntu-24.04)" "ubuntu-24.04"
+  assert_equal "$(log_quote local-lvm:0,import-from=/var/x.img)" "local-lvm:0,import-from=/var/x.img"
+  assert_equal "$(log_quote 'Ubuntu 24.04')" "'Ubuntu 24.04'"
+  assert_equal "$(log_quote '')" "''"
+  assert_equal "$(log_quote "it's")" "'it'\\''s'"
+  # shellcheck disable=SC2088 # a literal tilde
+  assert_equal "$(log_quote '~/x')" "'~/x'"
+  assert_equal "$(log_quote '=x')" "'=x'"
+  assert_equal "$(log_quote $'a\tb')" "\$'a\\tb'"
+}
+
+# record ARG...: the stub a pasted plan line runs; one argument per line, NUL-terminated.
+record() { printf '%s\0' "$@" >"$BATS_TEST_TMPDIR/args"; }
+
+@test "a printed command pasted into bash gives the stub exactly the same arguments" {
+  local words=(create 105 --name 'web 1' --description "Ubuntu 24.04 \"LTS\" it's \$HOME \`id\` !x *"
+    $'two\nlines' '' ' lead' 'trail ' '~root' 'a=~' '{a,b}' '[x]' '#x' 'back\slash' "'" '"' 'é ü'
+    --tags 'linus;os-x' 'a|b&c>d<e' '-')
+  cap log_cmd record "${words[@]}"
+  local line="${ERR#  \$ }"
+  [[ "$line" != *$'\n'* ]]
+  rm -f "$BATS_TEST_TMPDIR/args"
+  # the pasted line, run by a fresh bash that knows only the stub
+  run bash -c "$(declare -f record); BATS_TEST_TMPDIR='$BATS_TEST_TMPDIR'; $line"
+  assert_success
+  local got=()
+  mapfile -d '' -t got <"$BATS_TEST_TMPDIR/args"
+  assert_equal "${#got[@]}" "${#words[@]}"
+  local i
+  for i in "${!words[@]}"; do assert_equal "${got[$i]}" "${words[$i]}"; done
 }
 
 @test "log_cmd never shows a password" {
@@ -105,14 +140,38 @@ cap() {
   assert_equal "$ERR" $'\e[1;32mok: \e[0mLINUS_X'
 }
 
-@test "colour rules: NO_COLOR (even empty) and TERM=dumb turn it off on a TTY" {
+# on_tty ENV...: log_ok hi on a pseudo-terminal (script(1)), TERM=xterm, then env(1) arguments ENV.
+on_tty() {
   command -v script >/dev/null || skip "script(1) not available"
-  run script -qec "bash -c 'source $REPO_ROOT/lib-sh/logging.sh; TERM=xterm; log_ok hi'" /dev/null
-  assert_output --partial $'\e[1;32m'
-  run script -qec "bash -c 'source $REPO_ROOT/lib-sh/logging.sh; TERM=xterm NO_COLOR= log_ok hi'" /dev/null
+  run script -qec "env -u NO_COLOR TERM=xterm env $* bash -c 'source $REPO_ROOT/lib-sh/logging.sh; log_ok hi'" /dev/null
+}
+
+@test "colour on a TTY; an empty NO_COLOR leaves it on (no-color.org)" {
+  on_tty
+  assert_output --partial $'\e[1;32mok: \e[0mhi'
+  on_tty NO_COLOR=
+  assert_output --partial $'\e[1;32mok: \e[0mhi'
+}
+
+@test "a non-empty NO_COLOR, TERM=dumb or no TERM turn colour off on a TTY" {
+  on_tty NO_COLOR=1
+  assert_output --partial 'ok: hi'
   refute_output --partial $'\e['
-  run script -qec "bash -c 'source $REPO_ROOT/lib-sh/logging.sh; TERM=dumb log_ok hi'" /dev/null
+  on_tty NO_COLOR=0
   refute_output --partial $'\e['
+  on_tty TERM=dumb
+  assert_output --partial 'ok: hi'
+  refute_output --partial $'\e['
+  on_tty -u TERM
+  assert_output --partial 'ok: hi'
+  refute_output --partial $'\e['
+}
+
+@test "NO_COLOR empty or not: LINUS_LOG_COLOR=1/0 still force colour on and off" {
+  NO_COLOR=1 LINUS_LOG_COLOR=1 cap log_ok x
+  assert_equal "$ERR" $'\e[1;32mok: \e[0mx'
+  NO_COLOR='' LINUS_LOG_COLOR=0 cap log_ok x
+  assert_equal "$ERR" 'ok: x'
 }
 
 @test "log_progress without a TTY: first, every 10s, on text change and at the end" {

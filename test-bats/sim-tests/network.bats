@@ -61,7 +61,7 @@ setup() {
   scanned="$output"
   run --separate-stderr ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile="$kh" ubuntu@10.233.0.10 'cloud-init status --wait'
   assert_success
-  assert_output 'status: done'
+  assert_output --regexp $'^\\.*\nstatus: done$'
   assert_equal "$stderr" "Warning: Permanently added '10.233.0.10' (ED25519) to the list of known hosts."
   assert_equal "$(cat "$kh")" "$scanned"
   run ssh-keygen -lf "$kh"
@@ -99,8 +99,26 @@ setup() {
   start=$SECONDS
   run --separate-stderr ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null ubuntu@10.233.0.10 'cloud-init status --wait'
   assert_success
-  assert_output 'status: done'
+  # cloud-init's status.py: a dot every 0.25 s while it runs, then a newline and the status
+  assert_output --regexp $'^\\.{4,}\nstatus: done$'
   (( SECONDS - start >= 1 ))
+  run --separate-stderr ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null ubuntu@10.233.0.10 'cloud-init status'
+  assert_success
+  assert_output 'status: done'
+}
+
+@test "ssh: cloud-init status exits 1 with status: error, 2 (status: done) when degraded" {
+  pvesim clock 5
+  pvesim cloud-init error
+  run --separate-stderr ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null ubuntu@10.233.0.10 'cloud-init status --wait'
+  assert_failure 1
+  assert_output $'\nstatus: error'
+  pvesim cloud-init degraded
+  run --separate-stderr ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null ubuntu@10.233.0.10 'cloud-init status --wait'
+  assert_failure 2
+  assert_output $'\nstatus: done'
+  run pvesim cloud-init maybe
+  assert_failure 2
 }
 
 @test "no network: the simulated range is unreachable for real tools (run under unshare -n)" {

@@ -156,6 +156,10 @@ function control(st, cmd, a) {
     }
     case 'latency': st.latency = Number(pos[0] ?? 0); return;
     case 'start-error': st.startError = pos[0] ?? ''; return;
+    case 'cloud-init': {
+      if (!['done', 'error', 'degraded'].includes(pos[0] ?? '')) throw new SimExit(2, 'pvesim: cloud-init done|error|degraded');
+      st.cloudInitResult = pos[0]; return;
+    }
     case 'clock': st.clockOffsetMs += Number(pos[0] ?? 0) * 1000; return;
     case 'download': {
       if (pos[0] === 'clear') { st.downloads = []; return; }

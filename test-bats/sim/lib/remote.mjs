@@ -1,6 +1,7 @@
 // @ts-check
 // Commands "run" inside a simulated VM over the fake ssh (a small, honest subset).
 import { now } from './state.mjs';
+import { out } from './util.mjs';
 import crypto from 'node:crypto';
 import { runtime, bootVolume } from './vm.mjs';
 
@@ -23,13 +24,21 @@ export function runRemote(st, g, user, cmd, pause) {
     else if ((m = /^exit(?:\s+(\d+))?$/.exec(c))) return { out: outS, err: errS, code: Number(m[1] ?? code) };
     else if ((m = /^echo\s*(.*)$/.exec(c))) { outS += m[1].replace(/^(['"])(.*)\1$/, '$2') + '\n'; code = 0; }
     else if (/^cloud-init status\b/.test(c)) {
+      // cloudinit/cmd/status.py (canonical/cloud-init): --wait writes "." every 0.25 s while
+      // cloud-init runs, then "\nstatus: X"; exit 1 on error (status: error), 2 when degraded
+      // (recoverable errors; status: done). `pvesim cloud-init error|degraded` sets the result.
       let rt = runtime(st, g);
-      if (!rt.ciDone && /--wait|-w\b/.test(c)) {
-        pause(Math.min(600, Math.max(0.05, ((rt.ciDoneAt ?? 0) - now(st)) / 1000 + 0.02)));
+      const wait = /--wait|-w\b/.test(c);
+      if (!rt.ciDone && wait) {
+        const s = Math.min(600, Math.max(0.05, ((rt.ciDoneAt ?? 0) - now(st)) / 1000 + 0.02));
+        out(`${outS}.`); outS = ''; // the first dot comes at once (a watcher sees the login worked)
+        pause(s);
+        outS += '.'.repeat(Math.ceil(s / 0.25) - 1);
         rt = runtime(st, g);
       }
-      outS += rt.ciDone ? 'status: done\n' : 'status: running\n';
-      code = 0;
+      const res = rt.ciDone ? (st.cloudInitResult ?? 'done') : 'running';
+      outS += `${wait ? '\n' : ''}status: ${res === 'degraded' ? 'done' : res}\n`;
+      code = res === 'error' ? 1 : res === 'degraded' ? 2 : 0;
     } else if (c === 'hostname') { outS += `${g.config.name ?? `vm${g.vmid}`}\n`; code = 0; }
     else if (c === 'whoami' || c === 'id -un') { outS += `${user}\n`; code = 0; }
     else if (/^test -[ef] \/var\/lib\/cloud\/instance\/boot-finished$/.test(c)) code = runtime(st, g).ciDone ? 0 : 1;

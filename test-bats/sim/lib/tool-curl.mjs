@@ -31,6 +31,7 @@ export async function run(ctx) {
   const fail = !!(o.f || o.fail || o['fail-with-body']);
   const silent = !!(o.s || o.silent);
   const showErr = !!(o.S || o['show-error']) || !silent;
+  const meter = !silent && !o['no-progress-meter']; // --no-progress-meter: curl >= 7.67
   const file = /** @type {string|undefined} */ (o.o ?? o.output ?? (o.O || o['remote-name'] ? path.basename(urls[0] ?? 'index.html') : undefined));
   const retries = Number(o.retry ?? 0);
   const url = urls[0];
@@ -55,7 +56,7 @@ export async function run(ctx) {
     }
     if (file) {
       try { fs.writeFileSync(file, body); } catch { return e(23, `Failure writing output to destination, passed ${body.length} returned 0`); }
-      if (o['#'] || o['progress-bar']) { if (!silent) err(`${'#'.repeat(72)} 100.0%\n`); } else if (!silent) err(`  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current\n100 ${body.length}  100 ${body.length}    0     0  10.0M      0 --:--:-- --:--:-- --:--:-- 10.0M\n`);
+      if (o['#'] || o['progress-bar']) { if (meter) err(`${'#'.repeat(72)} 100.0%\n`); } else if (meter) err(`  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current\n100 ${body.length}  100 ${body.length}    0     0  10.0M      0 --:--:-- --:--:-- --:--:-- 10.0M\n`);
     } else out(body.toString('latin1'));
     if (o.w || o['write-out']) {
       const w = String(o.w ?? o['write-out']).replace(/\\n/g, '\n').replace(/%\{http_code\}|%\{response_code\}/g, String(status)).replace(/%\{size_download\}/g, String(body.length))
