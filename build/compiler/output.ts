@@ -1,4 +1,4 @@
-// `linus build`: compile, check, and write the dist/ files of CONTRACT §1.
+// `linus build`: compile, check, and write the dist/ files (bundle, .sha256, manifest, upload.txt).
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -1,4 +1,4 @@
-// The one line that checks the installed script's sha256 again and runs it (CONTRACT §5).
+// The one line that checks the installed script's sha256 again and runs it.
 import { hasLineBreakOrControl, shQuote, shWord } from './quote.js';
 import { checkRemotePath, DEFAULT_REMOTE_PATH } from './paths.js';
 
