@@ -137,6 +137,6 @@ val_os() {
     return 0
   fi
   keys="$(img_catalog_keys | tr '\n' ' ')"
-  aliases="$(img_catalog_aliases | cut -d' ' -f1 | tr '\n' ' ')"
-  val_fail "unknown OS; expected one of: ${keys% } (aliases: ${aliases% }), or --image-url with --image-sha256"
+  aliases="$(img_catalog_aliases | cut -d' ' -f1 | paste -sd, | sed 's/,/, /g')"
+  val_fail "unknown OS; expected one of: ${keys% } (aliases: ${aliases}), or --image-url with --image-sha256"
 }
