@@ -1,29 +1,31 @@
 # shellcheck shell=bash
-# The image catalog (CONTRACT §2): vendor cloud image URLs and the vendor checksum files, and
-# the checksum file parser. Function definitions only; no side effects when sourced.
+# The image catalog: vendor cloud image URLs and the vendor checksum files, the checksum file
+# parser, and the login name for a custom image. Function definitions only; no side effects when
+# sourced. Where each URL, checksum format and user comes from: docs/CATALOG.md.
 #
-# Verified (2025/2026, against many public provisioning scripts and tests that quote these files):
-# - Ubuntu: https://cloud-images.ubuntu.com/<codename>/current/<codename>-server-cloudimg-amd64.img
-#   with SHA256SUMS in the same directory, GNU binary-mode lines "<hex> *<name>".
-# - Debian: https://cloud.debian.org/images/cloud/<codename>/latest/debian-<n>-genericcloud-amd64.qcow2
-#   with SHA512SUMS in the same directory, GNU lines "<hex>  <name>".
-# - Rocky: https://dl.rockylinux.org/pub/rocky/9/images/x86_64/Rocky-9-GenericCloud-Base.latest.x86_64.qcow2
-#   with the sidecar "<image>.CHECKSUM", BSD lines "SHA256 (<name>) = <hex>" after a
-#   "# <name>: <n> bytes" comment.
-# - AlmaLinux: https://repo.almalinux.org/almalinux/9/cloud/x86_64/images/AlmaLinux-9-GenericCloud-latest.x86_64.qcow2
-#   with CHECKSUM in the same directory, GNU lines "<hex>  <name>" (dated and -latest names).
-# Aliases: ubuntu -> ubuntu-24.04 (the newest LTS), debian -> debian-13 (trixie, Debian's stable
-# release since August 2025), rocky -> rocky-9, almalinux (and alma) -> almalinux-9.
+# Checksum files and their formats (all parsed by img_checksum_from_file):
+# - Ubuntu SHA256SUMS beside the image, GNU binary-mode lines "<hex> *<name>".
+# - Debian SHA512SUMS beside the image, GNU lines "<hex>  <name>".
+# - Rocky "<image>.CHECKSUM" sidecar and CentOS Stream "<image>.SHA256SUM" sidecar, BSD lines
+#   "SHA256 (<name>) = <hex>" after a "# <name>: <n> bytes" comment.
+# - AlmaLinux CHECKSUM in the image directory, GNU lines "<hex>  <name>" (dated and -latest names).
+# - Fedora "Fedora-Cloud-<rel>-<compose>-x86_64-CHECKSUM", PGP clear-signed BSD lines.
+# - openSUSE "<image>.sha256" sidecar, one GNU line "<hex>  <name>".
+# Aliases: ubuntu -> ubuntu-24.04, debian -> debian-13, rocky -> rocky-9, almalinux/alma ->
+# almalinux-9 (the 10s need an x86-64-v3 CPU, so the short names stay on what runs on any
+# host), centos -> centos-stream-10, fedora -> fedora-43, opensuse/leap -> opensuse-leap-16.
 
 # img_catalog_keys: the catalog keys, one a line.
 img_catalog_keys() {
-  printf '%s\n' ubuntu-24.04 ubuntu-22.04 debian-13 debian-12 rocky-9 almalinux-9
+  printf '%s\n' ubuntu-24.04 ubuntu-22.04 ubuntu-26.04 debian-13 debian-12 rocky-9 rocky-10 \
+    almalinux-9 almalinux-10 centos-stream-10 fedora-43 opensuse-leap-16
 }
 
 # img_catalog_aliases: "alias key" pairs, one a line.
 img_catalog_aliases() {
   printf '%s\n' 'ubuntu ubuntu-24.04' 'debian debian-13' 'rocky rocky-9' \
-    'almalinux almalinux-9' 'alma almalinux-9'
+    'almalinux almalinux-9' 'alma almalinux-9' 'centos centos-stream-10' 'centos-stream centos-stream-10' \
+    'fedora fedora-43' 'opensuse opensuse-leap-16' 'leap opensuse-leap-16'
 }
 
 # img_catalog_resolve NAME: the catalog key for a key or an alias (case-insensitive) on stdout;
@@ -40,21 +42,23 @@ img_catalog_resolve() {
 }
 
 # img_catalog KEY: set IMG_KEY, IMG_URL, IMG_SUMS_URL, IMG_SUMS_ALGO (sha256|sha512), IMG_FILE
-# (the name as listed in the checksum file; unique per key, also the cache file name) and
-# IMG_DEFAULT_USER for a catalog key or alias; 1 for an unknown key (globals untouched).
+# (the name as listed in the checksum file; unique per key, also the cache file name),
+# IMG_DEFAULT_USER, IMG_AGENT (1: the image ships qemu-guest-agent) and IMG_CPU_LEVEL (the x86-64
+# level the OS needs beyond the bundle's default x86-64-v2-AES, else empty) for a catalog key or
+# alias; 1 for an unknown key (globals untouched).
 # shellcheck disable=SC2034 # the IMG_ globals are this function's output (read by steps/image.sh)
 img_catalog() {
-  local key base code n
+  local key base code n sums user agent=0 level=""
   key="$(img_catalog_resolve "${1-}")" || return 1
   case "$key" in
     ubuntu-*)
       case "$key" in
+        ubuntu-26.04) code=resolute ;;
         ubuntu-24.04) code=noble ;;
         ubuntu-22.04) code=jammy ;;
       esac
       base="https://cloud-images.ubuntu.com/${code}/current"
-      IMG_FILE="${code}-server-cloudimg-amd64.img"
-      IMG_SUMS_URL="${base}/SHA256SUMS" IMG_SUMS_ALGO=sha256 IMG_DEFAULT_USER=ubuntu
+      IMG_FILE="${code}-server-cloudimg-amd64.img" sums=SHA256SUMS user=ubuntu
       ;;
     debian-*)
       n="${key#debian-}"
@@ -63,23 +67,74 @@ img_catalog() {
         13) code=trixie ;;
       esac
       base="https://cloud.debian.org/images/cloud/${code}/latest"
-      IMG_FILE="debian-${n}-genericcloud-amd64.qcow2"
-      IMG_SUMS_URL="${base}/SHA512SUMS" IMG_SUMS_ALGO=sha512 IMG_DEFAULT_USER=debian
+      IMG_FILE="debian-${n}-genericcloud-amd64.qcow2" sums=SHA512SUMS user=debian
       ;;
-    rocky-9)
-      base="https://dl.rockylinux.org/pub/rocky/9/images/x86_64"
-      IMG_FILE="Rocky-9-GenericCloud-Base.latest.x86_64.qcow2"
-      IMG_SUMS_URL="${base}/${IMG_FILE}.CHECKSUM" IMG_SUMS_ALGO=sha256 IMG_DEFAULT_USER=rocky
+    rocky-*)
+      n="${key#rocky-}"
+      base="https://dl.rockylinux.org/pub/rocky/${n}/images/x86_64"
+      IMG_FILE="Rocky-${n}-GenericCloud-Base.latest.x86_64.qcow2" sums="${IMG_FILE}.CHECKSUM" user=rocky agent=1
       ;;
-    almalinux-9)
-      base="https://repo.almalinux.org/almalinux/9/cloud/x86_64/images"
-      IMG_FILE="AlmaLinux-9-GenericCloud-latest.x86_64.qcow2"
-      IMG_SUMS_URL="${base}/CHECKSUM" IMG_SUMS_ALGO=sha256 IMG_DEFAULT_USER=almalinux
+    almalinux-*)
+      n="${key#almalinux-}"
+      base="https://repo.almalinux.org/almalinux/${n}/cloud/x86_64/images"
+      IMG_FILE="AlmaLinux-${n}-GenericCloud-latest.x86_64.qcow2" sums=CHECKSUM user=almalinux agent=1
+      ;;
+    centos-stream-10)
+      base="https://cloud.centos.org/centos/10-stream/x86_64/images"
+      IMG_FILE="CentOS-Stream-GenericCloud-10-latest.x86_64.qcow2" sums="${IMG_FILE}.SHA256SUM"
+      user=cloud-user agent=1
+      ;;
+    fedora-43)
+      # Fedora publishes no "latest" name: the compose (1.6) is part of both file names
+      base="https://download.fedoraproject.org/pub/fedora/linux/releases/43/Cloud/x86_64/images"
+      IMG_FILE="Fedora-Cloud-Base-Generic-43-1.6.x86_64.qcow2" sums="Fedora-Cloud-43-1.6-x86_64-CHECKSUM"
+      user=fedora agent=1
+      ;;
+    opensuse-leap-16)
+      base="https://download.opensuse.org/distribution/leap/16.0/appliances"
+      IMG_FILE="Leap-16.0-Minimal-VM.x86_64-Cloud.qcow2" sums="${IMG_FILE}.sha256" user=opensuse
       ;;
     *) return 1 ;;
   esac
-  IMG_KEY="$key"
-  IMG_URL="${base}/${IMG_FILE}"
+  case "$key" in rocky-10 | almalinux-10 | centos-stream-10) level=x86-64-v3 ;; esac
+  IMG_SUMS_ALGO=sha256
+  [[ "$sums" == SHA512SUMS ]] && IMG_SUMS_ALGO=sha512
+  IMG_KEY="$key" IMG_URL="${base}/${IMG_FILE}" IMG_SUMS_URL="${base}/${sums}"
+  IMG_DEFAULT_USER="$user" IMG_AGENT="$agent" IMG_CPU_LEVEL="$level"
+}
+
+# img_catalog_cpu KEY CPU: the --cpu model for a VM of catalog KEY when the bundle's choice is CPU:
+# x86-64-v3 for an OS that needs it (the RHEL 10 family), unless CPU is `host` (PVE 7.4, which
+# has no x86-64-vN models; the host CPU is then checked for the level instead). Else CPU.
+img_catalog_cpu() {
+  local IMG_CPU_LEVEL=""
+  img_catalog "$1" >/dev/null 2>&1 || true
+  if [[ -n "$IMG_CPU_LEVEL" && "$2" != host ]]; then
+    printf '%s\n' "$IMG_CPU_LEVEL"
+  else
+    printf '%s\n' "$2"
+  fi
+}
+
+# img_custom_user URL: the login name for a custom --image-url without --user, from the image's
+# file name: the distro's usual cloud user when the name says which distro, else `linus`.
+# Proxmox's cloud-init `user:` renames the image's default user, so any name logs in.
+img_custom_user() {
+  local name="${1%%[?#]*}"
+  name="${name##*/}"
+  name="${name,,}"
+  case "$name" in
+    *ubuntu* | *resolute* | *noble* | *jammy* | *focal*) echo ubuntu ;;
+    *debian* | *trixie* | *bookworm* | *bullseye*) echo debian ;;
+    *rocky*) echo rocky ;;
+    *alma*) echo almalinux ;;
+    *centos*) echo cloud-user ;;
+    *fedora*) echo fedora ;;
+    *sles*) echo sles ;;
+    *opensuse* | *leap* | *tumbleweed*) echo opensuse ;;
+    *arch-linux* | *archlinux*) echo arch ;;
+    *) echo linus ;;
+  esac
 }
 
 # img_checksum_from_file SUMSFILE NAME ALGO: the expected lower-case hex digest of NAME from a

@@ -131,11 +131,12 @@ val_node_name() {
 
 # val_os V: a catalog key or alias (lib-sh/catalog.sh) -> VAL_OUT the catalog key.
 val_os() {
-  local key keys
+  local key keys aliases
   if key="$(img_catalog_resolve "${1-}")"; then
     val_ok "$key"
     return 0
   fi
   keys="$(img_catalog_keys | tr '\n' ' ')"
-  val_fail "unknown OS; expected one of: ${keys% } (aliases: ubuntu, debian, rocky, almalinux), or --image-url with --image-sha256"
+  aliases="$(img_catalog_aliases | cut -d' ' -f1 | paste -sd, | sed 's/,/, /g')"
+  val_fail "unknown OS; expected one of: ${keys% } (aliases: ${aliases}), or --image-url with --image-sha256"
 }

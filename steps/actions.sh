@@ -33,8 +33,14 @@ Options of provision (env var in brackets; the flag wins):
   --cores N            [VM_CPU] default 2
   --memory MiB         [VM_RAM] default 2048; 8G and 8192M accepted
   --disk GiB           [VM_DISK] default 20; 50G accepted
-  --os KEY             [VM_OS] ubuntu-24.04 (default), ubuntu-22.04, debian-12, debian-13,
-                       rocky-9, almalinux-9; aliases ubuntu, debian, rocky, almalinux
+  --os KEY             [VM_OS] ubuntu-24.04 (default), ubuntu-22.04, ubuntu-26.04 (user ubuntu),
+                       debian-13, debian-12 (debian), rocky-9, rocky-10 (rocky), almalinux-9,
+                       almalinux-10 (almalinux), centos-stream-10 (cloud-user), fedora-43 (fedora),
+                       opensuse-leap-16 (opensuse). Guest agent in the image: the RHEL family and
+                       Fedora; installed by cloud-init for the rest. rocky-10, almalinux-10 and
+                       centos-stream-10 need an x86-64-v3 CPU (AVX2): --cpu x86-64-v3, checked.
+                       Aliases: ubuntu, debian, rocky, alma(linux) (the 9s), centos, fedora,
+                       opensuse, leap
   --image-url URL --image-sha256 HEX   [VM_IMAGE_URL, VM_IMAGE_SHA256] a custom cloud image
   --node NODE          [PROXMOX_NODE] default: this node
   --storage ID         [PROXMOX_STORAGE] default local-lvm
@@ -42,7 +48,9 @@ Options of provision (env var in brackets; the flag wins):
   --vlan TAG           [VM_VLAN] 1..4094
   --ip dhcp|A.B.C.D/NN [VM_IP] default dhcp; a static address needs --gateway [VM_GATEWAY]
   --dns "IP,IP"        [VM_DNS] default: the host's resolvers
-  --user NAME          [VM_SSH_USER] default per OS (ubuntu, debian, rocky, almalinux)
+  --user NAME          [VM_SSH_USER] default per OS (above); for --image-url the distro its
+                       file name says (ubuntu, debian, rocky, almalinux, cloud-user, fedora,
+                       opensuse, sles, arch), else linus
   --ssh-key "KEY"      [SSH_PUBLIC_KEY] OpenSSH public key(s), one a line
   --ssh-key-file FILE  [SSH_PUBLIC_KEY_FILE]
   --vmid N             [VM_ID] default: the next free id

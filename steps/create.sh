@@ -30,6 +30,7 @@ step_create_args() {
   net+=",firewall=1"
   # PVE 7.4 has no x86-64-v2 models; kvm64 (its CLI default) cannot boot EL9 guests
   ((PVE_MAJOR < 8)) && cpu=host
+  [[ -n "$CFG_IMAGE_URL" ]] || cpu="$(img_catalog_cpu "$CFG_OS" "$cpu")" # the RHEL 10 family: x86-64-v3
   VM_NAME_FINAL="${CFG_NAME:-linus-vm-${id}}"
   CREATE_CMD=(qm create "$id" --name "$VM_NAME_FINAL" --cores "$CFG_CORES" --memory "$CFG_MEMORY"
     --cpu "$cpu" --scsihw virtio-scsi-single --net0 "$net" --serial0 socket --vga serial0

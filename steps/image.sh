@@ -24,7 +24,8 @@ step_image_source() {
     return 0
   fi
   if ! img_catalog "$CFG_OS"; then
-    linus_fail 1 "unknown OS '${CFG_OS}'" "use a catalog key (ubuntu-24.04, ubuntu-22.04, debian-12, debian-13, rocky-9, almalinux-9) or --image-url with --image-sha256"
+    linus_fail 1 "unknown OS '${CFG_OS}'" \
+      "use a catalog key ($(img_catalog_keys | paste -sd' ')) or --image-url with --image-sha256"
   fi
 }
 

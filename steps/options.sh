@@ -176,9 +176,10 @@ step_chk_ip_options() {
 step_chk_user_options() {
   if [[ -z "$CFG_USER" ]]; then
     if [[ -n "$CFG_IMAGE_URL" ]]; then
-      linus_fail 3 "a custom --image-url needs --user (the image's default cloud-init user)" "add --user NAME"
+      CFG_USER="$(img_custom_user "$CFG_IMAGE_URL")" # the distro in the file name says which (lib-sh/catalog.sh)
+    else
+      img_catalog "$CFG_OS" && CFG_USER="$IMG_DEFAULT_USER"
     fi
-    img_catalog "$CFG_OS" && CFG_USER="$IMG_DEFAULT_USER"
   fi
   opt_check user "$CFG_USER" --user
   # check-options runs on the developer's machine: the key file is on the Proxmox host

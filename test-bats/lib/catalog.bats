@@ -13,7 +13,7 @@ setup() {
 @test "img_catalog_keys lists the contract's keys" {
   run img_catalog_keys
   assert_success
-  assert_output $'ubuntu-24.04\nubuntu-22.04\ndebian-13\ndebian-12\nrocky-9\nalmalinux-9'
+  assert_output $'ubuntu-24.04\nubuntu-22.04\nubuntu-26.04\ndebian-13\ndebian-12\nrocky-9\nrocky-10\nalmalinux-9\nalmalinux-10\ncentos-stream-10\nfedora-43\nopensuse-leap-16'
 }
 
 @test "ubuntu-24.04 and ubuntu-22.04" {
@@ -61,6 +61,99 @@ setup() {
   img_catalog rocky; assert_equal "$IMG_KEY" rocky-9
   img_catalog almalinux; assert_equal "$IMG_KEY" almalinux-9
   img_catalog Ubuntu-24.04; assert_equal "$IMG_KEY" ubuntu-24.04
+  img_catalog alma; assert_equal "$IMG_KEY" almalinux-9
+  img_catalog centos; assert_equal "$IMG_KEY" centos-stream-10
+  img_catalog centos-stream; assert_equal "$IMG_KEY" centos-stream-10
+  img_catalog fedora; assert_equal "$IMG_KEY" fedora-43
+  img_catalog opensuse; assert_equal "$IMG_KEY" opensuse-leap-16
+  img_catalog LEAP; assert_equal "$IMG_KEY" opensuse-leap-16
+}
+
+# entry KEY URL SUMS_URL ALGO USER AGENT LEVEL: img_catalog KEY sets exactly these.
+entry() {
+  img_catalog "$1"
+  assert_equal "$IMG_KEY" "$1"
+  assert_equal "$IMG_URL" "$2"
+  assert_equal "$IMG_FILE" "${2##*/}"
+  assert_equal "$IMG_SUMS_URL" "$3"
+  assert_equal "$IMG_SUMS_ALGO" "$4"
+  assert_equal "$IMG_DEFAULT_USER" "$5"
+  assert_equal "$IMG_AGENT" "$6"
+  assert_equal "$IMG_CPU_LEVEL" "$7"
+}
+
+@test "ubuntu-26.04: resolute, SHA256SUMS beside it, user ubuntu, no agent, no CPU level" {
+  entry ubuntu-26.04 https://cloud-images.ubuntu.com/resolute/current/resolute-server-cloudimg-amd64.img \
+    https://cloud-images.ubuntu.com/resolute/current/SHA256SUMS sha256 ubuntu 0 ''
+}
+
+@test "rocky-10: the .CHECKSUM sidecar, user rocky, agent, x86-64-v3" {
+  entry rocky-10 https://dl.rockylinux.org/pub/rocky/10/images/x86_64/Rocky-10-GenericCloud-Base.latest.x86_64.qcow2 \
+    https://dl.rockylinux.org/pub/rocky/10/images/x86_64/Rocky-10-GenericCloud-Base.latest.x86_64.qcow2.CHECKSUM \
+    sha256 rocky 1 x86-64-v3
+}
+
+@test "almalinux-10: CHECKSUM of the directory, user almalinux, agent, x86-64-v3" {
+  entry almalinux-10 https://repo.almalinux.org/almalinux/10/cloud/x86_64/images/AlmaLinux-10-GenericCloud-latest.x86_64.qcow2 \
+    https://repo.almalinux.org/almalinux/10/cloud/x86_64/images/CHECKSUM sha256 almalinux 1 x86-64-v3
+}
+
+@test "centos-stream-10: the .SHA256SUM sidecar, user cloud-user, agent, x86-64-v3" {
+  entry centos-stream-10 https://cloud.centos.org/centos/10-stream/x86_64/images/CentOS-Stream-GenericCloud-10-latest.x86_64.qcow2 \
+    https://cloud.centos.org/centos/10-stream/x86_64/images/CentOS-Stream-GenericCloud-10-latest.x86_64.qcow2.SHA256SUM \
+    sha256 cloud-user 1 x86-64-v3
+}
+
+@test "fedora-43: versioned image and CHECKSUM names, user fedora, agent" {
+  entry fedora-43 https://download.fedoraproject.org/pub/fedora/linux/releases/43/Cloud/x86_64/images/Fedora-Cloud-Base-Generic-43-1.6.x86_64.qcow2 \
+    https://download.fedoraproject.org/pub/fedora/linux/releases/43/Cloud/x86_64/images/Fedora-Cloud-43-1.6-x86_64-CHECKSUM \
+    sha256 fedora 1 ''
+}
+
+@test "opensuse-leap-16: the .sha256 sidecar, user opensuse, no agent" {
+  entry opensuse-leap-16 https://download.opensuse.org/distribution/leap/16.0/appliances/Leap-16.0-Minimal-VM.x86_64-Cloud.qcow2 \
+    https://download.opensuse.org/distribution/leap/16.0/appliances/Leap-16.0-Minimal-VM.x86_64-Cloud.qcow2.sha256 \
+    sha256 opensuse 0 ''
+}
+
+@test "the 9s and the older releases keep their entries and need no CPU level" {
+  local k
+  for k in ubuntu-24.04 ubuntu-22.04 debian-13 debian-12 rocky-9 almalinux-9; do
+    img_catalog "$k"
+    assert_equal "$IMG_CPU_LEVEL" ''
+  done
+  img_catalog rocky-9; assert_equal "$IMG_AGENT" 1
+  img_catalog debian-13; assert_equal "$IMG_AGENT" 0
+}
+
+@test "img_catalog_cpu: x86-64-v3 for the RHEL 10 family unless host; the bundle's choice otherwise" {
+  assert_equal "$(img_catalog_cpu rocky-10 x86-64-v2-AES)" x86-64-v3
+  assert_equal "$(img_catalog_cpu almalinux-10 x86-64-v2-AES)" x86-64-v3
+  assert_equal "$(img_catalog_cpu centos x86-64-v2-AES)" x86-64-v3 # the alias
+  assert_equal "$(img_catalog_cpu centos-stream-10 x86-64-v2-AES)" x86-64-v3
+  assert_equal "$(img_catalog_cpu centos-stream-10 host)" host
+  assert_equal "$(img_catalog_cpu rocky-9 x86-64-v2-AES)" x86-64-v2-AES
+  assert_equal "$(img_catalog_cpu fedora-43 x86-64-v2-AES)" x86-64-v2-AES
+  assert_equal "$(img_catalog_cpu nonsense x86-64-v2-AES)" x86-64-v2-AES
+}
+
+@test "img_custom_user: the distro the file name says, else linus; the query is not read" {
+  local u
+  for u in \
+    https://x/noble-server-cloudimg-amd64.img:ubuntu https://x/ubuntu-26.04-minimal.img:ubuntu \
+    https://x/resolute-server-cloudimg-amd64v3.img:ubuntu https://x/debian-13-generic-amd64.qcow2:debian \
+    https://x/trixie.raw:debian https://x/Rocky-10-GenericCloud-LVM.latest.x86_64.qcow2:rocky \
+    https://x/AlmaLinux-10-GenericCloud-latest.x86_64_v2.qcow2:almalinux \
+    https://x/CentOS-Stream-GenericCloud-9-latest.x86_64.qcow2:cloud-user \
+    https://x/Fedora-Cloud-Base-Generic-44-1.7.x86_64.qcow2:fedora \
+    https://x/openSUSE-Leap-15.6-Minimal-VM.x86_64-Cloud.qcow2:opensuse \
+    https://x/openSUSE-Tumbleweed-Minimal-VM.x86_64-Cloud.qcow2:opensuse \
+    https://x/SLES16.0-Minimal-VM.x86_64-Cloud.qcow2:sles \
+    https://x/Arch-Linux-x86_64-cloudimg.qcow2:arch \
+    https://x/golden.qcow2:linus 'https://x/golden.qcow2?distro=ubuntu:linus' \
+    'https://fedora.example/images/golden.qcow2:linus'; do
+    assert_equal "$(img_custom_user "${u%:*}")" "${u##*:}"
+  done
 }
 
 @test "every key has an https URL and a unique file name" {
@@ -70,13 +163,13 @@ setup() {
     [[ "$IMG_URL" == https://*/"$IMG_FILE" && "$IMG_SUMS_URL" == https://* ]]
     files+=("$IMG_FILE")
   done < <(img_catalog_keys)
-  assert_equal "$(printf '%s\n' "${files[@]}" | sort -u | wc -l)" 6
+  assert_equal "$(printf '%s\n' "${files[@]}" | sort -u | wc -l)" 12
 }
 
 @test "unknown keys return 1 and leave the globals alone" {
   IMG_URL=keep
   # shellcheck disable=SC2016 # '$(id)' is a literal hostile value
-  for k in '' centos ubuntu-20.04 'ubuntu-24.04; rm -rf /' '$(id)' 'ubuntu ' debian-1 '*'; do
+  for k in '' centos-9 ubuntu-20.04 fedora-42 rocky-8 opensuse-leap-15 'ubuntu-24.04; rm -rf /' '$(id)' 'ubuntu ' debian-1 '*'; do
     run img_catalog "$k"
     assert_failure
     img_catalog "$k" || true
@@ -112,6 +205,52 @@ setup() {
     "$H64b" "$H64a" "$H64b" >"$SUMS"
   run img_checksum_from_file "$SUMS" AlmaLinux-9-GenericCloud-latest.x86_64.qcow2 sha256
   assert_success
+  assert_output "$H64a"
+}
+
+@test "checksum: Rocky 10 / CentOS Stream 10 sidecars (BSD, comment lines, other artefacts listed)" {
+  printf '# CentOS-Stream-GenericCloud-10-20260818.0.x86_64.qcow2: 954073088 bytes\nSHA256 (CentOS-Stream-GenericCloud-10-20260818.0.x86_64.qcow2) = %s\n# CentOS-Stream-GenericCloud-10-latest.x86_64.qcow2: 954073088 bytes\nSHA256 (CentOS-Stream-GenericCloud-10-latest.x86_64.qcow2) = %s\n' \
+    "$H64b" "$H64a" >"$SUMS"
+  run img_checksum_from_file "$SUMS" CentOS-Stream-GenericCloud-10-latest.x86_64.qcow2 sha256
+  assert_success
+  assert_output "$H64a"
+  printf '# Rocky-10-GenericCloud-Base.latest.x86_64.qcow2: 544997376 bytes\nSHA256 (Rocky-10-GenericCloud-Base.latest.x86_64.qcow2) = %s\n' "${H64b^^}" >"$SUMS"
+  run img_checksum_from_file "$SUMS" Rocky-10-GenericCloud-Base.latest.x86_64.qcow2 sha256
+  assert_output "$H64b"
+}
+
+@test "checksum: Fedora CHECKSUM, PGP clear-signed BSD lines; the signature block is not a digest" {
+  cat >"$SUMS" <<EOF2
+-----BEGIN PGP SIGNED MESSAGE-----
+Hash: SHA256
+
+# Fedora-Cloud-Base-AmazonEC2-43-1.6.x86_64.raw.xz: 424333492 bytes
+SHA256 (Fedora-Cloud-Base-AmazonEC2-43-1.6.x86_64.raw.xz) = $H64b
+# Fedora-Cloud-Base-Generic-43-1.6.x86_64.qcow2: 550567936 bytes
+SHA256 (Fedora-Cloud-Base-Generic-43-1.6.x86_64.qcow2) = $H64a
+-----BEGIN PGP SIGNATURE-----
+
+iQIzBAEBCAAdFiEEXVvPqWM0cHGmFTzgTk1yHM3Y2A4FAmk
+=qwXz
+-----END PGP SIGNATURE-----
+EOF2
+  run img_checksum_from_file "$SUMS" Fedora-Cloud-Base-Generic-43-1.6.x86_64.qcow2 sha256
+  assert_success
+  assert_output "$H64a"
+  run img_checksum_from_file "$SUMS" Fedora-Cloud-Base-Generic-43-1.5.x86_64.qcow2 sha256
+  assert_failure
+}
+
+@test "checksum: openSUSE .sha256 sidecar (one GNU line, no newline at the end)" {
+  printf '%s  Leap-16.0-Minimal-VM.x86_64-Cloud.qcow2' "$H64a" >"$SUMS"
+  run img_checksum_from_file "$SUMS" Leap-16.0-Minimal-VM.x86_64-Cloud.qcow2 sha256
+  assert_success
+  assert_output "$H64a"
+}
+
+@test "checksum: Ubuntu 26.04 SHA256SUMS lists amd64v3 beside amd64: the exact name wins" {
+  printf '%s *resolute-server-cloudimg-amd64v3.img\n%s *resolute-server-cloudimg-amd64.img\n' "$H64b" "$H64a" >"$SUMS"
+  run img_checksum_from_file "$SUMS" resolute-server-cloudimg-amd64.img sha256
   assert_output "$H64a"
 }
 

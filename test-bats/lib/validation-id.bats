@@ -166,8 +166,13 @@ rejects() {
   valid val_os rocky rocky-9
   valid val_os almalinux almalinux-9
   valid val_os UBUNTU ubuntu-24.04
-  invalid val_os centos
-  assert_equal "$VAL_ERR" "unknown OS; expected one of: ubuntu-24.04 ubuntu-22.04 debian-13 debian-12 rocky-9 almalinux-9 (aliases: ubuntu, debian, rocky, almalinux), or --image-url with --image-sha256"
+  valid val_os rocky-10
+  valid val_os centos-stream-10
+  valid val_os centos centos-stream-10
+  valid val_os fedora fedora-43
+  valid val_os opensuse opensuse-leap-16
+  invalid val_os centos-9
+  assert_equal "$VAL_ERR" "unknown OS; expected one of: ubuntu-24.04 ubuntu-22.04 ubuntu-26.04 debian-13 debian-12 rocky-9 rocky-10 almalinux-9 almalinux-10 centos-stream-10 fedora-43 opensuse-leap-16 (aliases: ubuntu, debian, rocky, almalinux, alma, centos, centos-stream, fedora, opensuse, leap), or --image-url with --image-sha256"
   invalid val_os ubuntu-20.04
   invalid val_os 'ubuntu-24.04 '
   all_invalid val_os

@@ -52,14 +52,24 @@ setup() {
   [ "$status" -eq 1 ]
 }
 
-@test "--image-url needs --image-sha256 (exit 3) and --user (exit 3); a bad sha256 is exit 1" {
+@test "--image-url needs --image-sha256 (exit 3); a bad sha256 is exit 1; --user defaults from the file name" {
+  local sum
+  sum="$(printf 'a%.0s' {1..64})"
   IN_STEP_ARGS="--image-url https://example.com/x.img" run in_step step_chk_options
   [ "$status" -eq 3 ]
+  assert_line --partial "needs --image-sha256"
   IN_STEP_ARGS="--image-url https://example.com/x.img --image-sha256 abc --user u" run in_step step_chk_options
   [ "$status" -eq 1 ]
-  IN_STEP_ARGS="--image-url https://example.com/x.img --image-sha256 $(printf 'a%.0s' {1..64})" run in_step step_chk_options
-  [ "$status" -eq 3 ]
-  assert_line --partial "needs --user"
+  IN_STEP_ARGS="--image-url https://example.com/x.img --image-sha256 $sum" run in_step 'step_chk_options; echo "user=$CFG_USER"'
+  [ "$status" -eq 0 ]
+  [ "${lines[-1]}" = user=linus ]
+  IN_STEP_ARGS="--image-url https://example.com/AlmaLinux-10-GenericCloud-10.1.x86_64.qcow2?sig=1 --image-sha256 $sum" \
+    run in_step 'step_chk_options; echo "user=$CFG_USER"'
+  [ "${lines[-1]}" = user=almalinux ]
+  IN_STEP_ARGS="--image-url https://example.com/noble.img --image-sha256 $sum --user ops" run in_step 'step_chk_options; echo "user=$CFG_USER"'
+  [ "${lines[-1]}" = user=ops ]
+  IN_STEP_ARGS="--image-url https://example.com/noble.img --image-sha256 $sum --user Bad!" run in_step step_chk_options
+  [ "$status" -eq 1 ]
 }
 
 @test "a private key given as --ssh-key is refused and never repeated" {

@@ -7,6 +7,7 @@ import { storageOn, storageUsed, isPathStorage, storageDir, onNode } from './hos
 import { runtime, agentCall, localVm } from './vm.mjs';
 import { formatErrors } from './schema.mjs';
 import { bridgePorts, apiIfaceType } from './bridges.mjs';
+import { nodeCpuFlags } from './cpu.mjs';
 
 const GiB = 1024 ** 3;
 export const pveVersionString = (/** @type {any} */ st) => `pve-manager/${fullVersion(st.version)}/1a2b3c4d5e6f7a8b`;
@@ -113,7 +114,7 @@ function nodeGet(st, node, rest, q) {
   let m;
   if (rest === '/status') {
     return { uptime: 86400, idle: 0, loadavg: ['0.10', '0.05', '0.01'], kversion: `Linux ${kernel(st)} #1 SMP PREEMPT_DYNAMIC PMX`, 'current-kernel': { sysname: 'Linux', release: kernel(st), version: '#1 SMP PREEMPT_DYNAMIC PMX', machine: 'x86_64' },
-      'boot-info': { mode: 'efi', secureboot: 0 }, cpuinfo: { model: 'Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz', sockets: 1, cores: n.cpus, cpus: n.cpus, mhz: '2400.000', hvm: '1', flags: 'fpu vme de pse' },
+      'boot-info': { mode: 'efi', secureboot: 0 }, cpuinfo: { model: 'Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz', sockets: 1, cores: n.cpus, cpus: n.cpus, mhz: '2400.000', hvm: '1', flags: nodeCpuFlags(n) },
       cpu: 0.02, wait: 0, memory: { total: n.memGiB * GiB, used: (n.usedGiB ?? 4) * GiB, free: (n.memGiB - (n.usedGiB ?? 4)) * GiB, available: (n.memGiB - (n.usedGiB ?? 4)) * GiB }, ksm: { shared: 0 }, swap: { total: 8 * GiB, used: 0, free: 8 * GiB },
       pveversion: pveVersionString(st), rootfs: { total: 100 * GiB, used: 10 * GiB, avail: 90 * GiB, free: 90 * GiB } };
   }

@@ -36,9 +36,14 @@ export function serve(st, url) {
       const name = i.url.split('/').pop();
       const algo = i.format === 'gnu512' ? 'sha512' : 'sha256';
       const hex = crypto.createHash(algo).update(body).digest('hex');
-      if (i.format === 'bsd256') return `# ${name}: ${body.length} bytes\nSHA256 (${name}) = ${hex}`;
+      if (i.format === 'bsd256' || i.format === 'bsd256pgp') return `# ${name}: ${body.length} bytes\nSHA256 (${name}) = ${hex}`;
       return i.format === 'gnu256bin' ? `${hex} *${name}` : `${hex}  ${name}`;
     });
+    // Fedora's CHECKSUM is PGP clear-signed (RFC 4880 §7): armour header, the lines, the signature
+    if (listed[0].format === 'bsd256pgp') {
+      const sig = crypto.createHash('sha512').update(lines.join('\n')).digest('base64');
+      return { status: 200, body: Buffer.from(`-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n${lines.join('\n')}\n-----BEGIN PGP SIGNATURE-----\n\n${sig}\n=pvsm\n-----END PGP SIGNATURE-----\n`) };
+    }
     return { status: 200, body: Buffer.from(lines.join('\n') + '\n') };
   }
   return { status: 404, body: Buffer.from('<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>\n') };

@@ -8,6 +8,7 @@ import { newHost, addStorage, GiB, onNode } from './host.mjs';
 import { bootVolume } from './vm.mjs';
 import { runtime } from './vm.mjs';
 import { normTags } from './guest.mjs';
+import { FLAGS_V2, FLAGS_V3 } from './cpu.mjs';
 
 /** Minimal `--key value` / `--flag` parser. @param {string[]} a @param {string[]} flags */
 function opts(a, flags = []) {
@@ -26,6 +27,14 @@ function opts(a, flags = []) {
   return { o, pos };
 }
 const num = (/** @type {string|undefined} */ v, /** @type {number|undefined} */ d) => (v === undefined ? d : Number(v));
+
+/** `pvesim node cpu NODE --level v2|v3 | --flags 'LIST'`: the flags, or undefined (the default). @param {Record<string, string>} o */
+function cpuFlagsOption(o) {
+  if (o.flags !== undefined) return o.flags.trim().split(/\s+/).join(' ');
+  if (o.level === 'v2') return FLAGS_V2;
+  if (o.level === 'v3' || o.level === undefined) return FLAGS_V3;
+  throw new SimExit(2, `pvesim node cpu: --level v2|v3 or --flags 'LIST', not --level ${o.level}`);
+}
 
 /** @param {string[]} argv */
 export async function pvesim(argv) {
@@ -130,6 +139,7 @@ function control(st, cmd, a) {
         if (o['used-gib'] !== undefined) n.usedGiB = Number(o['used-gib']);
         return;
       }
+      if (pos[0] === 'cpu') { n.cpuFlags = cpuFlagsOption(opts(a).o); return; } // cpuinfo.flags of /nodes/N/status
       n.online = pos[0] === 'online' ? 1 : 0;
       return;
     }

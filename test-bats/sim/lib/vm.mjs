@@ -6,6 +6,7 @@ import { now } from './state.mjs';
 import { die, out, parsePropString, versionAtLeast } from './util.mjs';
 import { volumePath, onNode } from './host.mjs';
 import { bridgeOn, physicalPorts } from './bridges.mjs';
+import { cpuStartError, nodeCpuFlags } from './cpu.mjs';
 
 export const DISK_RE = /^(scsi|sata|ide|virtio|efidisk|tpmstate|unused)\d+$/;
 
@@ -76,6 +77,8 @@ export function startVm(st, g, { skiplock = false } = {}) {
   }
   if (custom.vendor) snippetAgent = /qemu-guest-agent/.test(fs.readFileSync(onNode(st, g.node, volumePath(st, custom.vendor)), 'utf8'));
   if (st.startError) die(st.startError);
+  const cpuErr = cpuStartError(c.cpu, nodeCpuFlags(st.nodes.find((/** @type {any} */ n) => n.name === g.node) ?? {}));
+  if (cpuErr) die(cpuErr);
   const hasCi = Object.entries(c).some(([k, v]) => DISK_RE.test(k) && /cloudinit/.test(v));
   if (hasCi) out('generating cloud-init ISO\n');
   checkVlanPlug(st, g);
