@@ -194,7 +194,7 @@ describe('agent sequence through ssh-mcp 2 (docs/AGENT-GUIDE.md)', () => {
 
   it('step 5: the full provision of web1, parsed from the LINUS_* lines', async (ctx) => {
     skipIfNoSshd(ctx);
-    const [line] = linus(['provision-cmd', '--remote-path', remote, '--name', 'web1', '--cores', '4', '--memory', '8G', '--disk', '50G', '--os', 'ubuntu-24.04']);
+    const [line] = linus(['provision-cmd', '--foreground', '--remote-path', remote, '--name', 'web1', '--cores', '4', '--memory', '8G', '--disk', '50G', '--os', 'ubuntu-24.04']);
     const r = await send(mcp5000, line, 180_000);
     const lines = linusLines(r.text);
     const keys = lines.map(([k]) => k);
@@ -234,7 +234,7 @@ describe('agent sequence through ssh-mcp 2 (docs/AGENT-GUIDE.md)', () => {
 
   it('a failure comes back as FAILURE lines with the exit code (web1 exists: code 7)', async (ctx) => {
     skipIfNoSshd(ctx);
-    const [line] = linus(['provision-cmd', '--remote-path', remote, '--name', 'web1']);
+    const [line] = linus(['provision-cmd', '--foreground', '--remote-path', remote, '--name', 'web1']);
     const r = await send(mcp5000, line);
     const m = linusMap(r.text);
     expect(m).toMatchObject({ RESULT: 'FAILURE', ERROR_CODE: '7', EXIT: '7', CLEANUP: 'none' });

@@ -78,31 +78,38 @@ describe('mcp-config, ssh-mcp 2 (profile file)', () => {
   const profileDir = (): string => join(dir, 'prof');
   const profilePath = (): string => join(profileDir(), 'config.toml');
   const V2_ARGS = (): string[] => ['-y', 'ssh-mcp@2', '--', `--config=${profilePath()}`];
+  // A transfer root of the test's own (the default, dist/ beside linus, is made 700 by --write-profile).
+  const transfer = (): string => {
+    const t = join(dir, 'transfer');
+    mkdirSync(t, { recursive: true, mode: 0o700 });
+    return t;
+  };
 
   it('--write-profile writes mode 600 in a 700 directory, and ssh-mcp loads it', async () => {
-    const r = runCli([...base(), '--client', 'claude-code', '--profile-dir', profileDir(), '--write-profile', '--max-chars', '5000'], { env: env() });
+    const r = runCli([...base(), '--client', 'claude-code', '--profile-dir', profileDir(), '--transfer-root', transfer(), '--write-profile', '--max-chars', '5000'], { env: env() });
     expect(r.code).toBe(0);
     expect(entryOf(JSON.parse(r.stdout) as Obj, 'mcpServers')).toEqual({ type: 'stdio', command: 'npx', args: V2_ARGS(), env: {} });
     expect(statSync(profilePath()).mode & 0o777).toBe(0o600);
     expect(statSync(profileDir()).mode & 0o777).toBe(0o700);
     const doc = parseToml(readFileSync(profilePath(), 'utf8')) as Obj;
-    expect(doc.defaults).toEqual({ defaultProfile: 'linus-pve', commandTimeoutMs: 120000, commandMaxChars: 5000 });
+    expect(doc.defaults).toEqual({ defaultProfile: 'linus-pve', commandTimeoutMs: 120000, commandMaxChars: 5000, transferRoot: transfer() });
     expect(doc.profiles).toEqual([{ name: 'linus-pve', host: '10.0.0.5', port: 22, user: 'root', auth: 'key', keyRef: key, role: 'admin', group: 'prod' }]);
     // ssh-mcp's own loader: checks the modes and its schema.
     const loaderUrl = pathToFileURL(join(REPO, 'node_modules/ssh-mcp/build/config/loader.js')).href;
     const loader = (await import(loaderUrl)) as { loadConfig: (p: string) => Promise<{ profiles: Array<Record<string, unknown>> }> };
     const cfg = await loader.loadConfig(profilePath());
+    expect((cfg as unknown as { defaults: Obj }).defaults.transferRoot).toBe(transfer());
     expect(cfg.profiles[0]).toMatchObject({ host: '10.0.0.5', user: 'root', keyRef: key, timeout: 120000, maxChars: 5000, role: 'admin' });
   });
   it('the same profile again is unchanged; other content needs --force', () => {
-    let r = runCli([...base(), '--client', 'codex', '--profile-dir', profileDir(), '--write-profile', '--max-chars', '5000'], { env: env() });
+    let r = runCli([...base(), '--client', 'codex', '--profile-dir', profileDir(), '--transfer-root', transfer(), '--write-profile', '--max-chars', '5000'], { env: env() });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/unchanged/);
-    r = runCli([...base(), '--client', 'codex', '--profile-dir', profileDir(), '--write-profile'], { env: env() });
+    r = runCli([...base(), '--client', 'codex', '--profile-dir', profileDir(), '--transfer-root', transfer(), '--write-profile'], { env: env() });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^linus: [^\n]*--force[^\n]*\n$/);
-    r = runCli([...base(), '--client', 'codex', '--profile-dir', profileDir(), '--write-profile', '--force'], { env: env() });
+    r = runCli([...base(), '--client', 'codex', '--profile-dir', profileDir(), '--transfer-root', transfer(), '--write-profile', '--force'], { env: env() });
     expect(r.code).toBe(0);
     expect((parseToml(readFileSync(profilePath(), 'utf8')) as { defaults: Obj }).defaults.commandMaxChars).toBe(0);
     expect(statSync(profilePath()).mode & 0o777).toBe(0o600);
@@ -111,7 +118,7 @@ describe('mcp-config, ssh-mcp 2 (profile file)', () => {
     const open = join(dir, 'open');
     mkdirSync(open);
     chmodSync(open, 0o755);
-    const r = runCli([...base(), '--client', 'codex', '--profile-dir', open, '--write-profile'], { env: env() });
+    const r = runCli([...base(), '--client', 'codex', '--profile-dir', open, '--transfer-root', transfer(), '--write-profile'], { env: env() });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^linus: .*mode 755.*700/);
   });
@@ -119,7 +126,7 @@ describe('mcp-config, ssh-mcp 2 (profile file)', () => {
     let r = runCli([...base(), '--client', 'gemini', '--profile-dir', profileDir(), '--timeout-ms', '300000'], { env: env() });
     expect(r.code).toBe(0);
     expect(entryOf(JSON.parse(r.stdout) as Obj, 'mcpServers')).toEqual({
-      command: 'npx', args: V2_ARGS(), env: {}, timeout: 330000, trust: false, includeTools: ['run-command'],
+      command: 'npx', args: V2_ARGS(), env: {}, timeout: 330000, trust: false, includeTools: ['run-command', 'sftp-upload-file'],
     });
     expect(r.stderr).toMatch(/--write-profile/);
     r = runCli([...base(), '--client', 'codex', '--profile-dir', profileDir()], { env: env() });
@@ -137,7 +144,7 @@ describe('mcp-config, ssh-mcp 2 (profile file)', () => {
   });
   it('a password travels only in SSH_MCP_PASSWORD, never on a command line', () => {
     const pdir = join(dir, 'pw');
-    let r = runCli(['mcp-config', '--host', 'pve', '--user', 'root', '--password-env', '--client', 'claude-code', '--profile-dir', pdir, '--write-profile'], { env: env() });
+    let r = runCli(['mcp-config', '--host', 'pve', '--user', 'root', '--password-env', '--client', 'claude-code', '--profile-dir', pdir, '--transfer-root', transfer(), '--write-profile'], { env: env() });
     expect(r.code).toBe(0);
     const cc = entryOf(JSON.parse(r.stdout) as Obj, 'mcpServers');
     expect(cc.env).toEqual({ SSH_MCP_PASSWORD: '${SSH_MCP_PASSWORD}' });
@@ -160,6 +167,8 @@ describe('mcp-config, bad usage: one line, exit 1, nothing on stdout', () => {
     ['port text', ['--client', 'codex', '--port', 'ssh']],
     ['timeout too small', ['--client', 'codex', '--timeout-ms', '10']],
     ['max-chars text', ['--client', 'codex', '--max-chars', 'lots']],
+    ['max-chars 0 (spelled none here)', ['--client', 'codex', '--max-chars', '0']],
+    ['transfer root with ssh-mcp 1', ['--client', 'codex', '--ssh-mcp', '1', '--transfer-root', '/tmp']],
     ['bad server name', ['--client', 'codex', '--name', 'a b']],
     ['password with ssh-mcp 1', ['--client', 'codex', '--ssh-mcp', '1', '--password-env']],
     ['profile with ssh-mcp 1', ['--client', 'codex', '--ssh-mcp', '1', '--emit', 'profile']],

@@ -36,6 +36,10 @@ describe('provision-cmd argument split', () => {
     expect(splitProvisionArgs(['--', '--name', 'a b'])).toEqual({ rest: ['--name', 'a b'] });
     expect(() => splitProvisionArgs(['destroy', '105'])).toThrow(/provision options only/);
     expect(() => splitProvisionArgs(['--remote-path'])).toThrow(/needs a value/);
+    expect(splitProvisionArgs(['--foreground', '--key', '/k', '--no-user-key', '--sudo', '--max-chars', 'none', '--cores', '2'])).toEqual({
+      foreground: true, key: '/k', noUserKey: true, sudo: true, maxChars: undefined, rest: ['--cores', '2'],
+    });
+    expect(() => splitProvisionArgs(['--max-chars', '-5'])).toThrow(/positive whole number/);
   });
 });
 
@@ -47,11 +51,12 @@ describe('provision-cmd with a stand-in bundle', () => {
     expect(r.stderr).toBe("linus: --cores must be 1 .. the node's CPU count, got 0\n");
   });
   it('the check runs with a clean environment (no VM_* of this machine)', () => {
-    runCli(['provision-cmd', '--bundle', fake, '--cores', '0'], { env: { ...process.env, VM_NAME: 'leak', VM_RAM: '1' } });
+    runCli(['provision-cmd', '--bundle', fake, '--cores', '0', '--no-user-key'], { env: { ...process.env, VM_NAME: 'leak', VM_RAM: '1' } });
     const env = spawnSync('cat', [join(dir, 'env')], { encoding: 'utf8' }).stdout;
     expect(env).not.toMatch(/^VM_/m);
     const args = spawnSync('cat', [join(dir, 'args')], { encoding: 'utf8' }).stdout;
-    expect(args).toBe('check-options\n--cores\n0\n');
+    // provision-cmd starts provisions detached by default: the check sees --detach too
+    expect(args).toBe('check-options\n--cores\n0\n--detach\n');
   });
   it('no bundle: one line, exit 1', () => {
     const r = runCli(['provision-cmd', '--bundle', join(dir, 'none.sh'), '--name', 'web1']);
@@ -80,15 +85,15 @@ describe('provision-cmd with the real bundle (dist/, from npm run build)', () =>
     });
   }
   it('prints one run line for the acceptance VM', () => {
-    const r = runCli(['provision-cmd', '--bundle', bundle, '--name', 'web1', '--cores', '4', '--memory', '8G', '--disk', '50G', '--os', 'ubuntu-24.04']);
+    const r = runCli(['provision-cmd', '--bundle', bundle, '--no-user-key', '--name', 'web1', '--cores', '4', '--memory', '8G', '--disk', '50G', '--os', 'ubuntu-24.04']);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.split('\n').filter(Boolean);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/provision/);
     expect(lines[0]).toMatch(/web1/);
     expect(lines[0]).toMatch(/LINUS_EXIT/);
-    // The same line as `linus run-command -- provision ...` prints.
-    const rc = runCli(['run-command', '--', 'provision', '--name', 'web1', '--cores', '4', '--memory', '8G', '--disk', '50G', '--os', 'ubuntu-24.04']);
+    // The same line as `linus run-command -- provision ... --detach` prints (detached by default).
+    const rc = runCli(['run-command', '--', 'provision', '--name', 'web1', '--cores', '4', '--memory', '8G', '--disk', '50G', '--os', 'ubuntu-24.04', '--detach']);
     expect(rc.stdout.trim()).toBe(lines[0]);
   });
 });
@@ -111,7 +116,7 @@ describe('provision-cmd with a signed --image-url (& in the query)', () => {
         `printf '%s\\0' "$@" > ${join(d, 'got')}`,
         '',
       ].join('\n'), { mode: 0o700 });
-      const r = runCli(['provision-cmd', '--bundle', installed, '--remote-path', installed, '--name', 'web1', '--image-url', URL, '--image-sha256', SHA, '--user', 'cloud']);
+      const r = runCli(['provision-cmd', '--foreground', '--no-user-key', '--bundle', installed, '--remote-path', installed, '--name', 'web1', '--image-url', URL, '--image-sha256', SHA, '--user', 'cloud']);
       expect(r.code, r.stderr).toBe(0);
       const lines = r.stdout.split('\n').filter(Boolean);
       expect(lines).toHaveLength(1);

@@ -138,18 +138,22 @@ describe('the CLI', () => {
     const r = runCli(['run-command', '--sha256', s, '--remote-path', '/tmp/x y.sh', '--', 'status', '--name', 'a b']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(`${makeRunCommand(['status', '--name', 'a b'], { remotePath: '/tmp/x y.sh', sha256: s })}\n`);
+    // From another directory (even one with a dist/ of its own): the .sha256 beside the CLI.
     const cwd = join(T, `cli${++n}`);
     mkdirSync(join(cwd, 'dist'), { recursive: true });
     writeFileSync(join(cwd, 'dist', 'linus-provision-proxmox.sh.sha256'), `${s}  linus-provision-proxmox.sh\n`);
+    const built = readFileSync(join(REPO, 'dist', 'linus-provision-proxmox.sh.sha256'), 'utf8').slice(0, 64);
     const d = runCliIn(cwd, ['run-command', '--sudo', '--', 'list']);
     expect(d.code, d.stderr).toBe(0);
-    expect(d.stdout).toBe(`${makeRunCommand(['list'], { sha256: s, sudo: true })}\n`);
+    expect(d.stdout).toBe(`${makeRunCommand(['list'], { sha256: built, sudo: true })}\n`);
+    // The action without -- is the same line.
+    expect(runCliIn(cwd, ['run-command', 'list', '--sudo']).stdout).toBe(d.stdout);
   });
 
   it('run-command usage errors are one line, exit 1', () => {
-    oneLineError(runCli(['run-command', 'provision']), /Unknown argument|after --/);
+    oneLineError(runCli(['run-command']), /name the action/);
     oneLineError(runCli(['run-command', '--sha256', 'nothex', '--', 'x']), /64 hex/);
-    oneLineError(runCliIn(T, ['run-command', '--', 'x']), /sha256/);
+    oneLineError(runCli(['run-command', '--max-chars', '-5', '--', 'x']), /--max-chars must be a positive/);
     oneLineError(runCli(['run-command', '--sha256', 'a'.repeat(64), '--max-chars', '50', '--', 'x']), /over --max-chars 50/);
   });
 

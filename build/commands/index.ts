@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { agentInstructionsCommand } from './agent-instructions.js';
 import { buildCommand } from './build.js';
 import { mcpConfigCommand } from './mcp-config.js';
 import { provisionCmdCommand } from './provision-cmd.js';
@@ -7,6 +8,7 @@ import { uploadCommand } from './upload.js';
 
 // One CLI command a file; register each here (keep the list sorted).
 export const commands: CommandModule<object, any>[] = [ // eslint-disable-line @typescript-eslint/no-explicit-any -- yargs command modules differ in their argument types
+  agentInstructionsCommand,
   buildCommand,
   mcpConfigCommand,
   provisionCmdCommand,

@@ -1,13 +1,19 @@
-// `linus mcp-config`: a ready MCP client configuration for the ssh-mcp server (CONTRACT §5).
-// stdout: the configuration only (JSON, or TOML for codex; or the ssh-mcp 2 profile with
-// --emit profile). Notes for people go to stderr.
+// `linus mcp-config`: a ready MCP client configuration for the ssh-mcp server
+// (docs/AGENT-GUIDE.md, step 0). stdout: the configuration only (JSON, or TOML for codex; or
+// the ssh-mcp 2 profile with --emit profile). Notes for people go to stderr: where the file
+// goes, the timeouts to set, the sftp-upload-file call. It also saves the key and the wait
+// timeout for provision-cmd and agent-instructions (~/.config/linus-provision/settings.json).
 import type { Argv, CommandModule } from 'yargs';
-import { clientConfig, clientNotes, profileToml, CLIENTS, GROUPS } from '../mcp/config.js';
+import { clientConfig, clientNotes, profileToml, waitSeconds, CLIENTS, GROUPS, SFTP_UPLOAD_TOOL, type McpConfigOptions } from '../mcp/config.js';
 import { checkMcpConfigArgs, defaultProfileDir, type RawMcpConfigArgs } from '../mcp/options.js';
-import { writeProfileFile } from '../mcp/profile-file.js';
-import { dirname } from 'node:path';
+import { prepareTransferRoot, writeProfileFile } from '../mcp/profile-file.js';
+import { BUNDLE_NAME } from '../mcp/option-check.js';
+import { settingsPath, writeSettings } from '../mcp/settings.js';
+import { DEFAULT_REMOTE_PATH } from '../upload/index.js';
+import { dirname, join } from 'node:path';
 
 interface Args extends RawMcpConfigArgs {
+  transferRoot?: string;
   writeProfile?: boolean;
   force?: boolean;
   emit?: string;
@@ -46,6 +52,7 @@ export const mcpConfigCommand: CommandModule<object, Args> = {
       .option('group', { type: 'string', describe: `ssh-mcp 2: policy tier of the host: ${GROUPS.join(', ')} (default prod; sudo needs staging or dev)` })
       .option('write-profile', { type: 'boolean', describe: 'ssh-mcp 2: write the profile file (mode 600, directory 700)' })
       .option('force', { type: 'boolean', describe: 'with --write-profile: replace a profile file with other content' })
+      .option('transfer-root', { type: 'string', describe: 'ssh-mcp 2: local directory sftp-upload-file may read (default: dist/ beside linus, holding the bundle)' })
       .option('emit', { type: 'string', default: 'client', describe: 'what to print: client (the entry) or profile (the ssh-mcp 2 profile file)' }) as Argv<Args>,
   handler: (argv) => {
     const o = checkMcpConfigArgs(argv);
@@ -55,6 +62,18 @@ export const mcpConfigCommand: CommandModule<object, Args> = {
     };
     if (o.sshMcp === 1 && (argv.writeProfile || argv.emit === 'profile')) {
       throw new Error('ssh-mcp 1 has no profile file: drop --write-profile / --emit profile');
+    }
+    // The transfer root is checked before anything is printed or written: a bad one is one line.
+    let fix: string | undefined;
+    if (o.transferRoot !== undefined && argv.emit !== 'profile') {
+      try {
+        fix = prepareTransferRoot(o.transferRoot, argv.writeProfile === true);
+      } catch (err) {
+        // A root the user named must work; the default one (dist/ of a shared install, say)
+        // only costs the file tool: the agent then takes the next upload way.
+        if (argv.transferRoot !== undefined) throw err;
+        fix = `${(err as Error).message}; until then ${SFTP_UPLOAD_TOOL} refuses and the agent uses the next upload way`;
+      }
     }
     if (argv.emit === 'profile') {
       process.stdout.write(profileToml(o));
@@ -71,7 +90,34 @@ export const mcpConfigCommand: CommandModule<object, Args> = {
         note(`or: install -d -m 700 ${shq(dirname(o.profilePath))} && (umask 077 && linus ${again} --emit profile > ${shq(o.profilePath)})`);
       }
     }
+    if (o.transferRoot !== undefined) {
+      if (fix !== undefined) note(fix);
+      note(`upload the bundle with the tool ${SFTP_UPLOAD_TOOL}: ${JSON.stringify(sftpCall(o.transferRoot))}`);
+    }
     for (const n of clientNotes(o)) note(n);
+    saveSettings(o, note);
     process.stdout.write(text);
   },
 };
+
+/** The arguments of the sftp-upload-file call that puts the bundle where run-command expects it. */
+export function sftpCall(transferRoot: string): { localPath: string; remotePath: string; overwrite: boolean } {
+  return { localPath: join(transferRoot, BUNDLE_NAME), remotePath: DEFAULT_REMOTE_PATH, overwrite: true };
+}
+
+function saveSettings(o: McpConfigOptions, note: (s: string) => void): void {
+  try {
+    writeSettings({
+      key: o.key,
+      waitSeconds: waitSeconds(o),
+      client: o.client,
+      server: o.serverName,
+      sshMcp: o.sshMcp,
+      maxChars: o.maxChars === 'none' ? undefined : o.maxChars,
+      sftpLocalPath: o.transferRoot === undefined ? undefined : sftpCall(o.transferRoot).localPath,
+    });
+    note(`saved the key and wait --timeout ${waitSeconds(o)} for provision-cmd and agent-instructions in ${settingsPath()}`);
+  } catch (err) {
+    note(`could not save ${settingsPath()} (${(err as NodeJS.ErrnoException).code ?? 'error'}); provision-cmd then looks for ~/.ssh/id_ed25519.pub`);
+  }
+}

@@ -1,4 +1,4 @@
-// MCP client configurations for the ssh-mcp server (CONTRACT §5 `linus mcp-config`).
+// MCP client configurations for the ssh-mcp server (`linus mcp-config`, docs/AGENT-GUIDE.md).
 // Pure functions: options in, texts out. Writing the v2 profile file is in ./profile-file.ts.
 import { stringify as tomlStringify } from 'smol-toml';
 
@@ -11,6 +11,17 @@ export type HostGroup = (typeof GROUPS)[number];
 export const PASSWORD_ENV = 'SSH_MCP_PASSWORD';
 /** How much longer the client waits for a tool call than the server lets a command run. */
 export const CLIENT_TIMEOUT_MARGIN_MS = 30_000;
+/** How much shorter `wait JOB --timeout S` is than the shortest timeout of the call. */
+export const WAIT_MARGIN_S = 30;
+/** `wait --timeout` when nothing is known of the client (under the usual 60 s tool timeouts). */
+export const DEFAULT_WAIT_SECONDS = 50;
+/**
+ * Claude Desktop has no tool-timeout setting; its calls are taken to give up after 60 s (the
+ * MCP SDK's default request timeout).
+ */
+export const CLAUDE_DESKTOP_TIMEOUT_MS = 60_000;
+/** ssh-mcp 2's tools that stream a local file; they need defaults.transferRoot. */
+export const SFTP_UPLOAD_TOOL = 'sftp-upload-file';
 
 export interface McpConfigOptions {
   client: ClientKind;
@@ -32,6 +43,11 @@ export interface McpConfigOptions {
   profilePath: string;
   /** ssh-mcp 2: policy tier of the host (privileged = sudo needs staging or dev). */
   group: HostGroup;
+  /**
+   * ssh-mcp 2: defaults.transferRoot, the LOCAL directory (on the machine that runs ssh-mcp)
+   * that sftp-upload-file may read from: the directory of the bundle. Undefined: no file tools.
+   */
+  transferRoot?: string;
 }
 
 /** The exec tool of each ssh-mcp major version. */
@@ -42,6 +58,26 @@ export function execToolName(sshMcp: 1 | 2): string {
 /** Milliseconds the client should wait for one tool call. */
 export function clientTimeoutMs(o: McpConfigOptions): number {
   return o.timeoutMs + CLIENT_TIMEOUT_MARGIN_MS;
+}
+
+/** Milliseconds a tool call really gets: the shorter of the server's and the client's timeout. */
+export function callBudgetMs(o: McpConfigOptions): number {
+  const client = o.client === 'claude-desktop' ? CLAUDE_DESKTOP_TIMEOUT_MS : clientTimeoutMs(o);
+  return Math.min(o.timeoutMs, client);
+}
+
+/**
+ * Seconds for `wait JOB --timeout S`: 30 s below the call's budget (the SSH round trip and the
+ * script's start fit in that), half the budget when it is under 40 s (0 = look once).
+ */
+export function waitSeconds(o: McpConfigOptions): number {
+  const budget = Math.floor(callBudgetMs(o) / 1000);
+  return budget >= 40 ? budget - WAIT_MARGIN_S : Math.floor(budget / 2);
+}
+
+/** The tools a client entry that lists tools must allow: the exec tool, and the file upload on ssh-mcp 2. */
+export function allowedTools(o: McpConfigOptions): string[] {
+  return o.sshMcp === 1 ? [execToolName(1)] : [execToolName(2), SFTP_UPLOAD_TOOL];
 }
 
 /**
@@ -73,15 +109,14 @@ export function profileToml(o: McpConfigOptions): string {
   if (!o.passwordEnv && o.key !== undefined) profile.keyRef = o.key;
   profile.role = 'admin';
   profile.group = o.group;
-  const doc = {
-    defaults: {
-      defaultProfile: o.serverName,
-      commandTimeoutMs: o.timeoutMs,
-      // 0 = no limit (ssh-mcp maps it to its --maxChars=none).
-      commandMaxChars: o.maxChars === 'none' ? 0 : o.maxChars,
-    },
-    profiles: [profile],
+  const defaults: Record<string, string | number> = {
+    defaultProfile: o.serverName,
+    commandTimeoutMs: o.timeoutMs,
+    // 0 = no limit (ssh-mcp maps it to its --maxChars=none).
+    commandMaxChars: o.maxChars === 'none' ? 0 : o.maxChars,
   };
+  if (o.transferRoot !== undefined) defaults.transferRoot = o.transferRoot;
+  const doc = { defaults, profiles: [profile] };
   return (
     '# ssh-mcp 2 profile for linus-provision, written by `linus mcp-config`.\n' +
     '# ssh-mcp refuses it unless this file is mode 600 and its directory mode 700.\n' +
@@ -113,7 +148,7 @@ export function clientConfig(o: McpConfigOptions): string {
         mcpServers: {
           [o.serverName]: {
             command: 'npx', args, env: serverEnv(o),
-            timeout: clientTimeoutMs(o), trust: false, includeTools: [execToolName(o.sshMcp)],
+            timeout: clientTimeoutMs(o), trust: false, includeTools: allowedTools(o),
           },
         },
       });
@@ -133,18 +168,33 @@ function json(v: unknown): string {
   return JSON.stringify(v, null, 2) + '\n';
 }
 
+/** The client's tool-call timeout setting, in its own words (one line). */
+export function timeoutNote(o: McpConfigOptions): string {
+  const t = clientTimeoutMs(o);
+  const server = `ssh-mcp stops a command after ${o.timeoutMs / 1000} s`;
+  const wait = `use wait JOB --timeout ${waitSeconds(o)}`;
+  switch (o.client) {
+    case 'claude-code':
+      return `timeouts: Claude Code has no per-server timeout: set MCP_TOOL_TIMEOUT=${t} (ms) in the "env" of ~/.claude/settings.json; ${server}; ${wait}`;
+    case 'claude-desktop':
+      return `timeouts: Claude Desktop has no tool-timeout setting (a call gives up after about ${CLAUDE_DESKTOP_TIMEOUT_MS / 1000} s): ` +
+        `provisions run detached (--detach, the default of provision-cmd); ${server}; ${wait}`;
+    case 'gemini':
+      return `timeouts: the entry's "timeout" is ${t} (ms); ${server}; ${wait}`;
+    case 'codex':
+      return `timeouts: the entry's tool_timeout_sec is ${Math.ceil(t / 1000)}; ${server}; ${wait}`;
+  }
+}
+
 /** Where each client keeps the file, and what else to set (printed on stderr). */
 export function clientNotes(o: McpConfigOptions): string[] {
-  const t = clientTimeoutMs(o);
   const notes: string[] = [];
   switch (o.client) {
     case 'claude-code':
       notes.push('save as .mcp.json at the project root (or merge its "mcpServers" entry)');
-      notes.push(`Claude Code has no per-server timeout: set MCP_TOOL_TIMEOUT=${t} in the "env" of ~/.claude/settings.json`);
       break;
     case 'claude-desktop':
       notes.push('merge into claude_desktop_config.json (macOS: ~/Library/Application Support/Claude/, Windows: %APPDATA%\\Claude\\)');
-      notes.push('Claude Desktop has no tool-timeout setting: provision with --detach, then wait JOB');
       break;
     case 'gemini':
       notes.push('merge into ~/.gemini/settings.json (or .gemini/settings.json in the project)');
@@ -153,6 +203,7 @@ export function clientNotes(o: McpConfigOptions): string[] {
       notes.push('append to ~/.codex/config.toml (or .codex/config.toml in a trusted project)');
       break;
   }
+  notes.push(timeoutNote(o));
   if (o.passwordEnv) notes.push(`export ${PASSWORD_ENV} in the environment the client starts from`);
   return notes;
 }

@@ -2,7 +2,7 @@
 // truth for the bash and the TypeScript side): `bash BUNDLE check-options ARGS...` parses and
 // validates the values offline, touching no host, and answers with the usual protocol lines.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 
@@ -15,10 +15,20 @@ export function findBundle(explicit?: string): string {
     if (!existsSync(p)) throw new Error(`no bundle at ${p}`);
     return p;
   }
-  const cliDir = dirname(resolve(process.argv[1] ?? '.'));
+  const cliDir = dirname(cliPath());
   const candidates = [join(cliDir, BUNDLE_NAME), join(cliDir, '..', 'dist', BUNDLE_NAME), join(process.cwd(), 'dist', BUNDLE_NAME)];
   for (const c of candidates) if (existsSync(c)) return c;
   throw new Error(`no ${BUNDLE_NAME} found (run npm run build, or pass --bundle PATH)`);
+}
+
+/** The running CLI file, through symlinks (node_modules/.bin/linus -> dist/cli.js). */
+function cliPath(): string {
+  const p = resolve(process.argv[1] ?? '.');
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
 }
 
 export interface OptionCheck {

@@ -1,9 +1,11 @@
 // Checks the raw `linus mcp-config` options and turns them into McpConfigOptions.
 // Every problem is an Error with a one-line message (the CLI prints it and exits 1).
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { CLIENTS, GROUPS, type ClientKind, type HostGroup, type McpConfigOptions } from './config.js';
+import { checkMaxChars } from './max-chars.js';
+import { findBundle } from './option-check.js';
 
 export interface RawMcpConfigArgs {
   client?: string;
@@ -18,6 +20,7 @@ export interface RawMcpConfigArgs {
   name?: string;
   profileDir?: string;
   group?: string;
+  transferRoot?: string;
 }
 
 export const DEFAULT_SERVER_NAME = 'linus-pve';
@@ -34,7 +37,8 @@ function expandHome(p: string): string {
   return p;
 }
 
-function absPath(p: string): string {
+/** A user's path: ~ expanded, relative to the current directory. */
+export function absPath(p: string): string {
   const e = expandHome(p);
   return isAbsolute(e) ? e : resolve(e);
 }
@@ -71,9 +75,8 @@ export function checkMcpConfigArgs(a: RawMcpConfigArgs): McpConfigOptions {
   const sshMcp = sshMcpRaw === '1' ? 1 : 2;
   const port = intIn('port', a.port ?? 22, 1, 65535);
   const timeoutMs = intIn('timeout-ms', a.timeoutMs ?? DEFAULT_TIMEOUT_MS, 1000, 86_400_000);
-  const mcRaw = String(a.maxChars ?? 'none').trim().toLowerCase();
-  // ssh-mcp itself reads 0 as "no limit": say so in one spelling.
-  const maxChars = mcRaw === 'none' || mcRaw === '0' ? 'none' : intIn('max-chars', mcRaw, 1, 10_000_000);
+  // ssh-mcp itself reads 0 as "no limit"; here that is spelled 'none' (0 is refused).
+  const maxChars = checkMaxChars(a.maxChars ?? 'none') ?? 'none';
   const serverName = a.name ?? DEFAULT_SERVER_NAME;
   if (!NAME_RE.test(serverName)) throw new Error(`--name must be letters, digits, '-' or '_' (at most 40), got '${serverName}'`);
   const group: HostGroup = oneOf('group', a.group ?? 'prod', GROUPS);
@@ -95,8 +98,56 @@ export function checkMcpConfigArgs(a: RawMcpConfigArgs): McpConfigOptions {
   const profileDir = absPath(a.profileDir ?? defaultProfileDir());
   if (sshMcp === 1 && a.profileDir !== undefined) throw new Error('--profile-dir is for ssh-mcp 2 only');
   if (sshMcp === 1 && a.group !== undefined) throw new Error('--group is for ssh-mcp 2 only');
-  return {
-    client, host, user, port, key, passwordEnv, timeoutMs, maxChars, sshMcp, serverName, group,
-    profilePath: join(profileDir, 'config.toml'),
+  if (sshMcp === 1 && a.transferRoot !== undefined) throw new Error('--transfer-root is for ssh-mcp 2 only (ssh-mcp 1 has no file tools)');
+  const profilePath = join(profileDir, 'config.toml');
+  const transferRoot = sshMcp === 2 ? chooseTransferRoot(a.transferRoot, profileDir) : undefined;
+  return { client, host, user, port, key, passwordEnv, timeoutMs, maxChars, sshMcp, serverName, group, profilePath, transferRoot };
+}
+
+function realOrSame(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+function overlap(a: string, b: string): boolean {
+  const inside = (root: string, c: string): boolean => {
+    const r = relative(root, c);
+    return r === '' || (r !== '..' && !r.startsWith(`..${sep}`) && !isAbsolute(r));
   };
+  return inside(a, b) || inside(b, a);
+}
+
+/**
+ * defaults.transferRoot of the ssh-mcp 2 profile. ssh-mcp 2.11.0 (build/tools/local-path.js,
+ * build/tools/transfer-tools.js) reads it on the LOCAL side, the machine that runs the MCP
+ * server: sftp-upload-file's `localPath` (absolute, or relative to the root) must resolve inside
+ * it, must be a regular file and not a symlink; the remote side (`remotePath`) is any path the
+ * SSH user may write. The root itself must be an absolute, existing directory owned by the user
+ * running ssh-mcp, mode 0700 (no group or other bits), every parent owned by that user or root
+ * and not writable by others unless sticky (/tmp is fine), and it must not overlap ssh-mcp's
+ * install directory, the directory of the profile file, ~/.ssh or ssh-mcp's audit log directory.
+ * Without the setting the file tools refuse. So the default is the directory of the bundle
+ * (dist/ beside linus): the upload always sends the current build, and `--write-profile`
+ * makes that directory mode 700.
+ */
+function chooseTransferRoot(raw: string | undefined, profileDir: string): string | undefined {
+  let root: string;
+  if (raw !== undefined) {
+    root = absPath(raw.trim());
+  } else {
+    try {
+      root = dirname(findBundle());
+    } catch {
+      process.stderr.write('linus: note: no bundle yet (npm run build), so no transferRoot: sftp-upload-file stays off; run mcp-config again after the build\n');
+      return undefined;
+    }
+  }
+  root = realOrSame(root);
+  if (overlap(root, realOrSame(profileDir))) throw new Error(`--transfer-root ${root} overlaps the profile directory ${profileDir}: ssh-mcp refuses that; choose separate directories`);
+  const ssh = realOrSame(join(homedir(), '.ssh'));
+  if (overlap(root, ssh)) throw new Error(`--transfer-root ${root} overlaps ${ssh}: ssh-mcp refuses that; choose the directory of the bundle`);
+  return root;
 }

@@ -65,3 +65,26 @@ export function writeProfileFile(path: string, text: string, force: boolean): Wr
   renameSync(tmp, path);
   return 'written';
 }
+
+/**
+ * ssh-mcp's file tools need the transfer root to be a directory of this user with mode 700.
+ * With `apply` a looser mode is tightened (the directory holds build output only); without it
+ * the fix is returned as a note. Another user's directory is an Error.
+ */
+export function prepareTransferRoot(root: string, apply: boolean): string | undefined {
+  let st;
+  try {
+    st = statSync(root);
+  } catch {
+    throw new Error(`the transfer root ${root} does not exist: run npm run build, or pass --transfer-root DIR`);
+  }
+  if (!st.isDirectory()) throw new Error(`the transfer root ${root} is not a directory`);
+  if (typeof process.getuid === 'function' && st.uid !== process.getuid()) {
+    throw new Error(`the transfer root ${root} belongs to another user; ssh-mcp needs one of yours: pass --transfer-root DIR`);
+  }
+  const mode = st.mode & 0o777;
+  if ((mode & 0o077) === 0) return undefined;
+  if (!apply) return `sftp-upload-file needs the transfer root mode 700: chmod 700 ${root}`;
+  chmodSync(root, mode & 0o700);
+  return `made the transfer root ${root} mode ${(mode & 0o700).toString(8)} (ssh-mcp's file tools need that)`;
+}

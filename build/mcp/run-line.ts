@@ -1,4 +1,4 @@
-// The run line of a provision, built by the run-command module of build/upload/ (CONTRACT §5):
+// The run line of a provision, built by the run-command module of build/upload/ (docs/UPLOAD.md):
 // one line that checks the installed script's sha256, runs it with ARGS, merges stderr and
 // ends with LINUS_EXIT:<code>.
 import { readFileSync } from 'node:fs';
