@@ -28,7 +28,7 @@ ci_keys_file() {
   [[ -n "$text" ]] || return 0
   [[ -n "${HOST_KEY_PUB:-}" ]] && root_blobs="$(ci_key_blobs "$(<"$HOST_KEY_PUB")")"
   if [[ -n "$root_blobs" ]] && ! ci_key_blobs "$text" | grep -qvxF -- "$root_blobs"; then
-    CI_KEY_WARNING="the VM accepts only the SSH key of root on the Proxmox host (${HOST_KEY_PUB}), not yours"
+    CI_KEY_WARNING="the VM accepts only the SSH key of root on the Proxmox host ($(res_safe_path "$HOST_KEY_PUB")), not yours"
     CI_KEY_WARNING+="; pass your public key with --ssh-key 'ssh-ed25519 AAAA... you@laptop' or --ssh-key-file"
     CI_KEY_WARNING+=", or build the command with linus provision-cmd, which adds your key"
     log_warn "$CI_KEY_WARNING"
