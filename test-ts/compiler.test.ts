@@ -20,7 +20,18 @@ function compileError(root: string): CompileError {
 
 describe('supported source forms', () => {
   const r = compile({ root: FORMS });
-  const lines = r.bundle.split('\n');
+  // The annotated text keeps the comments, header and markers; the bundle has the same lines bare.
+  const lines = r.annotated.split('\n');
+  const bare = r.bundle.split('\n');
+
+  it('the bundle is the annotated text line for line, without comments or indentation', () => {
+    expect(bare).toHaveLength(lines.length);
+    expect(bare[0]).toBe('#!/usr/bin/env bash');
+    expect(bare.slice(1).filter((l) => /^\s*#/.test(l))).toEqual([]);
+    expect(bare.filter((l) => /^[ \t]/.test(l))).toEqual([]); // the fixtures hold no indented data
+    bare.forEach((l, i) => expect(lines[i].trim().startsWith(l.trim()), `line ${i + 1}`).toBe(true));
+    expect(bare.slice(-4)).toEqual(lines.slice(-4));
+  });
 
   it('inlines every form, each file once, in source order', () => {
     expect(r.sources.map((s) => s.path)).toEqual([
@@ -107,8 +118,9 @@ describe('sources the compiler rejects', () => {
     const body = 'fx_load() {\n  local f="$1"\n  # linus: runtime-source (a state file written at run time)\n  # shellcheck disable=SC1090\n' +
       '  [[ -f "$f" ]] && source "$f"\n  . "$f" # linus: runtime-source\n}\n';
     const r = compile({ root: project({ 'steps/main.sh': head + body + ENTRY_TAIL }) });
-    expect(r.bundle).toContain('  [[ -f "$f" ]] && source "$f"\n  . "$f" # linus: runtime-source\n');
-    expect(r.bundle).toContain('# shellcheck disable=SC1090\n');
+    expect(r.annotated).toContain('  [[ -f "$f" ]] && source "$f"\n  . "$f" # linus: runtime-source\n');
+    expect(r.annotated).toContain('# shellcheck disable=SC1090\n');
+    expect(r.bundle).toContain('\n[[ -f "$f" ]] && source "$f"\n. "$f"\n');
   });
 
   it.each([

@@ -88,9 +88,13 @@ export function shellcheckFindings(bundle: string, map: readonly LineMapEntry[],
     }));
 }
 
+/**
+ * `bash -n` on the bundle, then shellcheck on its annotated text (the same lines with the
+ * comments kept: shellcheck's directives are comments, and its columns then match the sources).
+ */
 export function checkBundle(bundle: string, map: readonly LineMapEntry[],
-  disables: Readonly<Record<string, readonly string[]>> = {}): Finding[] {
+  disables: Readonly<Record<string, readonly string[]>> = {}, annotated = bundle): Finding[] {
   const syntax = bashSyntaxFindings(bundle, map);
   if (syntax.length > 0) return syntax;
-  return shellcheckFindings(bundle, map, disables);
+  return shellcheckFindings(annotated, map, disables);
 }

@@ -6,6 +6,8 @@ export const BUNDLE = '<bundle>';
 /** One output line and where it came from. */
 export interface OutLine {
   text: string;
+  /** The line in the bundle when it differs from `text` (comments and indentation removed). */
+  bare?: string;
   /** Repo-relative source path, or BUNDLE for generated lines. */
   file: string;
   /** Line in that source (for BUNDLE lines: ignored, the bundle line is used). */

@@ -76,7 +76,7 @@ export function buildBundle(opts: BuildOptions): BuildResult {
     r = compile(opts);
     stage(BUNDLE_NAME, r.bundle, 0o755);
     if (!opts.skipChecks) {
-      const findings = checkBundle(r.bundle, r.lineMap, r.fileWideDisables);
+      const findings = checkBundle(r.bundle, r.lineMap, r.fileWideDisables, r.annotated);
       if (findings.length > 0) {
         for (const f of findings) log(`${f.loc}: ${f.tool}: ${f.message} (bundle line ${f.bundleLine})`);
         throw new CheckError(findings);

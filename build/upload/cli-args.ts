@@ -3,14 +3,40 @@ import { readFileSync } from 'node:fs';
 
 export const DEFAULT_SCRIPT = 'dist/linus-provision-proxmox.sh';
 
-/** `--max-chars N|none` (also 0 or a negative number = none, as ssh-mcp reads it). */
+/** A whole number >= 1 given on the command line; anything else is a one-line user error. */
+export function parsePositive(v: string | number, flag: string): number {
+  const s = String(v).trim();
+  if (!/^[0-9]+$/.test(s) || Number(s) < 1 || !Number.isSafeInteger(Number(s))) {
+    throw new Error(`${flag} must be a whole number of at least 1, got '${s}'`);
+  }
+  return Number(s);
+}
+
+/** `--max-chars N|none`: N a whole number >= 1; 0, negative numbers and words are errors. */
 export function parseMaxChars(v: string | number | undefined): number | undefined {
   if (v === undefined) return undefined;
   const s = String(v).trim();
   if (s === 'none' || s === 'unlimited') return undefined;
-  if (!/^-?[0-9]+$/.test(s)) throw new Error(`--max-chars must be a number or 'none', got '${s}'`);
-  const n = Number(s);
-  return n <= 0 ? undefined : n;
+  if (!/^[0-9]+$/.test(s) || Number(s) < 1) throw new Error(`--max-chars must be a whole number of at least 1 or 'none', got '${s}'`);
+  return Number(s);
+}
+
+/**
+ * Writes to stdout; a reader that closed the pipe early (`linus upload | head -3`) ends the
+ * program quietly with exit 0 instead of an EPIPE stack trace.
+ */
+let epipeHandled = false;
+
+export function writeStdout(text: string): void {
+  if (!epipeHandled) {
+    epipeHandled = true;
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0);
+      process.stderr.write(`linus: cannot write the output (${err.code ?? err.message})\n`);
+      process.exit(1);
+    });
+  }
+  process.stdout.write(text);
 }
 
 /** A file the user named, read whole; a missing file is a one-line user error. */

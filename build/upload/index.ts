@@ -1,5 +1,5 @@
-// Upload commands for an MCP exec tool (CONTRACT §5; wire format in docs/UPLOAD.md).
-import { payloadBase64, sha256Hex } from './encode.js';
+// Upload commands for an MCP exec tool (wire format in docs/UPLOAD.md).
+import { payloadBase64, resolveCompress, sha256Hex, type CompressChoice } from './encode.js';
 import { layout } from './layout.js';
 import { checkRemotePath, DEFAULT_REMOTE_PATH } from './paths.js';
 
@@ -10,6 +10,8 @@ export interface UploadOptions {
   maxChars?: number;
   /** Where the script is installed on the host. */
   remotePath?: string;
+  /** Payload compression: xz (default when this machine has the xz program) or gzip. */
+  compress?: CompressChoice;
 }
 
 /** No command is ever longer: the kernel refuses an argument over 128 KiB (MAX_ARG_STRLEN). */
@@ -29,19 +31,22 @@ export function effectiveLimit(maxChars: number | undefined): number {
  */
 export function stagingDir(script: Buffer, opts: UploadOptions = {}): string {
   const remote = opts.remotePath ?? DEFAULT_REMOTE_PATH;
-  const id = sha256Hex(`${sha256Hex(script)}\0${remote}\0${effectiveLimit(opts.maxChars)}`).slice(0, 12);
+  const format = resolveCompress(opts.compress);
+  const id = sha256Hex(`${sha256Hex(script)}\0${remote}\0${effectiveLimit(opts.maxChars)}\0${format}`).slice(0, 12);
   return `/tmp/.linus-${id}`;
 }
 
 /** The upload commands, one command a string, in the order to send them. */
 export function makeUploadCommands(script: Buffer, opts: UploadOptions = {}): string[] {
   const remotePath = checkRemotePath(opts.remotePath ?? DEFAULT_REMOTE_PATH);
+  const compress = resolveCompress(opts.compress);
   return layout({
     dir: stagingDir(script, opts),
-    b64: payloadBase64(script),
+    b64: payloadBase64(script, compress),
     sha256: sha256Hex(script),
     remotePath,
     limit: effectiveLimit(opts.maxChars),
+    compress,
   });
 }
 
@@ -68,4 +73,6 @@ export function uploadStats(script: Buffer, commands: string[]): UploadStats {
   };
 }
 
+export { makeFromUrlCommand, FROM_URL_MAX_CHARS } from './from-url.js';
+export { resolveCompress, type Compress, type CompressChoice } from './encode.js';
 export { makeRunCommand, NOT_RUN_EXIT, type RunCommandOptions } from './run.js';
