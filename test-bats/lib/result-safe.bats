@@ -41,7 +41,7 @@ setup() {
 }
 
 @test "res_safe_path without perl: the path as it is" {
-  LINUS_RES_NO_PERL=1
+  export LINUS_RES_NO_PERL=1
   [ "$(res_safe_path /var/lib/linus-provision/jobs/20261203T114922Z-H9O3jekq/log)" = \
     /var/lib/linus-provision/jobs/20261203T114922Z-H9O3jekq/log ]
 }
