@@ -172,3 +172,51 @@ res_print() {
     printf '%s\n' "$out"
   fi
 }
+
+# res_perl_risky: perl code defining risky(TEXT, LIMIT): true when ssh-mcp 2's output redactor
+# would hide part of TEXT. That redactor replaces every run of 20+ characters of [A-Za-z0-9+/=_-]
+# whose Shannon entropy is above 4.5 bits by [REDACTED:entropy:N] (its guard/redactor.js).
+res_perl_risky() {
+  # shellcheck disable=SC2016 # perl code: its $ are perl's, not the shell's
+  printf '%s' '
+  sub risky {
+    my ($text, $limit) = @_;
+    for my $r ($text =~ m{[A-Za-z0-9+/=_-]{20,}}g) {
+      my (%n, $e);
+      $n{$_}++ for split //, $r;
+      $e -= $_ / length($r) * log($_ / length($r)) / log(2) for values %n;
+      return 1 if $e > $limit;
+    }
+    return 0;
+  }'
+}
+
+# res_hidden TEXT [LIMIT]: 0 when ssh-mcp 2's redactor would hide TEXT (a run above LIMIT bits,
+# default 4.5); 1 when not, 2 when perl cannot run.
+res_hidden() {
+  command -v perl >/dev/null 2>&1 || return 2
+  perl -e "$(res_perl_risky)"' exit(risky($ARGV[0], $ARGV[1]) ? 0 : 1);' -- "$1" "${2:-4.5}"
+}
+
+# res_safe_path PATH: PATH spelled so that ssh-mcp 2's output redactor leaves it whole: a long
+# path is one run of its character set ('/' is in it), so "/./" (the same directory) is put in at
+# a slash wherever a run would get above 4.4 bits (a margin below the limit). PATH as it is when
+# no run is at risk or perl cannot run. Only for paths (and OPTION=PATH): "/./" means nothing
+# elsewhere.
+res_safe_path() {
+  if [[ "${LINUS_RES_NO_PERL:-0}" != 1 ]] && command -v perl >/dev/null 2>&1; then
+    # shellcheck disable=SC2016 # a perl program: its $ are perl's, not the shell's
+    perl -e "$(res_perl_risky)"'
+      my @parts = split m{(?=/)}, $ARGV[0];
+      my ($out, $cur) = ("", shift @parts // "");
+      while (@parts) {
+        my $part = shift @parts;
+        my $next = $cur . $part . (@parts ? "/" : "");
+        if (risky($next, 4.4) && !risky($cur . "/", 4.4)) { $out .= $cur . "/."; $cur = $part; }
+        else { $cur .= $part; }
+      }
+      print $out . $cur;
+    ' -- "$1" && return 0
+  fi
+  printf '%s' "$1"
+}

@@ -16,18 +16,32 @@ runcmd:
 CI_SHARED_NAME=linus-agent-vendor.yaml
 
 # ci_keys_file: the user's keys plus the host root's public key, in a private temp file
-# (CI_KEYS_FILE; empty when there are no keys at all).
+# (CI_KEYS_FILE; empty when there are no keys at all). CI_KEY_WARNING (also logged) when the host
+# root's key is the only one: then nobody but root on this host can log in to the VM.
 ci_keys_file() {
-  local text=""
-  CI_KEYS_FILE=""
+  local text="" root_blobs=""
+  CI_KEYS_FILE="" CI_KEY_WARNING=""
   [[ -n "$CFG_SSH_KEYS" ]] && text+="${CFG_SSH_KEYS}"$'\n'
   [[ -n "$CFG_SSH_KEY_FILE" ]] && text+="$(<"$CFG_SSH_KEY_FILE")"$'\n'
   [[ -n "${HOST_KEY_PUB:-}" ]] && text+="$(<"$HOST_KEY_PUB")"$'\n'
   text="$(printf '%s' "$text" | sed -e 's/\r$//' -e '/^[[:space:]]*$/d' -e '/^#/d' | awk '!seen[$0]++')"
   [[ -n "$text" ]] || return 0
+  [[ -n "${HOST_KEY_PUB:-}" ]] && root_blobs="$(ci_key_blobs "$(<"$HOST_KEY_PUB")")"
+  if [[ -n "$root_blobs" ]] && ! ci_key_blobs "$text" | grep -qvxF -- "$root_blobs"; then
+    CI_KEY_WARNING="the VM accepts only the SSH key of root on the Proxmox host ($(res_safe_path "$HOST_KEY_PUB")), not yours"
+    CI_KEY_WARNING+="; pass your public key with --ssh-key 'ssh-ed25519 AAAA... you@laptop' or --ssh-key-file"
+    CI_KEY_WARNING+=", or build the command with linus provision-cmd, which adds your key"
+    log_warn "$CI_KEY_WARNING"
+  fi
   CI_KEYS_FILE="$LINUS_RUN_DIR/sshkeys.pub"
   rb_add tmp "$CI_KEYS_FILE"
   (umask 077 && printf '%s\n' "$text" >"$CI_KEYS_FILE")
+}
+
+# ci_key_blobs TEXT: the base64 key of each authorized_keys line of TEXT, one a line (the
+# comment and any options left out).
+ci_key_blobs() {
+  printf '%s\n' "$1" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^AAAA[A-Za-z0-9+\/]+=*$/) { print $i; break } }'
 }
 
 # ci_snippet_dir: the directory of the snippets storage (pvesm path), in CI_SNIPPET_DIR; asked
@@ -164,14 +178,21 @@ ci_args() {
 }
 
 # ci_password VMID: a random password set through `qm set --cipassword` (as a SHA-512 crypt hash),
-# kept only in a root-only file (VM_PASSWORD_FILE). Never printed.
+# kept only in a root-only file (VM_PASSWORD_FILE). Never printed; one ssh-mcp 2 would hide.
 ci_password() {
-  local id="$1" pw hash salt dir="${LINUS_STATE_DIR:-/var/lib/linus-provision}/passwords"
+  local id="$1" pw hash salt try rc dir="${LINUS_STATE_DIR:-/var/lib/linus-provision}/passwords"
   [[ "$CFG_PASSWORD" == 1 ]] || return 0
   VM_PASSWORD_FILE="$dir/vm-${id}.password"
   log_cmd qm set "$id" --cipassword '<hidden>'
   [[ "$CFG_DRY_RUN" == 1 ]] && return 0
-  pw="$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | cut -c1-24)"
+  # 32 letters and digits, drawn again until ssh-mcp 2's redactor would hide them should they
+  # ever be printed (above 4.6 bits of entropy; its limit is 4.5)
+  for try in {1..100}; do
+    pw="$(head -c 96 /dev/urandom | base64 -w0 | tr -dc 'A-Za-z0-9' | cut -c1-32)"
+    rc=0
+    res_hidden "$pw" 4.6 || rc=$?
+    ((rc == 1 && try < 100)) || break # 0: it would be hidden; 2: no perl to tell, the first one
+  done
   (umask 077 && mkdir -p "$dir" && chmod 700 "$dir")
   rb_add file "$VM_PASSWORD_FILE"
   (umask 077 && printf '%s\n' "$pw" >"$VM_PASSWORD_FILE")

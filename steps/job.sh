@@ -55,7 +55,7 @@ job_start() {
   res_reset
   res_set RESULT STARTED
   res_set JOB "$id"
-  res_set JOB_LOG "$dir/log"
+  res_set JOB_LOG "$(res_safe_path "$dir/log")"
   res_set WAIT_COMMAND "wait ${id} --timeout 50"
   res_print
 }

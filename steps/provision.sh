@@ -46,6 +46,7 @@ step_output() {
     [[ -z "$CFG_VLAN" ]] || res_set VLAN_MODE "${VLAN_MODE:-}"
     res_set IMAGE_URL "$(val_url_shown "$IMG_URL")" # a signed URL's query is its credential
     res_set SNIPPET_STORAGE "${SNIPPET_STORE:-none}"
+    [[ -n "${CI_KEY_WARNING:-}" ]] && res_set WARNING "$CI_KEY_WARNING"
     log_ok "dry run: nothing was changed; the commands above are the plan (the id may differ at run time)"
     res_print
     return 0
@@ -59,10 +60,13 @@ step_output() {
   [[ -n "$CFG_VLAN" ]] && res_set_num VM_VLAN "$CFG_VLAN" && res_set VLAN_MODE "${VLAN_MODE:-}"
   res_set SSH_CHECK "$SSH_CHECK"
   res_set VM_HOST_KEY "${VM_HOST_KEY:-unknown}"
+  res_set VM_HOST_KEY_SHA256_HEX "${VM_HOST_KEY_HEX:-unknown}"
   res_set CLOUD_INIT "${CLOUD_INIT_STATUS:-unknown}"
   res_set GUEST_AGENT "$([[ -n "${SNIPPET_STORE:-}" ]] && echo installed || echo absent)"
-  [[ -n "${VM_PASSWORD_FILE:-}" ]] && res_set VM_PASSWORD_FILE "$VM_PASSWORD_FILE"
-  [[ "$SSH_CHECK" == login ]] && res_set SSH_COMMAND "ssh -i ${HOST_KEY} -o UserKnownHostsFile=${SSH_KNOWN_HOSTS} ${CFG_USER}@${VM_IP}"
+  [[ -n "${VM_PASSWORD_FILE:-}" ]] && res_set VM_PASSWORD_FILE "$(res_safe_path "$VM_PASSWORD_FILE")"
+  [[ "$SSH_CHECK" == login ]] && res_set SSH_COMMAND "ssh -i $(res_safe_path "$HOST_KEY") $(
+    res_safe_path "-o UserKnownHostsFile=${SSH_KNOWN_HOSTS}") ${CFG_USER}@${VM_IP}"
+  [[ -n "${CI_KEY_WARNING:-}" ]] && res_set WARNING "$CI_KEY_WARNING"
   res_set_num ELAPSED_SECONDS "$(($(printf '%(%s)T' -1) - t0))"
   log_ok "VM ${VM_ID} (${VM_NAME_FINAL}) is ready at ${VM_IP}"
   res_print

@@ -27,6 +27,16 @@ ssh_fingerprint() {
   printf '%s\n' "${best%% *}"
 }
 
+# ssh_fingerprint_hex FP: the fingerprint FP (SHA256:<base64>, as ssh-keygen prints it) as 64
+# lowercase hex digits, a form ssh-mcp 2's output redactor leaves whole (it hides the base64).
+ssh_fingerprint_hex() {
+  local b64="${1#SHA256:}" hex
+  [[ "$1" == SHA256:* && "$b64" =~ ^[A-Za-z0-9+/]{43}=?$ ]] || return 1
+  hex="$(printf '%s=' "${b64%=}" | base64 -d 2>/dev/null | od -An -v -tx1 | tr -d ' \n')"
+  [[ "$hex" =~ ^[0-9a-f]{64}$ ]] || return 1
+  printf '%s\n' "$hex"
+}
+
 # ssh_remaining START: seconds left of --ssh-timeout.
 ssh_remaining() {
   local now
@@ -111,7 +121,7 @@ ssh_login() {
     "watch the boot on the console (qm terminal ${VM_ID}); raise --ssh-timeout on slow hosts"
 }
 
-# step_ssh: SSH_CHECK (login|port), VM_HOST_KEY, CLOUD_INIT_STATUS.
+# step_ssh: SSH_CHECK (login|port), VM_HOST_KEY (and VM_HOST_KEY_HEX), CLOUD_INIT_STATUS.
 step_ssh() {
   local start
   log_step ssh "verifying SSH on ${VM_IP:-the VM}"
@@ -129,11 +139,13 @@ step_ssh() {
   CLOUD_INIT_STATUS=unknown
   if [[ "$CFG_NO_HOST_KEY" == 1 ]]; then
     SSH_CHECK=port
+    VM_HOST_KEY_HEX="$(ssh_fingerprint_hex "$VM_HOST_KEY" || true)"
     log_ok "the SSH server answers (--no-host-key: this proves only that sshd runs, not that a login works)"
     return 0
   fi
   ssh_login "$start"
   SSH_CHECK=login
   VM_HOST_KEY="$(ssh_fingerprint "$SSH_KNOWN_HOSTS" || printf '%s' "$VM_HOST_KEY")"
+  VM_HOST_KEY_HEX="$(ssh_fingerprint_hex "$VM_HOST_KEY" || true)"
   log_ok "logged in as ${CFG_USER}@${VM_IP}; cloud-init ${CLOUD_INIT_STATUS}; host key ${VM_HOST_KEY:-unknown}"
 }

@@ -17,6 +17,8 @@ export interface McpSession {
   tools: string[];
   /** Calls the exec tool with one command. */
   run: (command: string, timeoutMs?: number) => Promise<ToolResult>;
+  /** Calls any tool of the server with these arguments. */
+  call: (name: string, args: Record<string, unknown>, timeoutMs?: number) => Promise<ToolResult>;
   /** How many approval prompts (MCP elicitations) the server sent. */
   elicitations: () => number;
   stderr: () => string;
@@ -44,14 +46,16 @@ export async function startSshMcp(serverArgs: string[], home: string, tool = 'ru
     return { action: 'accept', content: { confirm: true } };
   });
   await client.connect(transport);
+  const call = async (name: string, args: Record<string, unknown>, timeoutMs = 180_000): Promise<ToolResult> => {
+    const r = await client.callTool({ name, arguments: args }, undefined, { timeout: timeoutMs });
+    const content = (r.content ?? []) as Array<{ type: string; text?: string }>;
+    return { text: content.map((c) => c.text ?? '').join('\n'), isError: r.isError === true };
+  };
   const { tools } = await client.listTools();
   return {
     tools: tools.map((t) => t.name),
-    run: async (command, timeoutMs = 180_000) => {
-      const r = await client.callTool({ name: tool, arguments: { command } }, undefined, { timeout: timeoutMs });
-      const content = (r.content ?? []) as Array<{ type: string; text?: string }>;
-      return { text: content.map((c) => c.text ?? '').join('\n'), isError: r.isError === true };
-    },
+    run: (command, timeoutMs) => call(tool, { command }, timeoutMs),
+    call,
     elicitations: () => prompts,
     stderr: () => log,
     close: () => client.close(),

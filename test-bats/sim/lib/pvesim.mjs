@@ -9,6 +9,7 @@ import { bootVolume } from './vm.mjs';
 import { runtime } from './vm.mjs';
 import { normTags } from './guest.mjs';
 import { FLAGS_V2, FLAGS_V3 } from './cpu.mjs';
+import { hostKey, HOST_KEY_TYPES } from './hostkeys.mjs';
 
 /** Minimal `--key value` / `--flag` parser. @param {string[]} a @param {string[]} flags */
 function opts(a, flags = []) {
@@ -186,6 +187,14 @@ function control(st, cmd, a) {
       return;
     }
     case 'ip': { const g = st.guests[pos[0]]; const ip = g ? runtime(st, g).ip : null; if (!ip) return 1; out(`${ip}\n`); return; }
+    case 'host-key': {
+      // the guest's host public key of a type (ed25519 default, ecdsa), made on first use
+      const g = st.guests[pos[0]] ?? fail(`no guest ${pos[0]}`);
+      const type = pos[1] ?? 'ed25519';
+      if (!HOST_KEY_TYPES.includes(type)) fail(`usage: pvesim host-key ID [${HOST_KEY_TYPES.join('|')}]`);
+      out(`${hostKey(g, type)}\n`);
+      return;
+    }
     case 'volumes': out(JSON.stringify(st.volumes, null, 2) + '\n'); return;
     case 'node-path': {
       // where a path of node NODE lives in the simulator (each node has its own files)

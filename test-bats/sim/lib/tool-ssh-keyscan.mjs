@@ -2,7 +2,7 @@
 // Fake `ssh-keyscan [-T n] [-t types] [-p port] [-q] HOST...`.
 import { out, err } from './util.mjs';
 import { guestByIp, runtime } from './vm.mjs';
-import { hostKey } from './hostkeys.mjs';
+import { hostKey, HOST_KEY_TYPES } from './hostkeys.mjs';
 
 /** @param {{st: any, args: string[]}} ctx */
 export async function run(ctx) {
@@ -20,10 +20,12 @@ export async function run(ctx) {
   for (const h of hosts) {
     const g = guestByIp(ctx.st, h);
     if (!g || !runtime(ctx.st, g).sshUp) continue;
-    if (!types.split(',').some((t) => /ed25519/.test(t))) continue;
-    if (!quiet) err(`# ${h}:22 SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13.5\n`);
-    out(`${h} ${hostKey(g)}\n`);
-    found++;
+    const want = HOST_KEY_TYPES.filter((k) => types.split(',').some((t) => t.trim().startsWith(k)));
+    for (const k of want) {
+      if (!quiet) err(`# ${h}:22 SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13.5\n`);
+      out(`${h} ${hostKey(g, k)}\n`);
+      found++;
+    }
   }
   return found ? 0 : 1;
 }
