@@ -31,8 +31,11 @@ Actions:
 Options of provision (env var in brackets; the flag wins):
   --name NAME          [VM_NAME] DNS name; default linus-vm-<vmid>
   --cores N            [VM_CPU] default 2
-  --memory MiB         [VM_RAM] default 2048; 8G and 8192M accepted
-  --disk GiB           [VM_DISK] default 20; 50G accepted
+  --memory MiB         [VM_RAM] default 2048; 8G, 8GB, 8192M, 8192MB accepted; at most the
+                       node's memory (above its free memory: a warning)
+  --disk GiB           [VM_DISK] default 20; 50G, 50GB, 1T, 1TB accepted
+                       Units are binary, any case: GB = GiB, MB = MiB, TB = TiB (as Proxmox
+                       counts); whole numbers only (8.5G: write 8704M)
   --os KEY             [VM_OS] ubuntu-24.04 (default), ubuntu-22.04, debian-12, debian-13,
                        rocky-9, almalinux-9; aliases ubuntu, debian, rocky, almalinux
   --image-url URL --image-sha256 HEX   [VM_IMAGE_URL, VM_IMAGE_SHA256] a custom cloud image

@@ -8,9 +8,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/placement.sh"
 
 # step_chk_node: the node is in the cluster and online (from /cluster/resources: nodes, storages
 # and guests in ONE call, whatever the number of VMs). `--node auto` picks one (steps/placement.sh).
-# Also checks --cores against the node's CPU count.
+# Also checks --cores against the node's CPU count and --memory against its memory (step_chk_mem).
 step_chk_node() {
-  local line state maxcpu all
+  local line state maxcpu maxmem mem all
   [[ -n "$CFG_NODE" ]] || CFG_NODE="$(pve_local_node)"
   if ! pve_resources; then
     linus_fail 4 "cannot read the cluster resources: ${PVE_ERR}" "check that pve-cluster and pveproxy run (systemctl status pve-cluster)"
@@ -18,10 +18,9 @@ step_chk_node() {
   [[ "$CFG_NODE" != auto ]] || step_pick_node
   # shellcheck disable=SC2016 # a perl program: its $ are perl's
   line="$(pve_json 'my @n = grep { ($_->{type} // "") eq "node" } @$d; my ($n) = grep { $_->{node} eq $ARGV[0] } @n;
-    print join(" ", $n ? ($n->{status} // "unknown", $n->{maxcpu} // 0) : ("absent", 0)), "\n";
+    print join(" ", $n ? ($n->{status} // "unknown", map { int($n->{$_} // 0) } qw(maxcpu maxmem mem)) : ("absent", 0, 0, 0)), "\n";
     print join(",", sort map { $_->{node} } @n), "\n";' "$CFG_NODE" <<<"$RESOURCES_JSON")"
-  { read -r state; read -r all; } <<<"$line" || true
-  maxcpu="${state#* }" state="${state%% *}"
+  { read -r state maxcpu maxmem mem; read -r all; } <<<"$line" || true
   case "$state" in
     online) ;;
     absent) linus_fail 4 "node '${CFG_NODE}' is not a node of this cluster" "pick one of: ${all} (--node), or --node auto" ;;
@@ -30,8 +29,27 @@ step_chk_node() {
   if [[ "$maxcpu" =~ ^[0-9]+$ ]] && ((maxcpu > 0 && CFG_CORES > maxcpu)); then
     linus_fail 1 "--cores ${CFG_CORES} is more than the ${maxcpu} CPUs of node '${CFG_NODE}'" "use --cores 1..${maxcpu}"
   fi
+  step_chk_mem "${maxmem:-0}" "${mem:-0}"
   VM_NODE="$CFG_NODE" PVE_REMOTE_NODE=""
   [[ "$CFG_NODE" == "$(pve_local_node)" ]] || PVE_REMOTE_NODE="$CFG_NODE"
+}
+
+# step_chk_mem TOTAL USED: --memory (MiB) against the node's memory in bytes, as /cluster/resources
+# reports it (maxmem, mem; pvestatd counts used = total - available, so page cache is free):
+# more than the total is refused (exit 1, like --cores), more than the free memory is a warning
+# (the VM may start and push the host into swap or the OOM killer). 0 (no stats): no check.
+step_chk_mem() {
+  local total=$(($1 / 1048576)) free=$((($1 - $2) / 1048576))
+  ((total > 0)) || return 0
+  ((free >= 0)) || free=0
+  if ((CFG_MEMORY > total)); then
+    linus_fail 1 "--memory ${CFG_MEMORY} MiB is more than the ${total} MiB of memory of node '${CFG_NODE}'" \
+      "use --memory ${total} or less (e.g. --memory $((total / 2048))G), or another --node (or --node auto)"
+  fi
+  if ((CFG_MEMORY > free)); then
+    log_warn "--memory ${CFG_MEMORY} MiB is more than the ${free} MiB free on node '${CFG_NODE}' now: the VM may not start or the host may swap; free memory there, use a smaller --memory or another --node"
+    res_warn "--memory ${CFG_MEMORY} MiB is more than the ${free} MiB free on node '${CFG_NODE}'"
+  fi
 }
 
 # step_storage_info NODE STORAGE: one line "images avail type shared" for STORAGE on NODE, or

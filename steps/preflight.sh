@@ -14,7 +14,7 @@ step_run_check() {
     trap - ERR
     "step_chk_$c"
     # shellcheck disable=SC2046 # one variable name a word
-    declare -p $(compgen -v | grep -E '^(CFG_|PVE_|SNIPPET_|HOST_KEY|RESOURCES_JSON|VM_NODE)') 2>/dev/null |
+    declare -p $(compgen -v | grep -E '^(CFG_|PVE_|SNIPPET_|HOST_KEY|RESOURCES_JSON|VM_NODE|LINUS_WARNINGS$)') 2>/dev/null |
       sed 's/^declare -/declare -g -/' >"$state"
   ) || rc=$?
   if ((rc == 0)); then

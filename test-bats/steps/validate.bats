@@ -128,3 +128,33 @@ chk() { run in_step "step_chk_options; step_chk_version; $1"; }
   IN_STEP_ARGS="--no-host-key --password" chk step_chk_hostkey
   [ "$status" -eq 0 ]
 }
+
+@test "--memory above the node's total memory: exit 1 naming the total; above its free memory: a warning" {
+  steps_init --mem-gib 16
+  pvesim node mem pve --used-gib 10
+  IN_STEP_ARGS="--memory 17G" chk step_chk_node
+  [ "$status" -eq 1 ]
+  assert_line "LINUS_ERROR:--memory 17408 MiB is more than the 16384 MiB of memory of node 'pve'"
+  assert_line "LINUS_REMEDIATION:use --memory 16384 or less (e.g. --memory 8G), or another --node (or --node auto)"
+  assert_no_mutating_calls
+  IN_STEP_ARGS="--memory 8GB" chk 'step_chk_node; res_reset; res_set RESULT X; res_print'
+  [ "$status" -eq 0 ]
+  assert_line --partial "warning: --memory 8192 MiB is more than the 6144 MiB free on node 'pve' now"
+  assert_line "LINUS_WARNING:--memory 8192 MiB is more than the 6144 MiB free on node 'pve'"
+  IN_STEP_ARGS="--memory 6G" chk 'step_chk_node; res_reset; res_set RESULT X; res_print'
+  [ "$status" -eq 0 ]
+  refute_line --partial "LINUS_WARNING"
+  refute_line --partial "warning:"
+}
+
+@test "--memory with --node auto is checked against the node it picks" {
+  steps_init --nodes 3 --mem-gib 8
+  pvesim node mem pve2 --mem-gib 64 --used-gib 1
+  IN_STEP_ARGS="--node auto --memory 100G" chk step_chk_node
+  [ "$status" -eq 1 ]
+  assert_line "LINUS_ERROR:--memory 102400 MiB is more than the 65536 MiB of memory of node 'pve2'"
+  IN_STEP_ARGS="--node auto --memory 32G" chk 'step_chk_node; echo "node=$CFG_NODE"'
+  [ "$status" -eq 0 ]
+  assert_line "node=pve2"
+  refute_line --partial "warning: --memory"
+}
