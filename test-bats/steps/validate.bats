@@ -241,3 +241,49 @@ chk() { run in_step "step_chk_options; step_chk_version; $1"; }
   [ "$status" -eq 0 ]
   assert_line --partial "warning: --ip 192.168.50.31: could not probe it on vmbr0 (arping: socket: Operation not permitted); only the guest configs were checked"
 }
+
+@test "preflight: the image source answers (one ranged GET of the checksum URL) and the storage's free space" {
+  run in_step act_preflight
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  assert_line "LINUS_CHECK_SOURCE:ok"
+  assert_line "LINUS_STORAGE:local-lvm"
+  assert_line --regexp '^LINUS_STORAGE_FREE_GIB:[0-9]+$'
+  assert_line "LINUS_STORAGE_TYPE:lvmthin"
+  assert_line --regexp '^LINUS_IMAGE_SOURCE:https://cloud-images\.ubuntu\.com/.*/SHA256SUMS$'
+  assert_line --regexp '^LINUS_JSON:.*"storage":"local-lvm","storage_free_gib":[0-9]+,'
+  assert_call '^curl -fsS -r 0-0 --connect-timeout 10 --max-time 20 https://cloud-images\.ubuntu\.com/.*/SHA256SUMS$'
+  [ "$(pvesim calls --tool curl --count)" = 1 ]
+  assert_no_mutating_calls
+}
+
+@test "preflight: an image source that does not answer fails with exit 4 (HTTP error, unknown host, custom URL)" {
+  pvesim download 'SHA256SUMS$' fail --http 503
+  run in_step act_preflight
+  [ "$status" -eq 4 ]
+  assert_line "LINUS_ERROR_STEP:source"
+  assert_line --regexp "^LINUS_ERROR:the checksum file of ubuntu-24.04 does not answer: https://cloud-images\.ubuntu\.com/.*/SHA256SUMS \(curl: \(22\) The requested URL returned error: 503\)$"
+  assert_line --partial "LINUS_REMEDIATION:check this host's DNS and internet access"
+  assert_line "LINUS_CHECK_STORAGE:ok"
+  assert_line --regexp '^LINUS_CHECK_SOURCE:failed:4:'
+  pvesim download clear
+  IN_STEP_ARGS="--image-url https://images.example.invalid/x.qcow2?sig=SECRET123 --image-sha256 $(printf '%064d' 0) --user u" \
+    run in_step act_preflight
+  [ "$status" -eq 4 ]
+  assert_line "LINUS_ERROR:the image URL does not answer: https://images.example.invalid/x.qcow2?<redacted> (curl: (6) Could not resolve host: images.example.invalid)"
+  refute_output --partial SECRET123
+  assert_no_mutating_calls
+}
+
+@test "preflight: without curl the source is probed with wget" {
+  mkdir -p "$BATS_TEST_TMPDIR/nocurl"
+  for t in "$SIM_BIN"/*; do [[ "${t##*/}" == curl ]] || ln -s "$t" "$BATS_TEST_TMPDIR/nocurl/"; done
+  for t in bash perl flock timeout mktemp sha256sum sha512sum ssh ssh-keyscan ssh-keygen sed grep sort tr cat rm \
+    dirname mkdir chmod head stat date sleep env tail wc cut uname id awk basename readlink ls cp mv node; do
+    p="$(command -v "$t")" && ln -sf "$p" "$BATS_TEST_TMPDIR/nocurl/$t"
+  done
+  run env PATH="$BATS_TEST_TMPDIR/nocurl" bash -c 'source "$REPO_ROOT/steps/preflight.sh"; exec 3>&1; opt_parse; step_chk_options; step_chk_source; echo "src=$IMAGE_SOURCE"'
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  assert_line --regexp '^src=https://cloud-images\.ubuntu\.com/.*/SHA256SUMS$'
+  assert_call '^wget -q --tries=1 --timeout=10 --header=Range:bytes=0-0 -O - https://cloud-images'
+  refute_call '^curl '
+}
