@@ -43,7 +43,8 @@ Options of provision (env var in brackets; the flag wins):
   --storage ID         [PROXMOX_STORAGE] default local-lvm
   --bridge BRIDGE      [PROXMOX_BRIDGE] default vmbr0
   --vlan TAG           [VM_VLAN] 1..4094
-  --ip dhcp|A.B.C.D/NN [VM_IP] default dhcp; a static address needs --gateway [VM_GATEWAY]
+  --ip dhcp|A.B.C.D/NN [VM_IP] default dhcp; a static address needs --gateway [VM_GATEWAY];
+                       one another guest holds or that answers on the bridge: exit 7
   --dns "IP,IP"        [VM_DNS] default: the host's resolvers
   --user NAME          [VM_SSH_USER] default per OS (ubuntu, debian, rocky, almalinux)
   --ssh-key "KEY"      [SSH_PUBLIC_KEY] OpenSSH public key(s), one a line
