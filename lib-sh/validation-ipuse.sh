@@ -13,41 +13,34 @@
 
 # ipuse_configs IP: the guests whose config holds IP as a static address, one line each:
 # "VM|CT ID NODE KEY NAME" (NAME may be empty).
-ipuse_configs() {
+ipuse_configs() { ipuse_scan ip "$1"; }
+
+# ipuse_mac_owner MAC: "VM ID NODE KEY NAME" of the first VM whose netN has MAC (any case).
+ipuse_mac_owner() { ipuse_scan mac "$1"; }
+
+# ipuse_scan ip|mac VALUE: the guest configs under /etc/pve (current section only, templates
+# skipped) whose ipconfigN/netN holds the address ip=VALUE/, or (mac, VMs only) netN the MAC.
+ipuse_scan() {
   local etc="${LINUS_PVE_ETC:-/etc/pve}"
   # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  perl -e 'my $ip = shift;
+  perl -e 'my ($mode, $v) = (shift, shift);
     for my $f (@ARGV) {
       my ($node, $kind, $id) = $f =~ m{/nodes/([^/]+)/(qemu-server|lxc)/(\d+)\.conf$} or next;
+      next if $mode eq "mac" && $kind eq "lxc";
       open(my $h, "<", $f) or next;
       my ($name, $key, $tpl) = ("", "", 0);
-      my $re = $kind eq "lxc" ? qr/^(net\d+):\s*(?:\S*,)?ip=\Q$ip\E\// : qr/^(ipconfig\d+):\s*(?:\S*,)?ip=\Q$ip\E\//;
+      my $re = $mode eq "mac" ? qr/^(net\d+):\s*(?:\S*,)?[a-z0-9]+=\Q$v\E(?:,|$)/i
+        : $kind eq "lxc" ? qr/^(net\d+):\s*(?:\S*,)?ip=\Q$v\E\// : qr/^(ipconfig\d+):\s*(?:\S*,)?ip=\Q$v\E\//;
       while (my $l = <$h>) {
         last if $l =~ /^\[/;
         $name = $1 if $l =~ /^(?:name|hostname):\s*(\S+)/;
         $tpl = 1 if $l =~ /^template:\s*1/;
         $key = $1 if !$key && $l =~ $re;
       }
-      print join(" ", $kind eq "lxc" ? "CT" : "VM", $id, $node, $key, $name), "\n" if $key && !$tpl;
-    }' "$1" "$etc"/nodes/*/qemu-server/*.conf "$etc"/nodes/*/lxc/*.conf
-}
-
-# ipuse_mac_owner MAC: "VM ID NODE NAME" of the first VM whose netN has MAC (any case), else nothing.
-ipuse_mac_owner() {
-  local etc="${LINUS_PVE_ETC:-/etc/pve}"
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  perl -e 'my $mac = lc shift;
-    for my $f (@ARGV) {
-      my ($node, $id) = $f =~ m{/nodes/([^/]+)/qemu-server/(\d+)\.conf$} or next;
-      open(my $h, "<", $f) or next;
-      my ($name, $hit) = ("", 0);
-      while (my $l = <$h>) {
-        last if $l =~ /^\[/;
-        $name = $1 if $l =~ /^name:\s*(\S+)/;
-        $hit = 1 if $l =~ /^net\d+:\s*(?:\S*,)?[a-z0-9]+=\Q$mac\E(?:,|$)/i;
-      }
-      if ($hit) { print "VM $id $node $name\n"; last }
-    }' "$1" "$etc"/nodes/*/qemu-server/*.conf
+      next unless $key && !$tpl;
+      print join(" ", $kind eq "lxc" ? "CT" : "VM", $id, $node, $key, $name), "\n";
+      last if $mode eq "mac";
+    }' "$1" "$2" "$etc"/nodes/*/qemu-server/*.conf "$etc"/nodes/*/lxc/*.conf
 }
 
 # ipuse_neigh IP DEV: the MAC of IP in this host's neighbour table on DEV when the entry shows

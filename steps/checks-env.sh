@@ -221,7 +221,7 @@ step_chk_ipfree() {
       who=""
       [[ -z "$IPUSE_MAC" ]] || who="$(ipuse_mac_owner "$IPUSE_MAC")"
       if [[ -n "$who" ]]; then
-        read -r kind id node name <<<"$who"
+        read -r kind id node key name <<<"$who"
         who="$(step_guest_label VM "$id" "$name") on node ${node} (MAC ${IPUSE_MAC}) has it"
       else
         who="a device${IPUSE_MAC:+ with MAC ${IPUSE_MAC}} has it"
