@@ -160,11 +160,22 @@ res_render_bash() {
   printf 'LINUS_JSON:{%s}\n' "$json"
 }
 
-# res_print: every field as LINUS_KEY:value in the order set, then LINUS_JSON:{...} last; to fd 3
-# when it is open, else stdout. The whole block is rendered first and written at once.
+# res_warn TEXT: a warning for the result (also say it on stderr with log_warn): every res_print
+# after it carries LINUS_WARNING:<text> (several joined by " | ") before LINUS_JSON.
+res_warn() {
+  LINUS_WARNINGS+=("${1-}")
+}
+
+# res_print: every field as LINUS_KEY:value in the order set, then LINUS_WARNING when res_warn was
+# called, then LINUS_JSON:{...} last; to fd 3 when it is open, else stdout. The whole block is
+# rendered first and written at once.
 res_print() {
-  local out
+  local out w=""
   [[ -n "${RES_KEYS+set}" ]] || res_reset
+  for out in "${LINUS_WARNINGS[@]+"${LINUS_WARNINGS[@]}"}"; do
+    [[ " | ${w} | " == *" | ${out} | "* ]] || w+="${w:+ | }${out}"
+  done
+  [[ -z "$w" ]] || res_set WARNING "$w"
   out="$(res_render)" || return 1
   if { true >&3; } 2>/dev/null; then
     printf '%s\n' "$out" >&3

@@ -31,8 +31,11 @@ Actions:
 Options of provision (env var in brackets; the flag wins):
   --name NAME          [VM_NAME] DNS name; default linus-vm-<vmid>
   --cores N            [VM_CPU] default 2
-  --memory MiB         [VM_RAM] default 2048; 8G and 8192M accepted
-  --disk GiB           [VM_DISK] default 20; 50G accepted
+  --memory MiB         [VM_RAM] default 2048; 8G, 8GB, 8192M, 8192MB accepted; at most the
+                       node's memory (above its free memory: a warning)
+  --disk GiB           [VM_DISK] default 20; 50G, 50GB, 1T, 1TB accepted
+                       Units are binary, any case: GB = GiB, MB = MiB, TB = TiB (as Proxmox
+                       counts); whole numbers only (8.5G: write 8704M)
   --os KEY             [VM_OS] ubuntu-24.04 (default), ubuntu-22.04, ubuntu-26.04 (user ubuntu),
                        debian-13, debian-12 (debian), rocky-9, rocky-10 (rocky), almalinux-9,
                        almalinux-10 (almalinux), centos-stream-10 (cloud-user), fedora-43 (fedora),
@@ -46,7 +49,8 @@ Options of provision (env var in brackets; the flag wins):
   --storage ID         [PROXMOX_STORAGE] default local-lvm
   --bridge BRIDGE      [PROXMOX_BRIDGE] default vmbr0
   --vlan TAG           [VM_VLAN] 1..4094
-  --ip dhcp|A.B.C.D/NN [VM_IP] default dhcp; a static address needs --gateway [VM_GATEWAY]
+  --ip dhcp|A.B.C.D/NN [VM_IP] default dhcp; a static address needs --gateway [VM_GATEWAY];
+                       one another guest holds or that answers on the bridge: exit 7
   --dns "IP,IP"        [VM_DNS] default: the host's resolvers
   --user NAME          [VM_SSH_USER] default per OS (above); for --image-url the distro its
                        file name says (ubuntu, debian, rocky, almalinux, cloud-user, fedora,

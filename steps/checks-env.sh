@@ -5,12 +5,13 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/placement.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/validation-ipuse.sh"
 
 # step_chk_node: the node is in the cluster and online (from /cluster/resources: nodes, storages
 # and guests in ONE call, whatever the number of VMs). `--node auto` picks one (steps/placement.sh).
-# Also checks --cores against the node's CPU count.
+# Also checks --cores against the node's CPU count and --memory against its memory (step_chk_mem).
 step_chk_node() {
-  local line state maxcpu all
+  local line state maxcpu maxmem mem all
   [[ -n "$CFG_NODE" ]] || CFG_NODE="$(pve_local_node)"
   if ! pve_resources; then
     linus_fail 4 "cannot read the cluster resources: ${PVE_ERR}" "check that pve-cluster and pveproxy run (systemctl status pve-cluster)"
@@ -18,10 +19,9 @@ step_chk_node() {
   [[ "$CFG_NODE" != auto ]] || step_pick_node
   # shellcheck disable=SC2016 # a perl program: its $ are perl's
   line="$(pve_json 'my @n = grep { ($_->{type} // "") eq "node" } @$d; my ($n) = grep { $_->{node} eq $ARGV[0] } @n;
-    print join(" ", $n ? ($n->{status} // "unknown", $n->{maxcpu} // 0) : ("absent", 0)), "\n";
+    print join(" ", $n ? ($n->{status} // "unknown", map { int($n->{$_} // 0) } qw(maxcpu maxmem mem)) : ("absent", 0, 0, 0)), "\n";
     print join(",", sort map { $_->{node} } @n), "\n";' "$CFG_NODE" <<<"$RESOURCES_JSON")"
-  { read -r state; read -r all; } <<<"$line" || true
-  maxcpu="${state#* }" state="${state%% *}"
+  { read -r state maxcpu maxmem mem; read -r all; } <<<"$line" || true
   case "$state" in
     online) ;;
     absent) linus_fail 4 "node '${CFG_NODE}' is not a node of this cluster" "pick one of: ${all} (--node), or --node auto" ;;
@@ -30,8 +30,27 @@ step_chk_node() {
   if [[ "$maxcpu" =~ ^[0-9]+$ ]] && ((maxcpu > 0 && CFG_CORES > maxcpu)); then
     linus_fail 1 "--cores ${CFG_CORES} is more than the ${maxcpu} CPUs of node '${CFG_NODE}'" "use --cores 1..${maxcpu}"
   fi
+  step_chk_mem "${maxmem:-0}" "${mem:-0}"
   VM_NODE="$CFG_NODE" PVE_REMOTE_NODE=""
   [[ "$CFG_NODE" == "$(pve_local_node)" ]] || PVE_REMOTE_NODE="$CFG_NODE"
+}
+
+# step_chk_mem TOTAL USED: --memory (MiB) against the node's memory in bytes, as /cluster/resources
+# reports it (maxmem, mem; pvestatd counts used = total - available, so page cache is free):
+# more than the total is refused (exit 1, like --cores), more than the free memory is a warning
+# (the VM may start and push the host into swap or the OOM killer). 0 (no stats): no check.
+step_chk_mem() {
+  local total=$(($1 / 1048576)) free=$((($1 - $2) / 1048576))
+  ((total > 0)) || return 0
+  ((free >= 0)) || free=0
+  if ((CFG_MEMORY > total)); then
+    linus_fail 1 "--memory ${CFG_MEMORY} MiB is more than the ${total} MiB of memory of node '${CFG_NODE}'" \
+      "use --memory ${total} or less (e.g. --memory $((total / 2048))G), or another --node (or --node auto)"
+  fi
+  if ((CFG_MEMORY > free)); then
+    log_warn "--memory ${CFG_MEMORY} MiB is more than the ${free} MiB free on node '${CFG_NODE}' now: the VM may not start or the host may swap; free memory there, use a smaller --memory or another --node"
+    res_warn "--memory ${CFG_MEMORY} MiB is more than the ${free} MiB free on node '${CFG_NODE}'"
+  fi
 }
 
 # step_storage_info NODE STORAGE: one line "images avail type shared" for STORAGE on NODE, or
@@ -148,18 +167,74 @@ step_chk_bridge() {
 # step_chk_conflict: no VM of this name (cluster-wide) and a free --vmid, from RESOURCES_JSON.
 # Fresh VMs have no name in /cluster/resources yet: for those the config in /etc/pve is read.
 step_chk_conflict() {
-  local out
   [[ -n "$CFG_NAME$CFG_VMID" ]] || return 0
   pve_resources || linus_fail 4 "cannot list the cluster's guests: ${PVE_ERR}" "check pve-cluster (pvesh get /cluster/resources)"
-  if [[ -n "$CFG_VMID" ]]; then
-    # shellcheck disable=SC2016 # a perl program: its $ are perl's
-    out="$(pve_json 'for (grep { ($_->{type} // "") =~ /^(qemu|lxc)$/ } @$d) { if (($_->{vmid} // "") eq $ARGV[0]) { print "$_->{type} on $_->{node}\n"; last } }' "$CFG_VMID" <<<"$RESOURCES_JSON")"
-    if [[ -n "$out" ]]; then
-      linus_fail 7 "VM id ${CFG_VMID} is already in use (${out})" "pick another --vmid, or leave it out to take the next free id"
-    fi
-  fi
+  [[ -z "$CFG_VMID" ]] || step_vmid_conflict "$CFG_VMID"
   [[ -n "$CFG_NAME" ]] || return 0
   step_name_conflict "$CFG_NAME"
+}
+
+# step_vmid_conflict ID: exit 7 when a VM or container has id ID, naming it and its node (its own
+# message: the advice for a taken name, --reuse-existing, does not apply to an id).
+step_vmid_conflict() {
+  local out type node name dir=qemu-server what=VM
+  # shellcheck disable=SC2016 # a perl program: its $ are perl's
+  out="$(pve_json 'for (grep { ($_->{type} // "") =~ /^(qemu|lxc)$/ } @$d) {
+      if (($_->{vmid} // "") eq $ARGV[0]) { print join("\t", $_->{type}, $_->{node} // "?", $_->{name} // ""), "\n"; last } }' \
+    "$1" <<<"$RESOURCES_JSON")"
+  [[ -n "$out" ]] || return 0
+  IFS=$'\t' read -r type node name <<<"$out"
+  [[ "$type" != lxc ]] || dir=lxc what=CT
+  if [[ -z "$name" ]]; then # a guest made moments ago: its name is in its config only
+    name="$(sed -n -E 's/^(name|hostname): //p;/^\[/q' "${LINUS_PVE_ETC:-/etc/pve}/nodes/${node}/${dir}/$1.conf" 2>/dev/null | head -n 1)" || true
+  fi
+  linus_fail 7 "VMID $1 is taken by $(step_guest_label "$what" "" "$name") on node ${node}" \
+    "pick another --vmid or omit it (then the next free id is used)"
+}
+
+# step_chk_ipfree: a static --ip held by another guest's config (cluster-wide) or answering on the
+# bridge is refused (exit 7, a conflict like a taken --vmid, naming the holder); --ip dhcp sends
+# nothing. The probe runs on this node's bridge only, untagged (lib-sh/validation-ipuse.sh).
+step_chk_ipfree() {
+  local ip kind id node key name tool rc=0 who fix
+  [[ "$CFG_IP" != dhcp ]] || return 0
+  ip="${CFG_IP%/*}"
+  read -r kind id node key name < <(ipuse_configs "$ip") || true
+  if [[ -n "${id:-}" ]]; then
+    fix="pct set ${id} --${key} ..."
+    [[ "$kind" == CT ]] || fix="qm set ${id} --${key} ..."
+    linus_fail 7 "--ip ${ip} is already the static address of $(step_guest_label "$kind" "$id" "$name") on node ${node} (${key})" \
+      "pick another --ip (or --ip dhcp), or give ${kind} ${id} another address first (${fix})"
+  fi
+  tool="$(ipuse_probe_tool)"
+  if [[ "$tool" == off ]]; then return 0; fi
+  if [[ -n "${PVE_REMOTE_NODE:-}" || -n "$CFG_VLAN" ]]; then
+    log_info "--ip ${ip}: the guest configs hold it nowhere; not probed on the network (${PVE_REMOTE_NODE:+the bridge is on node ${PVE_REMOTE_NODE}}${CFG_VLAN:+VLAN ${CFG_VLAN} has no interface on this host})"
+    return 0
+  fi
+  ipuse_probe "$ip" "$CFG_BRIDGE" "$tool" || rc=$?
+  case "$rc" in
+    0)
+      who=""
+      [[ -z "$IPUSE_MAC" ]] || who="$(ipuse_mac_owner "$IPUSE_MAC")"
+      if [[ -n "$who" ]]; then
+        read -r kind id node key name <<<"$who"
+        who="$(step_guest_label VM "$id" "$name") on node ${node} (MAC ${IPUSE_MAC}) has it"
+      else
+        who="a device${IPUSE_MAC:+ with MAC ${IPUSE_MAC}} has it"
+      fi
+      linus_fail 7 "--ip ${ip} answers on bridge ${CFG_BRIDGE} (${tool}): ${who}" \
+        "pick another --ip (or --ip dhcp); check with: ip neigh show ${ip}"
+      ;;
+    1) log_info "--ip ${ip} is free: no guest config holds it and nothing answered on ${CFG_BRIDGE} (${tool})" ;;
+    *) log_warn "--ip ${ip}: could not probe it on ${CFG_BRIDGE} (${IPUSE_ERR}); only the guest configs were checked" ;;
+  esac
+}
+
+# step_guest_label KIND ID NAME: "VM 105 'db1'" (no ID or NAME: left out).
+step_guest_label() {
+  local q="'"
+  printf '%s%s%s' "$1" "${2:+ $2}" "${3:+ ${q}$3${q}}"
 }
 
 # step_name_conflict NAME: exit 7 when a VM named NAME exists (uses RESOURCES_JSON).

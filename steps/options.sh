@@ -35,6 +35,8 @@ opt_defaults() {
   # shellcheck disable=SC2034 # --reuse-existing and --timeout come with the next actions
   CFG_NO_HOST_KEY=0 CFG_REUSE_EXISTING=0 CFG_DETACH=0 CFG_PASSWORD=0
   CFG_TIMEOUT="${LINUS_WAIT_TIMEOUT:-600}"
+  # the settings given (flag or env var), not defaulted: --reuse-existing compares only these
+  CFG_GIVEN=" ${VM_CPU:+cores }${VM_RAM:+memory }${VM_OS:+os }${VM_IMAGE_URL:+image-url }"
   unset VM_ID VM_IP
   VM_ID="" VM_IP=""
 }
@@ -91,6 +93,7 @@ opt_parse() {
 
 # opt_set FLAG VALUE
 opt_set() {
+  CFG_GIVEN+="${1#--} "
   case "$1" in
     --name) CFG_NAME="$2" ;;
     --cores) CFG_CORES="$2" ;;

@@ -1,9 +1,50 @@
 # shellcheck shell=bash
-# Action preflight: every check of step validate, without changing anything, each reported with
-# its result (LINUS_CHECK_<NAME>:ok | failed:<code>:<message> | skipped); the run fails with the
-# first failure's code, message and remediation.
+# Action preflight: every check of step validate plus `source` (the image source answers), without
+# changing anything, each reported with its result (LINUS_CHECK_<NAME>:ok | failed:<code>:<message>
+# | skipped); then the storage with its free space (LINUS_STORAGE, LINUS_STORAGE_FREE_GIB,
+# LINUS_STORAGE_TYPE) and the source (LINUS_IMAGE_SOURCE). The run fails with the first failure's
+# code, message and remediation.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/img-fetch.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/catalog.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/validate.sh"
+
+# The checks of preflight: those of step validate, then the image source (a provision fetches the
+# vendor's checksum file anyway, so it does not probe it first).
+PREFLIGHT_CHECKS=("${STEP_CHECKS[@]}" source)
+
+# step_chk_source: the image source answers: the vendor's checksum file of --os (or the --image-url
+# itself), one ranged GET (bytes 0-0: a signed URL made for GET may refuse HEAD) with short
+# timeouts, the body thrown away (nothing is written). Exit 4 when it does not answer.
+step_chk_source() {
+  local url what out rc=0
+  if [[ -n "$CFG_IMAGE_URL" ]]; then
+    url="$CFG_IMAGE_URL" what="the image URL"
+  else
+    img_catalog "$CFG_OS" || linus_fail 1 "unknown --os ${CFG_OS}" "see --help for the catalog"
+    url="$IMG_SUMS_URL" what="the checksum file of ${CFG_OS}"
+  fi
+  IMAGE_SOURCE="$(val_url_shown "$url")"
+  if command -v curl >/dev/null 2>&1; then
+    out="$(timeout -k 2 25 curl -fsS -r 0-0 --connect-timeout 10 --max-time 20 "$url" 2>&1 >/dev/null)" || rc=$?
+  else
+    out="$(timeout -k 2 25 wget -q --tries=1 --timeout=10 --header=Range:bytes=0-0 -O - "$url" 2>&1 >/dev/null)" || rc=$?
+  fi
+  ((rc == 0)) && return 0
+  out="$(val_url_redact "${out##*$'\n'}")"
+  ((rc == 124 || rc == 137)) && out="no answer within 25 s"
+  linus_fail 4 "${what} does not answer: ${IMAGE_SOURCE} (${out:-exit ${rc}})" \
+    "check this host's DNS and internet access (curl -sSI URL), its proxy settings (https_proxy), or use a reachable mirror with --image-url and --image-sha256"
+}
+
+# step_preflight_storage: the storage fields of the summary (from the storage check, no new call).
+step_preflight_storage() {
+  res_set STORAGE "${CFG_STORAGE:-unknown}"
+  [[ "${PVE_STORAGE_AVAIL:-}" =~ ^[0-9]+$ ]] && res_set_num STORAGE_FREE_GIB "$((PVE_STORAGE_AVAIL / 1073741824))"
+  [[ -z "${STORAGE_TYPE:-}" ]] || res_set STORAGE_TYPE "$STORAGE_TYPE"
+  [[ -z "${IMAGE_SOURCE:-}" ]] || res_set IMAGE_SOURCE "$IMAGE_SOURCE"
+  return 0
+}
 
 # step_run_check NAME: run one check in a subshell; its globals come back through a state file.
 # Returns the check's exit code; the failure record is left in LINUS_ERR_*.
@@ -14,7 +55,7 @@ step_run_check() {
     trap - ERR
     "step_chk_$c"
     # shellcheck disable=SC2046 # one variable name a word
-    declare -p $(compgen -v | grep -E '^(CFG_|PVE_|SNIPPET_|HOST_KEY|RESOURCES_JSON|VM_NODE)') 2>/dev/null |
+    declare -p $(compgen -v | grep -E '^(CFG_|PVE_|SNIPPET_|STORAGE_|IMAGE_SOURCE$|HOST_KEY|RESOURCES_JSON|VM_NODE|LINUS_WARNINGS$)') 2>/dev/null |
       sed 's/^declare -/declare -g -/' >"$state"
   ) || rc=$?
   if ((rc == 0)); then
@@ -33,7 +74,7 @@ act_preflight() {
   log_step preflight "checking the host and the settings (nothing is changed)"
   res_reset
   LINUS_FAIL_EXTRA=()
-  for c in "${STEP_CHECKS[@]}"; do
+  for c in "${PREFLIGHT_CHECKS[@]}"; do
     key="CHECK_${c^^}"
     if [[ -n "$skip" ]]; then
       LINUS_FAIL_EXTRA+=("$key=skipped (needs ${skip})")
@@ -62,6 +103,7 @@ act_preflight() {
   res_set RESULT SUCCESS
   for c in "${LINUS_FAIL_EXTRA[@]}"; do res_set "${c%%=*}" "${c#*=}"; done
   LINUS_FAIL_EXTRA=()
-  log_ok "preflight passed"
+  step_preflight_storage
+  log_ok "preflight passed: storage ${CFG_STORAGE} has ${PVE_STORAGE_AVAIL:+$((PVE_STORAGE_AVAIL / 1073741824)) GiB }free${IMAGE_SOURCE:+, ${IMAGE_SOURCE} answers}"
   res_print
 }

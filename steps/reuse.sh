@@ -34,6 +34,7 @@ step_reuse() {
   disk="$(pve_config_value scsi0)"
   if [[ ",$disk," =~ ,size=([0-9.]+[KMGT]?), ]]; then disk="$(pve_size_gib "${BASH_REMATCH[1]}")"; else disk=""; fi
   cores="$(pve_config_value cores)"
+  reuse_differs "${cores:-1}" "$(reuse_memory)" "$(reuse_os_recorded)"
   [[ "$FOUND_STATUS" == running ]] || log_warn "VM ${FOUND_ID} is ${FOUND_STATUS}: start it with qm start ${FOUND_ID} (on node ${FOUND_NODE})"
   log_ok "VM ${FOUND_ID} (${CFG_NAME}) exists, made by linus-provision: reusing it"
   res_success_head "$FOUND_ID" "$VM_IP" "${user:-$CFG_USER}" "$FOUND_NAME" "$os" \
@@ -47,9 +48,16 @@ step_reuse() {
   VM_REUSED=1
 }
 
-# reuse_os: the OS recorded in the VM's description (os=KEY or linus-os: KEY) or tags (os-KEY),
-# else what was given.
+# reuse_os: the OS recorded on the VM (reuse_os_recorded), else what was given.
 reuse_os() {
+  local os
+  os="$(reuse_os_recorded)"
+  if [[ -n "$os" ]]; then printf '%s\n' "$os"; else step_os_label; fi
+}
+
+# reuse_os_recorded: the OS recorded in the VM's description (os=KEY or linus-os: KEY) or tags
+# (os-KEY, as step create writes it; custom for an --image-url VM), else nothing.
+reuse_os_recorded() {
   local desc
   desc="$(pve_config_value description)"
   desc="${desc//%3A/:}"
@@ -57,9 +65,30 @@ reuse_os() {
     printf '%s\n' "${BASH_REMATCH[3]}"
   elif [[ ";${FOUND_TAGS};" =~ \;os-([a-z0-9.-]+)\; ]]; then
     printf '%s\n' "${BASH_REMATCH[1]}"
-  else
-    step_os_label
   fi
+}
+
+# reuse_differs CORES MIB OS: a warning (stderr and LINUS_WARNING) when the VM differs from the
+# cores, memory or OS this call gave (flag or env var; defaults are not compared). The VM is
+# reported as it is: nothing is changed.
+reuse_differs() {
+  local d="" fix="" asked msg
+  if [[ "$CFG_GIVEN" == *" cores "* && "$1" != "$CFG_CORES" ]]; then
+    d+=", ${1} cores (asked ${CFG_CORES})" fix+=" --cores ${CFG_CORES}"
+  fi
+  if [[ "$CFG_GIVEN" == *" memory "* && "$2" != "$CFG_MEMORY" ]]; then
+    d+=", ${2} MiB memory (asked ${CFG_MEMORY})" fix+=" --memory ${CFG_MEMORY}"
+  fi
+  asked="$(step_os_label)"
+  if [[ "$CFG_GIVEN" == *" os "* || "$CFG_GIVEN" == *" image-url "* ]] && [[ -n "$3" && "$3" != "$asked" ]]; then
+    d+=", OS ${3} (asked ${asked})"
+  fi
+  [[ -n "$d" ]] || return 0
+  msg="existing VM ${FOUND_ID} (${CFG_NAME}) differs from this call: ${d#, }; it is reported as it is"
+  [[ -z "$fix" ]] || msg+="; to change it: qm set ${FOUND_ID}${fix} on node ${FOUND_NODE}, then restart it"
+  [[ "$d" != *", OS "* ]] || msg+="; another OS needs a new VM: destroy ${FOUND_ID} first or pick another --name"
+  log_warn "$msg"
+  res_warn "$msg"
 }
 
 # reuse_memory: the VM's memory in MiB (the config holds 2048 or current=2048; default 512).

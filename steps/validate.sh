@@ -9,7 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/checks-env.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/checks-cpu.sh"
 
 # The checks in order; preflight runs each of them and reports them all.
-STEP_CHECKS=(options root tools version node cpu storage bridge conflict hostkey)
+STEP_CHECKS=(options root tools version node cpu storage bridge conflict ipfree hostkey)
 
 # step_validate: every check; the first failing one ends the run with its code.
 step_validate() {

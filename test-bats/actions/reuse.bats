@@ -40,6 +40,35 @@ setup() {
   [[ "$(proto VM_TAGS)" == *os-debian-12* ]]
 }
 
+@test "reuse: a VM that differs from the asked cores, memory or OS is reported with a LINUS_WARNING" {
+  run_bundle --name web2 --cores 2 --memory 2G --os debian-12
+  [ "$status" -eq 0 ]
+  clear_calls
+  run_bundle --name web2 --reuse-existing --cores 4 --memory 8GB --os ubuntu-24.04
+  [ "$status" -eq 0 ] || { echo "$output $stderr"; false; }
+  assert_protocol
+  [ "$(proto REUSED)" = 1 ]
+  [ "$(proto VM_CPU)" = 2 ]
+  [ "$(proto VM_RAM)" = 2048 ]
+  local id want
+  id="$(proto VM_ID)"
+  want="existing VM ${id} (web2) differs from this call: 2 cores (asked 4), 2048 MiB memory (asked 8192), OS debian-12"
+  want+=" (asked ubuntu-24.04); it is reported as it is; to change it: qm set ${id} --cores 4 --memory 8192 on node pve,"
+  want+=" then restart it; another OS needs a new VM: destroy ${id} first or pick another --name"
+  [ "$(proto WARNING)" = "$want" ] || { echo "got: $(proto WARNING)"; false; }
+  [[ "$stderr" == *"warning: existing VM ${id} (web2) differs from this call: 2 cores (asked 4)"* ]]
+  [[ "$(proto JSON)" == *'"warning":"existing VM '* ]]
+  assert_no_mutating_calls
+  # only what this call gave is compared: the same values, or none, give no warning
+  run_bundle --name web2 --reuse-existing --cores 2 --memory 2048
+  [ "$status" -eq 0 ]
+  [ -z "$(proto WARNING || true)" ]
+  [[ "$stderr" != *"differs from this call"* ]]
+  VM_RAM=4096 run_bundle --name web2 --reuse-existing
+  [ "$status" -eq 0 ]
+  [ "$(proto WARNING)" = "existing VM ${id} (web2) differs from this call: 2048 MiB memory (asked 4096); it is reported as it is; to change it: qm set ${id} --memory 4096 on node pve, then restart it" ]
+}
+
 @test "reuse: a VM on another node is found cluster-wide" {
   guests "110 far pve2 linus running"
   run_bundle --name far --reuse-existing --os debian-12

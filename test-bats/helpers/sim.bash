@@ -9,7 +9,7 @@ export SIM_BIN
 # sim_setup [pvesim init options...]: a fresh simulated host for this test. Exports PVESIM_DIR,
 # puts the fake tools first on PATH, makes HOME a temp home with the host root key
 # .ssh/id_ed25519{,.pub}, and points LINUS_STATE_DIR/LINUS_CACHE_DIR/LINUS_LOCK_DIR into the
-# test's temp dir with LINUS_POLL_INTERVAL=0.1.
+# test's temp dir with LINUS_POLL_INTERVAL=0.1, and LINUS_PVE_ETC to the simulator's /etc/pve.
 sim_setup() {
   local base="${BATS_TEST_TMPDIR:?sim_setup runs inside a bats test}"
   export PVESIM_DIR="$base/pvesim"
@@ -19,6 +19,7 @@ sim_setup() {
   export LINUS_CACHE_DIR="$base/linus-cache"
   export LINUS_LOCK_DIR="$base/linus-lock"
   export LINUS_POLL_INTERVAL=0.1
+  export LINUS_PVE_ETC="$PVESIM_DIR/etc-pve" # the simulator's /etc/pve view of guest configs
   mkdir -p "$PVESIM_DIR" "$HOME/.ssh" "$LINUS_STATE_DIR" "$LINUS_CACHE_DIR" "$LINUS_LOCK_DIR"
   chmod 700 "$HOME/.ssh" "$LINUS_STATE_DIR"
   rm -f "$HOME/.ssh/id_ed25519" "$HOME/.ssh/id_ed25519.pub"

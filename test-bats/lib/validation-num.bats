@@ -33,7 +33,7 @@ setup() {
   all_invalid val_cores 8
 }
 
-@test "val_memory: MiB >= 512, G and M suffixes in any case" {
+@test "val_memory: MiB >= 512; M, MB, MiB, G, GB, GiB, T, TB, TiB (binary) in any case" {
   valid val_memory 512
   valid val_memory 2048
   valid val_memory 8G 8192
@@ -47,18 +47,34 @@ setup() {
   invalid val_memory 0G
   invalid val_memory 4097G
   invalid val_memory 4194305
-  invalid val_memory 8T
-  invalid val_memory 8GB
+  valid val_memory 8GB 8192
+  valid val_memory 8gb 8192
+  valid val_memory 8GiB 8192
+  valid val_memory 8192MB 8192
+  valid val_memory 8192mib 8192
+  valid val_memory 1T 1048576
+  valid val_memory 4TB 4194304
+  invalid val_memory 5T
+  invalid val_memory 8K
+  assert_equal "$VAL_ERR" "memory: unknown unit 'K'; expected MiB from 512 to 4194304, e.g. 2048, 8192M, 8G or 8GB (units M/MB/MiB, G/GB/GiB, T/TB/TiB)"
+  invalid val_memory 8GBB
   invalid val_memory 8.5G
+  assert_equal "$VAL_ERR" "memory: a decimal is not accepted; write 8704M"
+  invalid val_memory 1.5TB
+  assert_equal "$VAL_ERR" "memory: a decimal is not accepted; write 1572864M"
+  invalid val_memory 2.3G
+  assert_equal "$VAL_ERR" "memory: a decimal is not accepted; write a whole number of MiB (e.g. 2356M)"
+  invalid val_memory 2048.0
+  invalid val_memory 8,5G
   invalid val_memory G
   invalid val_memory '8 G'
   invalid val_memory 999999999999999G
   all_invalid val_memory
   invalid val_memory 100
-  assert_equal "$VAL_ERR" "memory: 100 is out of range; expected MiB from 512 to 4194304, e.g. 2048, 8192M or 8G"
+  assert_equal "$VAL_ERR" "memory: 100 MiB is out of range; expected MiB from 512 to 4194304, e.g. 2048, 8192M, 8G or 8GB"
 }
 
-@test "val_disk: GiB >= 1, G suffix accepted" {
+@test "val_disk: GiB >= 1; G, GB, GiB, T, TB, TiB (binary) accepted, M refused" {
   valid val_disk 1
   valid val_disk 20
   valid val_disk 50G 50
@@ -67,10 +83,24 @@ setup() {
   invalid val_disk 0
   invalid val_disk 0G
   invalid val_disk 65537
+  valid val_disk 50GB 50
+  valid val_disk 50gb 50
+  valid val_disk 50GiB 50
+  valid val_disk 1T 1024
+  valid val_disk 1TB 1024
+  valid val_disk 64tib 65536
+  invalid val_disk 65T
+  assert_equal "$VAL_ERR" "disk: 66560 GiB is out of range; expected GiB from 1 to 65536, e.g. 20, 50G, 50GB or 1TB"
   invalid val_disk 50M
-  invalid val_disk 1T
-  invalid val_disk 50GB
+  assert_equal "$VAL_ERR" "disk: unit M is not accepted (disks are whole GiB); expected GiB from 1 to 65536, e.g. 20, 50G, 50GB or 1TB"
+  invalid val_disk 51200MB
+  invalid val_disk 50P
+  assert_equal "$VAL_ERR" "disk: unknown unit 'P'; expected GiB from 1 to 65536, e.g. 20, 50G, 50GB or 1TB (units G/GB/GiB, T/TB/TiB)"
   invalid val_disk 1.5
+  assert_equal "$VAL_ERR" "disk: a decimal is not accepted; write a whole number of GiB (e.g. 2G)"
+  invalid val_disk 1.5T
+  assert_equal "$VAL_ERR" "disk: a decimal is not accepted; write 1536G"
+  invalid val_disk 1.
   all_invalid val_disk
 }
 

@@ -32,7 +32,7 @@ bad_env() {
   rel_case_end
 }
 
-@test "bad values of every provision option: exit 1 or 3, FAILURE lines, no mutating call" {
+@test "bad values of every provision option: exit 1, 3 or 7 (a taken --vmid or --ip), FAILURE lines, no mutating call" {
   bad 1 --name "web;touch $M"
   bad 1 --name "\$(touch $M)"
   bad 1 --name "\`touch $M\`"
@@ -48,9 +48,16 @@ bad_env() {
   bad 1 --memory 511
   bad 1 --memory 8X
   bad 1 --memory "\$(touch $M)"
+  bad 1 --memory 8.5G
+  bad 1 --memory 8,5GB
+  bad 1 --memory 8KB
+  bad 1 --memory 64G
   bad 1 --disk 0
   bad 1 --disk -5
-  bad 1 --disk 20T
+  bad 1 --disk 100T
+  bad 1 --disk 1.5T
+  bad 1 --disk 50M
+  bad 1 --disk 50GBB
   bad 1 --os windows-11
   bad 1 --os "../../etc/passwd"
   bad 1 --image-url "ftp://example.com/x.img" --image-sha256 "$(printf '%064d' 0)" --user u
@@ -86,6 +93,11 @@ bad_env() {
   bad 1 --vmid 99
   bad 1 --vmid 1000000000
   bad 1 --vmid "100\$(touch $M)"
+  pvesim guest add 150 --name db1 --ip 10.0.0.50/24 --status running >/dev/null
+  pvesim lan add 10.0.0.60 >/dev/null
+  bad 7 --vmid 150
+  bad 7 --ip 10.0.0.50/24 --gateway 10.0.0.1
+  bad 7 --ip 10.0.0.60/24 --gateway 10.0.0.1
   bad 1 --network-timeout abc
   bad 1 --network-timeout -1
   bad 1 --ssh-timeout "\`touch $M\`"
@@ -100,6 +112,8 @@ bad_env() {
   bad_env 1 VM_CPU="\$(touch $M)" --
   bad_env 1 VM_RAM="\`touch $M\`" --
   bad_env 1 VM_DISK="20;touch $M" --
+  bad_env 1 VM_RAM=8.5GB --
+  bad_env 1 VM_DISK=1.5TB --
   bad_env 1 VM_OS="ubuntu\$(touch $M)" --
   bad_env 3 VM_IMAGE_URL="https://example.com/x.img" --
   bad_env 1 VM_IMAGE_URL="https://example.com/x.img?a=1&b=\$(touch $M)" VM_IMAGE_SHA256="$(printf '%064d' 0)" VM_SSH_USER=u --

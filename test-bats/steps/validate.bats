@@ -116,10 +116,17 @@ chk() { run in_step "step_chk_options; step_chk_version; $1"; }
   IN_STEP_ARGS="--name web1" chk step_chk_conflict
   [ "$status" -eq 7 ]
   assert_line --partial "VM 230 on node pve2"
-  pvesim guest add 231 --type lxc --node pve3
+  pvesim guest add 231 --type lxc --node pve3 --name db1
   IN_STEP_ARGS="--vmid 231" chk step_chk_conflict
   [ "$status" -eq 7 ]
-  assert_line --partial "VM id 231 is already in use"
+  assert_line "LINUS_ERROR:VMID 231 is taken by CT 'db1' on node pve3"
+  assert_line "LINUS_REMEDIATION:pick another --vmid or omit it (then the next free id is used)"
+  IN_STEP_ARGS="--vmid 230 --name web9" chk step_chk_conflict
+  [ "$status" -eq 7 ]
+  assert_line "LINUS_ERROR:VMID 230 is taken by VM 'web1' on node pve2"
+  refute_line --partial "reuse"
+  refute_line --partial "--name"
+  assert_no_mutating_calls
   IN_STEP_ARGS="--name web2" chk step_chk_conflict
   [ "$status" -eq 0 ]
 }
@@ -130,4 +137,156 @@ chk() { run in_step "step_chk_options; step_chk_version; $1"; }
   [ "$status" -eq 4 ]
   IN_STEP_ARGS="--no-host-key --password" chk step_chk_hostkey
   [ "$status" -eq 0 ]
+}
+
+@test "--memory above the node's total memory: exit 1 naming the total; above its free memory: a warning" {
+  steps_init --mem-gib 16
+  pvesim node mem pve --used-gib 10
+  IN_STEP_ARGS="--memory 17G" chk step_chk_node
+  [ "$status" -eq 1 ]
+  assert_line "LINUS_ERROR:--memory 17408 MiB is more than the 16384 MiB of memory of node 'pve'"
+  assert_line "LINUS_REMEDIATION:use --memory 16384 or less (e.g. --memory 8G), or another --node (or --node auto)"
+  assert_no_mutating_calls
+  IN_STEP_ARGS="--memory 8GB" chk 'step_chk_node; res_reset; res_set RESULT X; res_print'
+  [ "$status" -eq 0 ]
+  assert_line --partial "warning: --memory 8192 MiB is more than the 6144 MiB free on node 'pve' now"
+  assert_line "LINUS_WARNING:--memory 8192 MiB is more than the 6144 MiB free on node 'pve'"
+  IN_STEP_ARGS="--memory 6G" chk 'step_chk_node; res_reset; res_set RESULT X; res_print'
+  [ "$status" -eq 0 ]
+  refute_line --partial "LINUS_WARNING"
+  refute_line --partial "warning:"
+}
+
+@test "--memory with --node auto is checked against the node it picks" {
+  steps_init --nodes 3 --mem-gib 8
+  pvesim node mem pve2 --mem-gib 64 --used-gib 1
+  IN_STEP_ARGS="--node auto --memory 100G" chk step_chk_node
+  [ "$status" -eq 1 ]
+  assert_line "LINUS_ERROR:--memory 102400 MiB is more than the 65536 MiB of memory of node 'pve2'"
+  IN_STEP_ARGS="--node auto --memory 32G" chk 'step_chk_node; echo "node=$CFG_NODE"'
+  [ "$status" -eq 0 ]
+  assert_line "node=pve2"
+  refute_line --partial "warning: --memory"
+}
+
+@test "static --ip in another guest's config (any node, VM or CT): exit 7 naming it, before any change" {
+  steps_init --nodes 3 --offline-node ''
+  pvesim guest add 240 --name db1 --node pve2 --ip 192.168.50.10/24 --gw 192.168.50.1
+  pvesim guest add 241 --type lxc --name cache1 --node pve3 --ip 192.168.50.11/24
+  pvesim guest add 242 --name tpl1 --ip 192.168.50.12/24 --template
+  IN_STEP_ARGS="--ip 192.168.50.10/24 --gateway 192.168.50.1" chk 'step_chk_node; step_chk_ipfree'
+  [ "$status" -eq 7 ]
+  assert_line "LINUS_ERROR:--ip 192.168.50.10 is already the static address of VM 240 'db1' on node pve2 (ipconfig0)"
+  assert_line "LINUS_REMEDIATION:pick another --ip (or --ip dhcp), or give VM 240 another address first (qm set 240 --ipconfig0 ...)"
+  IN_STEP_ARGS="--ip 192.168.50.11/24 --gateway 192.168.50.1" chk 'step_chk_node; step_chk_ipfree'
+  [ "$status" -eq 7 ]
+  assert_line "LINUS_ERROR:--ip 192.168.50.11 is already the static address of CT 241 'cache1' on node pve3 (net0)"
+  assert_line --partial "(pct set 241 --net0 ...)"
+  # a template never runs; 192.168.50.1 (a prefix of .10, .11, .12) is held by nobody
+  for a in 192.168.50.12 192.168.50.1 192.168.50.100; do
+    IN_STEP_ARGS="--ip $a/24 --gateway 192.168.50.2" LINUS_IP_PROBE=off chk 'step_chk_node; step_chk_ipfree'
+    [ "$status" -eq 0 ]
+  done
+  assert_no_mutating_calls
+}
+
+@test "static --ip answering on the bridge (arping, else ping + neighbour table): exit 7; free: passes" {
+  pvesim lan add 192.168.50.20 --mac a0:36:9f:aa:00:20
+  for probe in auto arping ping; do
+    IN_STEP_ARGS="--ip 192.168.50.20/24 --gateway 192.168.50.1" LINUS_IP_PROBE=$probe chk 'step_chk_node; step_chk_ipfree'
+    [ "$status" -eq 7 ]
+    assert_line --partial "LINUS_ERROR:--ip 192.168.50.20 answers on bridge vmbr0 ("
+    assert_line --partial "): a device"
+    assert_line "LINUS_REMEDIATION:pick another --ip (or --ip dhcp); check with: ip neigh show 192.168.50.20"
+  done
+  assert_call '^arping -D -c 2 -w 3 -I vmbr0 192.168.50.20$'
+  assert_call '^ping -n -c 1 -W 2 -I vmbr0 192.168.50.20$'
+  IN_STEP_ARGS="--ip 192.168.50.20/24 --gateway 192.168.50.1" chk 'step_chk_node; step_chk_ipfree'
+  assert_line "LINUS_ERROR:--ip 192.168.50.20 answers on bridge vmbr0 (arping): a device with MAC a0:36:9f:aa:00:20 has it"
+  IN_STEP_ARGS="--ip 192.168.50.21/24 --gateway 192.168.50.1" chk 'step_chk_node; step_chk_ipfree'
+  [ "$status" -eq 0 ]
+  assert_line --partial "--ip 192.168.50.21 is free: no guest config holds it and nothing answered on vmbr0 (arping)"
+  # neighbour table only (neither arping nor ping): an address it does not know passes
+  IN_STEP_ARGS="--ip 192.168.50.20/24 --gateway 192.168.50.1" LINUS_IP_PROBE=neigh chk 'step_chk_node; step_chk_ipfree'
+  [ "$status" -eq 0 ]
+  # dhcp: no probe at all
+  : >"$PVESIM_DIR/calls.jsonl"
+  chk 'step_chk_node; step_chk_ipfree'
+  [ "$status" -eq 0 ]
+  refute_call '^(arping|ping) '
+  assert_no_mutating_calls
+}
+
+@test "static --ip of a running VM that got it by DHCP: the probe names that VM by its MAC" {
+  pvesim guest add 250 --name web7 --status running
+  ip="$(pvesim ip 250)"
+  IN_STEP_ARGS="--ip $ip/16 --gateway 10.233.0.1" chk 'step_chk_node; step_chk_ipfree'
+  [ "$status" -eq 7 ]
+  assert_line --regexp "^LINUS_ERROR:--ip $ip answers on bridge vmbr0 \(arping\): VM 250 'web7' on node pve \(MAC bc:24:11:00:00:fa\) has it$"
+  # without arping and ping, this host's neighbour table knows it
+  IN_STEP_ARGS="--ip $ip/16 --gateway 10.233.0.1" LINUS_IP_PROBE=neigh chk 'step_chk_node; step_chk_ipfree'
+  [ "$status" -eq 7 ]
+  assert_line --partial "(neigh): VM 250 'web7' on node pve (MAC bc:24:11:00:00:fa) has it"
+}
+
+@test "static --ip: with --vlan or a VM on another node only the configs are checked; a failed probe warns" {
+  steps_init --nodes 3 --offline-node ''
+  pvesim bridge add vmbr1 --vlan-aware
+  pvesim lan add 192.168.50.30 --bridge vmbr1
+  IN_STEP_ARGS="--ip 192.168.50.30/24 --gateway 192.168.50.1 --bridge vmbr1 --vlan 20" chk 'step_chk_node; step_chk_ipfree'
+  [ "$status" -eq 0 ]
+  assert_line --partial "not probed on the network (VLAN 20 has no interface on this host)"
+  IN_STEP_ARGS="--ip 192.168.50.30/24 --gateway 192.168.50.1 --bridge vmbr1 --node pve2" chk 'step_chk_node; step_chk_ipfree'
+  [ "$status" -eq 0 ]
+  assert_line --partial "not probed on the network (the bridge is on node pve2)"
+  pvesim fault arping '^-D' --error 'arping: socket: Operation not permitted' --exit 2
+  IN_STEP_ARGS="--ip 192.168.50.31/24 --gateway 192.168.50.1" chk 'step_chk_node; step_chk_ipfree'
+  [ "$status" -eq 0 ]
+  assert_line --partial "warning: --ip 192.168.50.31: could not probe it on vmbr0 (arping: socket: Operation not permitted); only the guest configs were checked"
+}
+
+@test "preflight: the image source answers (one ranged GET of the checksum URL) and the storage's free space" {
+  run in_step act_preflight
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  assert_line "LINUS_CHECK_SOURCE:ok"
+  assert_line "LINUS_STORAGE:local-lvm"
+  assert_line --regexp '^LINUS_STORAGE_FREE_GIB:[0-9]+$'
+  assert_line "LINUS_STORAGE_TYPE:lvmthin"
+  assert_line --regexp '^LINUS_IMAGE_SOURCE:https://cloud-images\.ubuntu\.com/.*/SHA256SUMS$'
+  assert_line --regexp '^LINUS_JSON:.*"storage":"local-lvm","storage_free_gib":[0-9]+,'
+  assert_call '^curl -fsS -r 0-0 --connect-timeout 10 --max-time 20 https://cloud-images\.ubuntu\.com/.*/SHA256SUMS$'
+  [ "$(pvesim calls --tool curl --count)" = 1 ]
+  assert_no_mutating_calls
+}
+
+@test "preflight: an image source that does not answer fails with exit 4 (HTTP error, unknown host, custom URL)" {
+  pvesim download 'SHA256SUMS$' fail --http 503
+  run in_step act_preflight
+  [ "$status" -eq 4 ]
+  assert_line "LINUS_ERROR_STEP:source"
+  assert_line --regexp "^LINUS_ERROR:the checksum file of ubuntu-24.04 does not answer: https://cloud-images\.ubuntu\.com/.*/SHA256SUMS \(curl: \(22\) The requested URL returned error: 503\)$"
+  assert_line --partial "LINUS_REMEDIATION:check this host's DNS and internet access"
+  assert_line "LINUS_CHECK_STORAGE:ok"
+  assert_line --regexp '^LINUS_CHECK_SOURCE:failed:4:'
+  pvesim download clear
+  IN_STEP_ARGS="--image-url https://images.example.invalid/x.qcow2?sig=SECRET123 --image-sha256 $(printf '%064d' 0) --user u" \
+    run in_step act_preflight
+  [ "$status" -eq 4 ]
+  assert_line "LINUS_ERROR:the image URL does not answer: https://images.example.invalid/x.qcow2?<redacted> (curl: (6) Could not resolve host: images.example.invalid)"
+  refute_output --partial SECRET123
+  assert_no_mutating_calls
+}
+
+@test "preflight: without curl the source is probed with wget" {
+  mkdir -p "$BATS_TEST_TMPDIR/nocurl"
+  for t in "$SIM_BIN"/*; do [[ "${t##*/}" == curl ]] || ln -s "$t" "$BATS_TEST_TMPDIR/nocurl/"; done
+  for t in bash perl flock timeout mktemp sha256sum sha512sum ssh ssh-keyscan ssh-keygen sed grep sort tr cat rm \
+    dirname mkdir chmod head stat date sleep env tail wc cut uname id awk basename readlink ls cp mv node; do
+    p="$(command -v "$t")" && ln -sf "$p" "$BATS_TEST_TMPDIR/nocurl/$t"
+  done
+  run env PATH="$BATS_TEST_TMPDIR/nocurl" bash -c 'source "$REPO_ROOT/steps/preflight.sh"; exec 3>&1; opt_parse; step_chk_options; step_chk_source; echo "src=$IMAGE_SOURCE"'
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  assert_line --regexp '^src=https://cloud-images\.ubuntu\.com/.*/SHA256SUMS$'
+  assert_call '^wget -q --tries=1 --timeout=10 --header=Range:bytes=0-0 -O - https://cloud-images'
+  refute_call '^curl '
 }

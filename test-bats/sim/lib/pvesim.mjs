@@ -64,6 +64,7 @@ function init(a) {
   for (const f of ['state.json', 'calls.jsonl']) fs.rmSync(path.join(dir, f), { force: true });
   fs.rmSync(path.join(dir, 'storage'), { recursive: true, force: true });
   fs.rmSync(path.join(dir, 'hostkeys'), { recursive: true, force: true });
+  fs.rmSync(path.join(dir, 'etc-pve'), { recursive: true, force: true });
   const st = newHost({ version: o.version, nodes: num(o.nodes, 1), offlineNode: o['offline-node'], nodeName: o['node-name'], cpus: num(o.cpus, 8), memGiB: num(o['mem-gib'], 32) });
   if (o.nodes === '3' && !o['offline-node'] && o['offline-node'] !== '') st.nodes[2].online = 0;
   fs.writeFileSync(statePath(), JSON.stringify(st, null, 1));
@@ -86,7 +87,7 @@ function calls(a) {
 
 /** @param {any} st @param {string} cmd @param {string[]} a @returns {number|void} */
 function control(st, cmd, a) {
-  const { o, pos } = opts(a, ['vlan-aware', 'disabled', 'agent', 'no-agent', 'clear', 'online', 'offline', 'kill']);
+  const { o, pos } = opts(a, ['vlan-aware', 'disabled', 'agent', 'no-agent', 'clear', 'online', 'offline', 'kill', 'template']);
   switch (cmd) {
     case 'storage': {
       const [sub, name] = pos;
@@ -110,21 +111,34 @@ function control(st, cmd, a) {
       else if (sub !== 'remove') fail('usage: pvesim bridge add|remove NAME [--vlan-aware] [--ports p1,p2] [--nodes a,b] [--cidr C]');
       return;
     }
+    case 'lan': {
+      // devices on a bridge's network that are not guests (a router, a printer): they answer
+      // ARP and ping (tool-arping.mjs, tool-ping.mjs) for their address
+      const [sub, ip] = pos;
+      st.lan = (st.lan ?? []).filter((/** @type {any} */ h) => sub !== 'clear' && h.ip !== ip);
+      if (sub === 'add' && ip) st.lan.push({ ip, bridge: o.bridge ?? 'vmbr0', mac: (o.mac ?? 'A0:36:9F:AA:00:01').toUpperCase(), nodes: o.nodes ? o.nodes.split(',') : null });
+      else if (sub !== 'remove' && sub !== 'clear') fail('usage: pvesim lan add IP [--bridge B] [--mac M] [--nodes a,b] | lan remove IP | lan clear');
+      return;
+    }
     case 'guest': {
       const [sub, id] = pos;
       if (sub === 'remove') { delete st.guests[id]; return; }
-      if (sub !== 'add' || !/^\d+$/.test(id ?? '')) fail('usage: pvesim guest add ID [--type qemu|lxc] [--name N] [--node N] [--tags T] [--status running|stopped] [--lock L] [--agent]');
+      if (sub !== 'add' || !/^\d+$/.test(id ?? '')) fail('usage: pvesim guest add ID [--type qemu|lxc] [--name N] [--node N] [--tags T] [--status running|stopped] [--lock L] [--agent] [--ip CIDR] [--template]');
       const type = o.type ?? 'qemu';
       /** @type {Record<string, string>} */
       const config = { name: o.name ?? `${type === 'lxc' ? 'ct' : 'vm'}${id}`, memory: '2048', cores: '2' };
       if (type === 'lxc') { config.hostname = config.name; delete config.name; }
       if (o.tags) config.tags = normTags(o.tags);
       if (o.lock) config.lock = o.lock;
+      if (o.template) config.template = '1';
       if (type === 'qemu') { config.net0 = `virtio=BC:24:11:00:${(Number(id) >> 8 & 255).toString(16).toUpperCase().padStart(2, '0')}:${(Number(id) & 255).toString(16).toUpperCase().padStart(2, '0')},bridge=vmbr0`; config.agent = '1'; }
       const disk = o.storage ?? 'local-lvm';
       const vol = type === 'lxc' ? `vm-${id}-disk-0` : `vm-${id}-disk-0`;
       (st.volumes[disk] ??= {})[vol] = { size: 8 * GiB, vmid: Number(id), format: 'raw', agent: !!o.agent, user: o.user ?? 'ubuntu' };
       if (type === 'qemu') config.scsi0 = `${disk}:${vol},size=8G`; else config.rootfs = `${disk}:${vol},size=8G`;
+      // --ip CIDR: a static address in the config (qemu ipconfig0 as qm set writes it; lxc netN)
+      if (o.ip && type === 'qemu') config.ipconfig0 = `ip=${o.ip}${o.gw ? `,gw=${o.gw}` : ''}`;
+      if (o.ip && type === 'lxc') config.net0 = `name=eth0,bridge=vmbr0,hwaddr=BC:24:11:01:00:${(Number(id) & 255).toString(16).toUpperCase().padStart(2, '0')},ip=${o.ip},type=veth`;
       const running = (o.status ?? 'stopped') === 'running';
       st.guests[id] = { vmid: Number(id), type, node: o.node ?? st.localNode, status: running ? 'running' : 'stopped', config,
         startedAt: running ? now(st) - 3600e3 : null, pid: running ? 10000 + Number(id) : null, agentInstalled: !!o.agent, user: o.user ?? 'ubuntu', ciupgrade: 0 };

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { SimExit } from './util.mjs';
+import { etcFiles, syncEtc } from './etc-pve.mjs';
 
 export function simDir() {
   const d = process.env.PVESIM_DIR;
@@ -40,6 +41,7 @@ export function load() {
     Object.defineProperty(st, 'homeNode', { value: st.localNode, enumerable: false });
     st.localNode = here;
   }
+  Object.defineProperty(st, 'etcBefore', { value: etcFiles(st), enumerable: false, writable: true });
   return st;
 }
 /** @param {any} st */
@@ -47,6 +49,8 @@ export function save(st) {
   const tmp = statePath() + '.' + process.pid;
   fs.writeFileSync(tmp, JSON.stringify(st.homeNode ? { ...st, localNode: st.homeNode } : st, null, 1));
   fs.renameSync(tmp, statePath());
+  syncEtc(simDir(), st, st.etcBefore); // the /etc/pve view of the guest configs (etc-pve.mjs)
+  if (st.etcBefore) st.etcBefore = etcFiles(st);
 }
 
 /** Simulated wall clock in ms (real time plus `pvesim clock` offset). @param {any} st */
