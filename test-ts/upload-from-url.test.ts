@@ -194,7 +194,7 @@ describe('upload --from-url', () => {
 });
 
 describe('the chunk path on hosts with fewer decompressors', () => {
-  const CHUNK_TOOLS = ['mkdir', 'cksum', 'rm', 'sha256sum', 'seq', 'mktemp', 'cat', 'base64', 'chmod', 'mv', 'rmdir', 'id', 'sh'];
+  const CHUNK_TOOLS = ['mkdir', 'cksum', 'grep', 'rm', 'sha256sum', 'seq', 'mktemp', 'cat', 'base64', 'chmod', 'mv', 'rmdir', 'id', 'sh'];
 
   async function upload(shell: string, path: string, compress: 'xz' | 'gzip'): Promise<{ last: string; code: number; target: string }> {
     const h = host();

@@ -237,7 +237,7 @@ describe.each(LIMITS)('upload commands at --max-chars %s', (limit) => {
   it.each(SHELLS)('a corrupted check number fails that line too (%s)', (shell) => {
     const h = host(limit);
     const cmds = commands(SCRIPT, h.opts);
-    const c = cmds[0].replace(/= '(\d)/, (_m, d: string) => `= '${d === '1' ? '2' : '1'}`);
+    const c = cmds[0].replace(/-qx '(\d)/, (_m, d: string) => `-qx '${d === '1' ? '2' : '1'}`);
     expect(c).not.toBe(cmds[0]);
     const r = sendAll(shell, [c])[0];
     expect(r.last).toBe('LINUS_UPLOAD:FAILED:chunk 1 corrupt: re-send line 1');

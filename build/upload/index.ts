@@ -25,14 +25,14 @@ export function effectiveLimit(maxChars: number | undefined): number {
 }
 
 /**
- * The staging directory on the host for this script, target and limit: `/tmp/.linus-<12 hex>`.
+ * The staging directory on the host for this script, target and limit: `/tmp/.linus-<8 hex>`.
  * Fixed per upload, so chunk commands can be re-sent; distinct per layout, so chunks of another
  * layout or script never mix in.
  */
 export function stagingDir(script: Buffer, opts: UploadOptions = {}): string {
   const remote = opts.remotePath ?? DEFAULT_REMOTE_PATH;
   const format = resolveCompress(opts.compress);
-  const id = sha256Hex(`${sha256Hex(script)}\0${remote}\0${effectiveLimit(opts.maxChars)}\0${format}`).slice(0, 12);
+  const id = sha256Hex(`${sha256Hex(script)}\0${remote}\0${effectiveLimit(opts.maxChars)}\0${format}`).slice(0, 8);
   return `/tmp/.linus-${id}`;
 }
 

@@ -103,5 +103,5 @@ export function layout(inp: LayoutInput): string[] {
       if (chunkRoom(inp, 1, wide) < 1) break;
     }
   }
-  throw new Error(`--max-chars ${inp.limit} is too small for these upload commands (about 350 is the least)`);
+  throw new Error(`--max-chars ${inp.limit} is too small for these upload commands (about 320 is the least)`);
 }

@@ -20,7 +20,7 @@ export interface Piece {
 
 /** Stores a piece as file `name` in the cwd and keeps it only when its cksum matches. */
 function storeChecked(name: string, p: Piece, onBad: string): string {
-  return `printf %s ${p.word}>${name};[ "$(cksum <${name})" = '${p.sum}' ]||{ rm -f ${name};${onBad};}`;
+  return `printf %s ${p.word}>${name};cksum <${name}|grep -qx '${p.sum}'||{ rm ${name};${onBad};}`;
 }
 
 /**
@@ -30,7 +30,7 @@ function storeChecked(name: string, p: Piece, onBad: string): string {
  */
 export function chunkCommand(f: Frame, name: number, p: Piece): string {
   return (
-    `exec 2>&1;d=${f.dir};F(){ echo "LINUS_UPLOAD:FAILED:$*";exit 1;};mkdir -pm700 $d;cd $d&&[ -O . -a ! -L $d ]||F $d unusable;` +
+    `exec 2>&1;d=${f.dir};F(){ echo LINUS_UPLOAD:FAILED:$*;exit 1;};mkdir -pm700 $d;cd $d&&[ -O . -a ! -L $d ]||F $d unusable;` +
     storeChecked(String(name), p, `F chunk ${name} corrupt: re-send line ${name}`) +
     `;echo LINUS_UPLOAD:CHUNK:${name}/${f.total}`
   );
