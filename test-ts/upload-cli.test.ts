@@ -28,9 +28,9 @@ describe('linus upload on the command line', () => {
   }, 120_000);
 
   it.each([
-    [['--max-chars', '-5'], /^linus: --max-chars must be a whole number of at least 1 or 'none', got '-5'\n$/],
-    [['--max-chars', '0'], /^linus: --max-chars must be a whole number .* got '0'\n$/],
-    [['--max-chars', 'abc'], /^linus: --max-chars must be a whole number .* got 'abc'\n$/],
+    [['--max-chars', '-5'], /^linus: --max-chars must be a positive whole number or 'none' \(no limit\), got '-5'\n$/],
+    [['--max-chars', '0'], /^linus: --max-chars must be a positive whole number .* got '0'\n$/],
+    [['--max-chars', 'abc'], /^linus: --max-chars must be a positive whole number .* got 'abc'\n$/],
     [['--line', '0'], /^linus: --line must be a whole number of at least 1, got '0'\n$/],
     [['--line', 'x'], /^linus: --line must be a whole number of at least 1, got 'x'\n$/],
     [['--line', '100000'], /^linus: --line 100000 is past the last command: there are \d+ \(linus upload --count\)\n$/],
