@@ -47,7 +47,7 @@ refused_no_port() {
   sim_setup
   run_bundle --name v3
   [ "$status" -eq 0 ] || { echo "$output" "$stderr"; false; }
-  ! proto VLAN_MODE
+  run ! proto VLAN_MODE
 }
 
 @test "not VLAN aware, no port at all: exit 4, Proxmox's reason and the remediation, nothing created" {
