@@ -129,13 +129,13 @@ pve_task_checked() {
   fi
   rm -f "$errf"
   if ((adopt)); then
-    printf 'pvesh failed, but VM %s on node %s exists with this name: taken as created\n' "$id" "$node" >&2
+    printf 'WARN: pvesh failed, but VM %s on node %s exists with this name: taken as created\n' "$id" "$node" >&2
     return 0
   fi
   ((rc == 0)) || return "$rc"
   pve_task_conf "$node" "$id"
   if [[ "$PVE_TASK_STATE" == unknown ]]; then
-    printf 'cannot read the config of VM %s on node %s after the task: %s\n' "$id" "$node" "$PVE_TASK_ERR" >&2
+    printf 'WARN: cannot read the config of VM %s on node %s after the task: %s\n' "$id" "$node" "$PVE_TASK_ERR" >&2
     [[ "$want" == absent ]] && return 255
     PVE_TASK_STATE=present PVE_TASK_NAME="${want#named:}"
   fi

@@ -2,10 +2,11 @@
 # shellcheck disable=SC2034 # PVE_/IMG_ globals set here are read by the callers
 # shellcheck disable=SC2016 # the single-quoted strings are perl programs (their $ are perl's)
 # Proxmox calls: read-only pvesh queries parsed with perl JSON::PP, and mutating commands that
-# stream their output to stderr, keep their stderr for the error message, and only print
-# themselves under --dry-run.
+# keep their output aside (shown, URL queries redacted, only when they fail), keep their stderr for the
+# error message, and only print themselves under --dry-run.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/logging.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve-node.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/validation-id.sh"
 
 # pve_json PERLCODE [ARGS...]: decode the JSON on stdin into $d and run PERLCODE (which prints
 # what it finds); @ARGV holds ARGS. jq is never needed.
@@ -48,7 +49,7 @@ pve_run() {
   { "$@" 2>&1 1>&3 3>&- | tee "$errf" >&3; } 3>"$outf" || rc=$?
   PVE_ERR="$(pve_err_text "$errf")"
   if ((rc != 0)) && [[ -s "$outf" ]]; then
-    log_info "$(<"$outf")"
+    log_info "$(val_url_redact "$(<"$outf")")"
   elif grep -qiE '^(WARN|warning)' "$errf"; then
     log_warn "$(grep -iE '^(WARN|warning)' "$errf")"
   fi
