@@ -43,6 +43,7 @@ trap 'rm -f "$table"' EXIT
   echo '|---|---|---|---|'
   row fault-per-call 'a fault at each mutating call, rolled back'
   row fault-extra 'faults outside the happy path'
+  row crash 'a qm create killed part-way (SIGKILL, OOM)'
   row download 'download failures'
   row signal 'signals (INT, TERM, HUP)'
   row concurrency 'concurrent runs and locks'
