@@ -36,7 +36,7 @@ mapfile -t files < <(git ls-files --cached --others --exclude-standard -- '*.sh'
 # SC2034 (set here, used in another file), SC2153/SC2154 (set in another file).
 bundled=() others=()
 for f in "${files[@]}"; do
-  case "$f" in lib-sh/*.sh|steps/*.sh) bundled+=("$f") ;; *) others+=("$f") ;; esac
+  case "$f" in lib-sh/*.sh|steps/*.sh|actions/*.sh) bundled+=("$f") ;; *) others+=("$f") ;; esac
 done
 if [[ "${#bundled[@]}" -gt 0 ]]; then
   "$sc" --norc -s bash -e SC1091,SC2034,SC2153,SC2154 "${bundled[@]}"

@@ -1,9 +1,9 @@
 # shellcheck shell=bash
 # Core: failing (linus_fail), the EXIT/ERR/signal traps, source locations, the run's temp dir.
 # Function definitions only; no side effects when sourced.
-source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/logging.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/result.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/journal.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/logging.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/result.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/journal.sh"
 
 # linus_srcloc LINE [FILE]: "source/path:line" for a line of the running script. Bundled, the
 # compiler's _LINUS_LINEMAP (triples: bundle_start 'path' source_start) maps a bundle line back
@@ -127,7 +127,7 @@ linus_on_exit() {
       elif rb_undo; then
         cleanup=destroyed
       else
-        # say honestly what is left and how to remove it (CONTRACT: destroyed|kept|none)
+        # say honestly what is left and how to remove it (destroyed|kept|none)
         cleanup=kept
         log_error "rollback did not remove everything: $(rb_describe)"
         LINUS_ERR_FIX="${LINUS_ERR_FIX:+${LINUS_ERR_FIX}; }the rollback could not remove $(rb_describe); remove it with: $(rb_remedy)"

@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # PVE_/IMG_ globals set here are read by the callers
 # Image downloads: curl (or wget) to a file, hashing; URLs never printed with their query string.
-source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/logging.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/validation.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/logging.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/validation.sh"
 
 # img_fetch URL DEST: download URL to DEST. curl/wget print no progress meter and nothing on
 # success (their output is kept aside); on failure their messages are shown, indented. The URL is

@@ -10,8 +10,8 @@
 #   rb_add file PATH a file that stays on success (e.g. the cloud-init vendor snippet)
 #   rb_add nodefile NODE:PATH  such a file on another cluster node (removed over root ssh)
 #   rb_add tmp PATH  a temporary file, removed at exit in any case
-source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/logging.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/logging.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/pve.sh"
 
 rb_reset() {
   RB_JOURNAL=()

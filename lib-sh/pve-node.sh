@@ -1,14 +1,14 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2016 # the single-quoted strings are perl programs (their $ are perl's)
-# VMs on another cluster node. `qm` acts only on the node it runs on (PROXMOX-FACTS §5), so when
+# VMs on another cluster node. `qm` acts only on the node it runs on (qemu-server: qm is node-local), so when
 # the VM of this run lives elsewhere (PVE_REMOTE_NODE, set by step_chk_node) every `qm` call of
 # the run -- the steps' and the rollback journal's -- goes through `pvesh` on
 # /nodes/NODE/qemu/... instead. Steps keep writing `qm`; this is the one place that chooses.
 # Outputs and exit codes mimic qm: `config` prints key: value lines, `status` prints
 # "status: X", `guest cmd` prints the unwrapped agent result. pvesh runs worker tasks and exits 0
-# even when the task failed (§7): create, clone and destroy are verified here, start by the caller's
+# even when the task failed: create, clone and destroy are verified here, start by the caller's
 # status check.
-source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/logging.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/logging.sh"
 
 # qm ARGS...: the real qm on the local node, pve_qm_remote for a VM of this run on another node.
 # (Named qm, not pve_*, on purpose: the journal and the steps call qm by that name.)
@@ -103,7 +103,7 @@ pve_opt_value() {
 # taking it as absent would leave it behind unreported.
 #
 # Why this read after every remote create stays: pvesh runs the task in the foreground and exits
-# 0 even when the task failed (PROXMOX-FACTS §7; through the proxy to another node too:
+# 0 even when the task failed (through the proxy to another node too:
 # pve-manager pvesh.pm proxy_handler forwards the remote stderr and fails only when the remote
 # pvesh exits non-zero, which it does not for a failed task). A failed create task deletes the
 # config again (Qemu.pm create_vm), so the id is FREE again at once. Taking exit 0 as success

@@ -4,9 +4,9 @@
 # Proxmox calls: read-only pvesh queries parsed with perl JSON::PP, and mutating commands that
 # keep their output aside (shown, URL queries redacted, only when they fail), keep their stderr for the
 # error message, and only print themselves under --dry-run.
-source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/logging.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve-node.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/validation-id.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/logging.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/pve-node.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/validation-id.sh"
 
 # pve_json PERLCODE [ARGS...]: decode the JSON on stdin into $d and run PERLCODE (which prints
 # what it finds); @ARGV holds ARGS. jq is never needed.

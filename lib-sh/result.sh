@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# The output protocol (CONTRACT §3): LINUS_KEY:value lines in the order set, then one
+# The output protocol: LINUS_KEY:value lines in the order set, then one
 # LINUS_JSON:{...} line holding the same fields (keys lower snake case without the prefix).
 # Output goes to fd 3 when it is open (linus_main does `exec 3>&1 1>&2`), else to stdout.
 # Values are forced onto one line: every control character (newline, CR, tab, ...) and the
@@ -72,7 +72,7 @@ res_unset() {
 }
 
 # res_success_head ID IP USER NAME OS CPU RAM DISK NODE: reset, then the SUCCESS fields in the
-# order of CONTRACT §3. Add more fields with res_set, then res_print.
+# documented order. Add more fields with res_set, then res_print.
 res_success_head() {
   res_reset
   res_set RESULT SUCCESS
@@ -88,7 +88,7 @@ res_success_head() {
 }
 
 # res_failure_head CODE STEP ERROR REMEDIATION CLEANUP [VMID]: reset, then the FAILURE fields in
-# the order of CONTRACT §3 (VM_ID only when given).
+# documented order (VM_ID only when given).
 res_failure_head() {
   res_reset
   res_set RESULT FAILURE

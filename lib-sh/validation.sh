@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Validators for the options of CONTRACT §2. Convention: val_<what> VALUE [ARGS] returns 0 when
+# Validators for the options. Convention: val_<what> VALUE [ARGS] returns 0 when
 # valid (VAL_OUT = the normalised value), else 1 with a one-line reason in VAL_ERR saying what is
 # wrong and what is accepted. VAL_ERR never repeats a secret (SSH key text); callers run them
 # without a subshell: `if ! val_memory "$v"; then linus_fail 1 "$VAL_ERR" "..."; fi`.
@@ -24,7 +24,7 @@ val_ok() {
   return 0
 }
 
-# Names used by steps/options.sh (opt_check NAME ...) for the validators above.
+# Names used by lib-sh/options.sh (opt_check NAME ...) for the validators above.
 val_name() { val_dns_name "$@"; }
 val_ip_cidr() { val_cidr "$@"; }
 val_ip() { val_ip_mode "$@"; }

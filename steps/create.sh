@@ -5,8 +5,8 @@
 # ("already exists") retries with a fresh id. Then the disk is resized and checked.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/checks-env.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/cloudinit.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/checks-env.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/cloudinit.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/image.sh"
 
 # step_next_id: the id to try (CFG_VMID, else the cluster's next free id) in VM_ID_TRY.

@@ -6,8 +6,8 @@
 # step validate (exit 7, as without the option).
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/options.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/act-find.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/options.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/vm.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/image.sh"
 
 # step_reuse: VM_REUSED=1 when an existing VM was reported (the provision is done), else 0.

@@ -2,7 +2,7 @@
 # Step start: start the VM and check that it runs.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/cloudinit.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/cloudinit.sh"
 
 # step_start: qm start (once more after restoring a deleted template snippet, ci_shared_restore),
 # then qm status must say running.

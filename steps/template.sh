@@ -10,8 +10,8 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/journal.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/checks-env.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/cloudinit.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/checks-env.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/cloudinit.sh"
 
 # tpl_identity: TPL_NAME, TPL_TAGS, TPL_SHA (12 hex of the image checksum) for this image+storage.
 tpl_identity() {

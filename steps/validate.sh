@@ -4,9 +4,9 @@
 # conflicts. Read-only: nothing on the host changes before all of this passes.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/options.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/checks-env.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/checks-cpu.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/options.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/checks-env.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/checks-cpu.sh"
 
 # The checks in order; preflight runs each of them and reports them all.
 STEP_CHECKS=(options root tools version node cpu storage bridge conflict ipfree hostkey)
@@ -27,7 +27,7 @@ step_chk_root() {
   fi
 }
 
-# step_chk_tools: the tools of CONTRACT §1 (exit 2 naming the missing ones).
+# step_chk_tools: the tools this script needs (exit 2 naming the missing ones).
 step_chk_tools() {
   local t missing=() pve_missing=()
   for t in qm pvesh pvesm pveversion qemu-img; do

@@ -72,13 +72,13 @@ describe('the line map at run time', () => {
   const out = tempDir();
   const r = buildBundle({ root: join(FIXTURES, 'linemap'), out, log: quiet });
   const work = readFileSync(join(FIXTURES, 'linemap/lib/work.sh'), 'utf8').split('\n');
-  const main = readFileSync(join(FIXTURES, 'linemap/steps/main.sh'), 'utf8').split('\n');
+  const main = readFileSync(join(FIXTURES, 'linemap/actions/main.sh'), 'utf8').split('\n');
   const lineOf = (lines: string[], text: string): number => lines.findIndex((l) => l.trim() === text) + 1;
 
   it.each([
     ['fail', 'lib/work.sh', lineOf(work, 'false')],
     ['', 'lib/work.sh', lineOf(work, 'ls /nonexistent/linus-fixture')],
-    ['main', 'steps/main.sh', lineOf(main, 'false')],
+    ['main', 'actions/main.sh', lineOf(main, 'false')],
   ])('an ERR trap names the failing source line (mode %j)', (mode, file, line) => {
     expect(line).toBeGreaterThan(0);
     const res = runBash(r.bundle, tempDir(), mode ? [mode] : []);
@@ -90,7 +90,7 @@ describe('the line map at run time', () => {
 describe('checks on the bundle', () => {
   it('a shellcheck finding fails the build, names the source line, and leaves no bundle', () => {
     const root = project({
-      'steps/main.sh': '#!/usr/bin/env bash\nset -eu\n# shellcheck source=../lib/x.sh\nsource ../lib/x.sh\n' + ENTRY_TAIL,
+      'actions/main.sh': '#!/usr/bin/env bash\nset -eu\n# shellcheck source=../lib/x.sh\nsource ../lib/x.sh\n' + ENTRY_TAIL,
       'lib/x.sh': '#!/usr/bin/env bash\n# a library\nfx_x() {\n  echo $1\n}\n',
     });
     const logged: string[] = [];
@@ -114,7 +114,7 @@ describe('checks on the bundle', () => {
     const lib = (directive: string): string => `#!/usr/bin/env bash\n# shellcheck shell=bash\n${directive}\n# a library\n` +
       'fx_a() { :; }\nfx_b() {\n  FX_UNUSED_B=1\n}\n';
     const files = (directive: string): Record<string, string> => ({
-      'steps/main.sh': '#!/usr/bin/env bash\nset -eu\nsource ../lib/x.sh\nsource ../lib/y.sh\n' + ENTRY_TAIL,
+      'actions/main.sh': '#!/usr/bin/env bash\nset -eu\nsource ../lib/x.sh\nsource ../lib/y.sh\n' + ENTRY_TAIL,
       'lib/x.sh': lib(directive),
       'lib/y.sh': '#!/usr/bin/env bash\nfx_y() {\n  FX_UNUSED_Y=1\n}\n',
     });

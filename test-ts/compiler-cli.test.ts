@@ -37,7 +37,7 @@ describe('npm run build', () => {
     const manifest = JSON.parse(readFileSync(dist('manifest.json'), 'utf8')) as { sha256: string; bytes: number; sources: { path: string }[] };
     expect(manifest.sha256).toBe(hex);
     expect(manifest.bytes).toBe(bundle.length);
-    expect(manifest.sources[0].path).toBe('steps/main.sh');
+    expect(manifest.sources[0].path).toBe('actions/main.sh');
     const text = bundle.toString('utf8');
     expect(text.startsWith('#!/usr/bin/env bash\n')).toBe(true);
     expect(text).not.toMatch(/^\s*(source|\.)\s+"?\$/m); // sources no file
@@ -66,17 +66,17 @@ describe('linus build (CLI)', () => {
   });
 
   it('a compile error is one line `linus: file:line: ...`, exit 1', () => {
-    const root = project({ 'steps/main.sh': `#!/usr/bin/env bash\nsource "$HOME/x.sh"\n${ENTRY_TAIL}` });
+    const root = project({ 'actions/main.sh': `#!/usr/bin/env bash\nsource "$HOME/x.sh"\n${ENTRY_TAIL}` });
     const r = cli(['build', '--root', root]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^linus: steps\/main\.sh:2: unsupported source path "\$HOME\/x\.sh": .*\n$/);
+    expect(r.stderr).toMatch(/^linus: actions\/main\.sh:2: unsupported source path "\$HOME\/x\.sh": .*\n$/);
   });
 
   it('a shellcheck finding lists each finding, then one error line, exit 1', () => {
-    const root = project({ 'steps/main.sh': `#!/usr/bin/env bash\nfx_x() { echo $1; }\n${ENTRY_TAIL}` });
+    const root = project({ 'actions/main.sh': `#!/usr/bin/env bash\nfx_x() { echo $1; }\n${ENTRY_TAIL}` });
     const r = cli(['build', '--root', root]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^steps\/main\.sh:2:15: shellcheck: info SC2086: .*\nlinus: shellcheck: 1 finding\(s\) in the bundle/);
+    expect(r.stderr).toMatch(/^actions\/main\.sh:2:15: shellcheck: info SC2086: .*\nlinus: shellcheck: 1 finding\(s\) in the bundle/);
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 

@@ -40,7 +40,7 @@ const TRICKY = [
 ].join('\n');
 
 describe('comments and indentation', () => {
-  const r = compile({ root: project({ 'steps/main.sh': TRICKY }) });
+  const r = compile({ root: project({ 'actions/main.sh': TRICKY }) });
   const bare = r.bundle.split('\n');
 
   it('keeps the line count and removes every comment and code indentation', () => {
@@ -75,7 +75,7 @@ describe('comments and indentation', () => {
     const m = /ERR at (\d+)/.exec(b.stdout);
     expect(m, b.stdout).not.toBeNull();
     const loc = mapLine(r.lineMap, Number(m?.[1]));
-    expect(loc).toEqual({ file: 'steps/main.sh', line: TRICKY.split('\n').indexOf('  false') + 1 });
+    expect(loc).toEqual({ file: 'actions/main.sh', line: TRICKY.split('\n').indexOf('  false') + 1 });
   });
 });
 

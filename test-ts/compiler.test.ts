@@ -35,7 +35,7 @@ describe('supported source forms', () => {
 
   it('inlines every form, each file once, in source order', () => {
     expect(r.sources.map((s) => s.path)).toEqual([
-      'steps/main.sh', 'lib/a.sh', 'lib/common.sh', 'lib/b.sh', 'steps/helper.sh', 'lib/c.sh', 'lib/sub/e.sh', 'lib/d.sh',
+      'actions/main.sh', 'lib/a.sh', 'lib/common.sh', 'lib/b.sh', 'actions/helper.sh', 'lib/c.sh', 'lib/sub/e.sh', 'lib/d.sh',
     ]);
     expect(r.bundle.match(/^fx_common\(\)/gm)).toHaveLength(1);
     expect(lines.filter((l) => l === '# source lib/common.sh: already inlined above')).toHaveLength(1);
@@ -68,13 +68,13 @@ describe('supported source forms', () => {
     const n = lines.length;
     expect(lines[n - 1]).toBe('');
     expect(lines[n - 2]).toBe('{ fx_main "$@"; }');
-    expect(lines[n - 3]).toMatch(/^_LINUS_LINEMAP=\(1 '<bundle>' 1 .* \d+ 'steps\/main\.sh' 39\)$/);
-    expect(r.lineMap[r.lineMap.length - 1]).toEqual({ bundleLine: n - 1, file: 'steps/main.sh', line: 39 });
+    expect(lines[n - 3]).toMatch(/^_LINUS_LINEMAP=\(1 '<bundle>' 1 .* \d+ 'actions\/main\.sh' 39\)$/);
+    expect(r.lineMap[r.lineMap.length - 1]).toEqual({ bundleLine: n - 1, file: 'actions/main.sh', line: 39 });
     expect(lines[n - 4]).toBe(`_LINUS_SOURCES_SHA256='${r.sourcesSha256}'`);
     expect(lines[n - 5]).toBe("_LINUS_VERSION='0.1.0'");
     expect(lines[n - 6]).toBe('}');
-    expect(lines[n - 7]).toBe('# <<< steps/main.sh');
-    expect(lines.indexOf('{')).toBe(lines.indexOf('# >>> steps/main.sh') - 1);
+    expect(lines[n - 7]).toBe('# <<< actions/main.sh');
+    expect(lines.indexOf('{')).toBe(lines.indexOf('# >>> actions/main.sh') - 1);
     expect(lines.slice(1, 5).join('\n')).toContain(`Sources sha256: ${r.sourcesSha256}`);
     expect(lines.slice(1, 5).join('\n')).toContain('do not edit');
   });
@@ -107,17 +107,17 @@ describe('sources the compiler rejects', () => {
     ['in a command substitution', 'v="$(source ../lib/x.sh)"\n', 3],
     ['through builtin', 'builtin source ../lib/x.sh\n', 3],
   ])('source %s: file:line and a clear reason', (_what, body, line) => {
-    const err = compileError(project({ 'steps/main.sh': head + body + ENTRY_TAIL, ...lib }));
-    expect(err.file).toBe('steps/main.sh');
+    const err = compileError(project({ 'actions/main.sh': head + body + ENTRY_TAIL, ...lib }));
+    expect(err.file).toBe('actions/main.sh');
     expect(err.line).toBe(line);
-    expect(err.message).toMatch(/^steps\/main\.sh:\d+: /);
+    expect(err.message).toMatch(/^actions\/main\.sh:\d+: /);
     expect(err.message).toMatch(/top level|plain `source PATH`/);
   });
 
   it('a source marked `# linus: runtime-source` stays as it is, at any depth', () => {
     const body = 'fx_load() {\n  local f="$1"\n  # linus: runtime-source (a state file written at run time)\n  # shellcheck disable=SC1090\n' +
       '  [[ -f "$f" ]] && source "$f"\n  . "$f" # linus: runtime-source\n}\n';
-    const r = compile({ root: project({ 'steps/main.sh': head + body + ENTRY_TAIL }) });
+    const r = compile({ root: project({ 'actions/main.sh': head + body + ENTRY_TAIL }) });
     expect(r.annotated).toContain('  [[ -f "$f" ]] && source "$f"\n  . "$f" # linus: runtime-source\n');
     expect(r.annotated).toContain('# shellcheck disable=SC1090\n');
     expect(r.bundle).toContain('\n[[ -f "$f" ]] && source "$f"\n. "$f"\n');
@@ -126,20 +126,20 @@ describe('sources the compiler rejects', () => {
   it.each([
     ['"$HOME/x.sh"'], ['"$(pwd)/x.sh"'], ['"$1"'], ['../lib/*.sh'], ['"$(dirname "$0")/../lib/x.sh"'], ['/etc/profile'],
   ])('dynamic or absolute path %s', (path) => {
-    const err = compileError(project({ 'steps/main.sh': `${head}source ${path}\n${ENTRY_TAIL}`, ...lib }));
-    expect(err.message).toMatch(/^steps\/main\.sh:3: unsupported source path/);
+    const err = compileError(project({ 'actions/main.sh': `${head}source ${path}\n${ENTRY_TAIL}`, ...lib }));
+    expect(err.message).toMatch(/^actions\/main\.sh:3: unsupported source path/);
   });
 
   it('a missing file names the including file:line and the path', () => {
     const err = compileError(project({
-      'steps/main.sh': `${head}# shellcheck source=/dev/null\nsource "$(dirname "\${BASH_SOURCE[0]}")/../lib/nope.sh"\n${ENTRY_TAIL}`,
+      'actions/main.sh': `${head}# shellcheck source=/dev/null\nsource "$(dirname "\${BASH_SOURCE[0]}")/../lib/nope.sh"\n${ENTRY_TAIL}`,
     }));
-    expect(err.message).toBe('steps/main.sh:4: sourced file not found: lib/nope.sh (from "$(dirname "${BASH_SOURCE[0]}")/../lib/nope.sh")');
+    expect(err.message).toBe('actions/main.sh:4: sourced file not found: lib/nope.sh (from "$(dirname "${BASH_SOURCE[0]}")/../lib/nope.sh")');
   });
 
   it('a cycle names every file:line on the way', () => {
     const err = compileError(project({
-      'steps/main.sh': `${head}source ../lib/a.sh\n${ENTRY_TAIL}`,
+      'actions/main.sh': `${head}source ../lib/a.sh\n${ENTRY_TAIL}`,
       'lib/a.sh': '#!/usr/bin/env bash\nsource "$(dirname "${BASH_SOURCE[0]}")/b.sh"\n',
       'lib/b.sh': '#!/usr/bin/env bash\n# comment\nsource "$(dirname "${BASH_SOURCE[0]}")/a.sh"\n',
     }));
@@ -148,30 +148,30 @@ describe('sources the compiler rejects', () => {
 
   it('a *_DIR variable used for anything but source', () => {
     const err = compileError(project({
-      'steps/main.sh': `${head}SCRIPT_DIR="$(cd "$(dirname "\${BASH_SOURCE[0]}")" && pwd)"\nsource "$SCRIPT_DIR/../lib/x.sh"\necho "$SCRIPT_DIR"\n${ENTRY_TAIL}`,
+      'actions/main.sh': `${head}SCRIPT_DIR="$(cd "$(dirname "\${BASH_SOURCE[0]}")" && pwd)"\nsource "$SCRIPT_DIR/../lib/x.sh"\necho "$SCRIPT_DIR"\n${ENTRY_TAIL}`,
       ...lib,
     }));
-    expect(err.message).toMatch(/^steps\/main\.sh:5: SCRIPT_DIR is used outside a source statement/);
+    expect(err.message).toMatch(/^actions\/main\.sh:5: SCRIPT_DIR is used outside a source statement/);
   });
 
   it('a *_DIR variable that is not assigned, or was reassigned by a sourced file', () => {
-    const unassigned = compileError(project({ 'steps/main.sh': `${head}source "$LIB_DIR/x.sh"\n${ENTRY_TAIL}`, ...lib }));
-    expect(unassigned.message).toMatch(/^steps\/main\.sh:3: LIB_DIR is not assigned/);
+    const unassigned = compileError(project({ 'actions/main.sh': `${head}source "$LIB_DIR/x.sh"\n${ENTRY_TAIL}`, ...lib }));
+    expect(unassigned.message).toMatch(/^actions\/main\.sh:3: LIB_DIR is not assigned/);
     const dirLine = 'LIB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"\n';
     const clobbered = compileError(project({
-      'steps/main.sh': `${head}LIB_DIR="$(cd "$(dirname "\${BASH_SOURCE[0]}")/../lib" && pwd)"\nsource "$LIB_DIR/y.sh"\nsource "$LIB_DIR/x.sh"\n${ENTRY_TAIL}`,
+      'actions/main.sh': `${head}LIB_DIR="$(cd "$(dirname "\${BASH_SOURCE[0]}")/../lib" && pwd)"\nsource "$LIB_DIR/y.sh"\nsource "$LIB_DIR/x.sh"\n${ENTRY_TAIL}`,
       'lib/y.sh': `${dirLine}source "$LIB_DIR/z.sh"\n`,
       'lib/z.sh': ':\n',
       ...lib,
     }));
-    expect(clobbered.message).toMatch(/^steps\/main\.sh:5: LIB_DIR here holds the directory set by lib\/y\.sh:1/);
+    expect(clobbered.message).toMatch(/^actions\/main\.sh:5: LIB_DIR here holds the directory set by lib\/y\.sh:1/);
   });
 
   it('a cd into a directory next to the file anywhere else', () => {
     const err = compileError(project({
-      'steps/main.sh': `${head}f() {\n  local d\n  d="$(cd "$(dirname "\${BASH_SOURCE[0]}")/.." && pwd)"\n  echo "$d"\n}\n${ENTRY_TAIL}`,
+      'actions/main.sh': `${head}f() {\n  local d\n  d="$(cd "$(dirname "\${BASH_SOURCE[0]}")/.." && pwd)"\n  echo "$d"\n}\n${ENTRY_TAIL}`,
     }));
-    expect(err.message).toMatch(/^steps\/main\.sh:5: cd into a directory next to this file fails in the bundle/);
+    expect(err.message).toMatch(/^actions\/main\.sh:5: cd into a directory next to this file fails in the bundle/);
   });
 
   it.each([
@@ -180,18 +180,18 @@ describe('sources the compiler rejects', () => {
     ['two commands on the last line', `${head}f() { :; }\nf; f\n`],
     ['a pipeline', `${head}f() { :; }\nf | cat\n`],
   ])('an entry whose last line is not one simple call: %s', (_what, text) => {
-    const err = compileError(project({ 'steps/main.sh': text }));
-    expect(err.message).toMatch(/^steps\/main\.sh:\d+: the entry's last non-blank line must be one simple call/);
+    const err = compileError(project({ 'actions/main.sh': text }));
+    expect(err.message).toMatch(/^actions\/main\.sh:\d+: the entry's last non-blank line must be one simple call/);
   });
 
   it('a bash syntax error names file:line', () => {
-    const err = compileError(project({ 'steps/main.sh': `${head}if true; then\n  echo\n${ENTRY_TAIL}` }));
-    expect(err.message).toMatch(/^steps\/main\.sh:3: bash syntax error: /);
+    const err = compileError(project({ 'actions/main.sh': `${head}if true; then\n  echo\n${ENTRY_TAIL}` }));
+    expect(err.message).toMatch(/^actions\/main\.sh:3: bash syntax error: /);
   });
 
   it('a source statement sharing its line', () => {
-    const err = compileError(project({ 'steps/main.sh': `${head}echo hi; source ../lib/x.sh\n${ENTRY_TAIL}`, ...lib }));
-    expect(err.message).toBe('steps/main.sh:3: a source statement must be alone on its line');
+    const err = compileError(project({ 'actions/main.sh': `${head}echo hi; source ../lib/x.sh\n${ENTRY_TAIL}`, ...lib }));
+    expect(err.message).toBe('actions/main.sh:3: a source statement must be alone on its line');
   });
 });
 
@@ -223,14 +223,14 @@ describe('*_DIR assignment forms', () => {
       'C_DIR="${BASH_SOURCE[0]%/*}"',
     ];
     const root = project({
-      'steps/main.sh': `#!/usr/bin/env bash\nset -eu\n${forms.join('\n')}\nsource "$A_DIR/a.sh"\nsource "\${B_DIR}/b.sh"\nsource "$C_DIR/../lib/c.sh"\n` +
+      'actions/main.sh': `#!/usr/bin/env bash\nset -eu\n${forms.join('\n')}\nsource "$A_DIR/a.sh"\nsource "\${B_DIR}/b.sh"\nsource "$C_DIR/../lib/c.sh"\n` +
         'fx_main() { fx_a; fx_b; fx_c; }\n\nfx_main "$@"\n',
       'lib/a.sh': 'fx_a() { echo a; }\n',
       'lib/b.sh': 'fx_b() { echo b; }\n',
       'lib/c.sh': 'fx_c() { echo c; }\n',
     });
     const r = compile({ root });
-    expect(r.sources.map((s) => s.path)).toEqual(['steps/main.sh', 'lib/a.sh', 'lib/b.sh', 'lib/c.sh']);
+    expect(r.sources.map((s) => s.path)).toEqual(['actions/main.sh', 'lib/a.sh', 'lib/b.sh', 'lib/c.sh']);
     expect(r.bundle).not.toMatch(/_DIR|BASH_SOURCE/);
     expect(runBash(r.bundle, tempDir()).stdout).toBe('a\nb\nc\n');
   });

@@ -1,4 +1,4 @@
-// `linus build`: compile steps/main.sh and its sources into dist/ (docs/COMPILER.md).
+// `linus build`: compile actions/main.sh and its sources into dist/ (docs/COMPILER.md).
 import type { Argv, CommandModule } from 'yargs';
 import { relative } from 'node:path';
 import { buildBundle, DEFAULT_ENTRY } from '../compiler/index.js';

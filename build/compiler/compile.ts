@@ -16,7 +16,7 @@ import { scanFile } from './scan.js';
 export interface CompileOptions {
   /** Repository root: source paths in markers, the line map and errors are relative to it. */
   root: string;
-  /** The entry file, relative to root (or absolute). Default steps/main.sh. */
+  /** The entry file, relative to root (or absolute). Default actions/main.sh. */
   entry?: string;
   /** Product name for the header; default: `name` of root/package.json, else linus-provision. */
   name?: string;
@@ -70,7 +70,7 @@ export function fileWideDisables(lines: readonly string[]): string[] {
   return codes;
 }
 
-export const DEFAULT_ENTRY = 'steps/main.sh';
+export const DEFAULT_ENTRY = 'actions/main.sh';
 
 interface DirVar {
   file: string;

@@ -55,7 +55,7 @@ export function shQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The bash array body: `1 '<bundle>' 1 6 'steps/main.sh' 3 ...`. */
+/** The bash array body: `1 '<bundle>' 1 6 'actions/main.sh' 3 ...`. */
 export function lineMapArray(map: readonly LineMapEntry[]): string {
   return map.map((e) => `${e.bundleLine} ${shQuote(e.file)} ${e.line}`).join(' ');
 }

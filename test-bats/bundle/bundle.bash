@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared by test-bats/bundle/*.bats: run the built bundle (or steps/main.sh when not built) on
+# Shared by test-bats/bundle/*.bats: run the built bundle (or actions/main.sh when not built) on
 # the simulator, with stdout and stderr kept apart.
 load '../helpers/common'
 load '../helpers/sim'
@@ -8,7 +8,7 @@ bats_require_minimum_version 1.5.0
 : "${output=}" "${stderr=}"
 
 BUNDLE="$REPO_ROOT/dist/linus-provision-proxmox.sh"
-[[ -f "$BUNDLE" ]] || BUNDLE="$REPO_ROOT/steps/main.sh"
+[[ -f "$BUNDLE" ]] || BUNDLE="$REPO_ROOT/actions/main.sh"
 
 # run_bundle ARGS...: run the bundle; $status, $output (stdout) and $stderr.
 run_bundle() {

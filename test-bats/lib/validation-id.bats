@@ -178,7 +178,7 @@ rejects() {
   all_invalid val_os
 }
 
-@test "aliases used by steps/options.sh map to the validators" {
+@test "aliases used by lib-sh/options.sh map to the validators" {
   valid val_name web1
   valid val_ip_cidr 10.0.0.5/24
   valid val_ip dhcp

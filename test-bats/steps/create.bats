@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016 # create/in_step take bash code as a string: its $ expand in the step's shell
-# steps/create.sh and steps/cloudinit.sh: id allocation, the one qm create, resize check, password.
+# steps/create.sh and lib-sh/cloudinit.sh: id allocation, the one qm create, resize check, password.
 
 setup() {
   load 'steps'

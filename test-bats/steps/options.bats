@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016 # in_step, validated and chk take bash code as a string: its $ expand in the step's shell
-# steps/options.sh: env vars and flags into CFG_*, the flag winning; value checks with exit codes.
+# lib-sh/options.sh: env vars and flags into CFG_*, the flag winning; value checks with exit codes.
 
 setup() {
   load 'steps'

@@ -4,12 +4,10 @@
 load '../helpers/common'
 load '../helpers/sim'
 bats_require_minimum_version 1.5.0
-# shellcheck source=/dev/null # the steps are checked on their own
-source "$REPO_ROOT/steps/provision.sh"
-# shellcheck source=/dev/null # the steps are checked on their own
-source "$REPO_ROOT/steps/preflight.sh"
-# shellcheck source=/dev/null # the steps are checked on their own
-source "$REPO_ROOT/steps/actions.sh"
+for f in provision preflight help check-options; do
+  # shellcheck source=/dev/null # the actions are checked on their own
+  source "$REPO_ROOT/actions/$f.sh"
+done
 
 # steps_init [pvesim init options]: a fresh host and default options.
 steps_init() {
@@ -23,7 +21,7 @@ steps_init() {
 in_step() {
   bash -c '
     set -Eeuo pipefail
-    for f in provision preflight actions; do source "$REPO_ROOT/steps/$f.sh"; done
+    for f in provision preflight help check-options; do source "$REPO_ROOT/actions/$f.sh"; done
     exec 3>&1
     rb_reset
     LINUS_STEP=options

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016 # in_step, validated and chk take bash code as a string: its $ expand in the step's shell
-# steps/validate.sh and steps/checks-env.sh: each host check, good path and failure branches.
+# steps/validate.sh and lib-sh/checks-env.sh: each host check, good path and failure branches.
 
 setup() {
   load 'steps'
@@ -284,7 +284,7 @@ chk() { run in_step "step_chk_options; step_chk_version; $1"; }
     dirname mkdir chmod head stat date sleep env tail wc cut uname id awk basename readlink ls cp mv node; do
     p="$(command -v "$t")" && ln -sf "$p" "$BATS_TEST_TMPDIR/nocurl/$t"
   done
-  run env PATH="$BATS_TEST_TMPDIR/nocurl" bash -c 'source "$REPO_ROOT/steps/preflight.sh"; exec 3>&1; opt_parse; step_chk_options; step_chk_source; echo "src=$IMAGE_SOURCE"'
+  run env PATH="$BATS_TEST_TMPDIR/nocurl" bash -c 'source "$REPO_ROOT/actions/preflight.sh"; exec 3>&1; opt_parse; step_chk_options; step_chk_source; echo "src=$IMAGE_SOURCE"'
   [ "$status" -eq 0 ] || { echo "$output"; false; }
   assert_line --regexp '^src=https://cloud-images\.ubuntu\.com/.*/SHA256SUMS$'
   assert_call '^wget -q --tries=1 --timeout=10 --header=Range:bytes=0-0 -O - https://cloud-images'

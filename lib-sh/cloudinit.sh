@@ -3,8 +3,8 @@
 # Cloud-init: the options of the one `qm create` (CI_ARGS), the SSH keys file, the vendor
 # snippet that installs qemu-guest-agent, and the optional password (set with `qm set`, where
 # PVE hashes it).
-source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/core.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/pve.sh"
 
 CI_VENDOR_YAML='#cloud-config
 # written by linus-provision: the guest agent lets Proxmox report the VM IP address

@@ -5,9 +5,9 @@
 # flags come from `pvesh get /nodes/NODE/status` (cpuinfo.flags: the first "flags" line of that
 # node's /proc/cpuinfo, read by PVE::ProcFSTools::read_cpuinfo), so another cluster node is asked
 # through the API like this one, without SSH.
-source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/catalog.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/core.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/pve.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/catalog.sh"
 
 # step_cpu_level_flags LEVEL: the /proc/cpuinfo flags a CPU needs for the Proxmox CPU model LEVEL,
 # one line. x86-64-v3 is qemu-server's built-in model (PVE/QemuServer/CPUConfig.pm, since 8.0.4):

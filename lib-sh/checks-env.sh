@@ -2,13 +2,13 @@
 # shellcheck disable=SC2034 # CFG_/VM_/IMG_ globals set here are read by the other steps
 # Checks of the Proxmox environment: node online, storage, bridge, name/VMID conflicts, from one
 # /cluster/resources call (plus the bridge list), independent of the number of VMs.
-source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/core.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/pve.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/placement.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/validation-ipuse.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/validation-ipuse.sh"
 
 # step_chk_node: the node is in the cluster and online (from /cluster/resources: nodes, storages
-# and guests in ONE call, whatever the number of VMs). `--node auto` picks one (steps/placement.sh).
+# and guests in ONE call, whatever the number of VMs). `--node auto` picks one (lib-sh/placement.sh).
 # Also checks --cores against the node's CPU count and --memory against its memory (step_chk_mem).
 step_chk_node() {
   local line state maxcpu maxmem mem all
@@ -161,7 +161,7 @@ step_chk_bridge() {
   if [[ "$info" == absent ]]; then
     linus_fail 4 "bridge '${CFG_BRIDGE}' does not exist on node '${CFG_NODE}'" "pick one of: ${all:-none} (--bridge)"
   fi
-  [[ -z "$CFG_VLAN" ]] || step_chk_vlan "$info" # steps/placement.sh
+  [[ -z "$CFG_VLAN" ]] || step_chk_vlan "$info" # lib-sh/placement.sh
 }
 
 # step_chk_conflict: no VM of this name (cluster-wide) and a free --vmid, from RESOURCES_JSON.

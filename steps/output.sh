@@ -1,29 +1,8 @@
 # shellcheck shell=bash
-# Action provision: validate, image, create (allocate + cloud-init + resize), start, network,
-# ssh, then the result lines (CONTRACT §3).
+# Step output: the SUCCESS (or DRY_RUN) lines, extra lines, LINUS_JSON last.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/validate.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/result.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/image.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/template.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/create.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/network.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/ssh.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/reuse.sh"
-
-act_provision() {
-  local t0
-  t0="$(printf '%(%s)T' -1)"
-  step_reuse
-  [[ "$VM_REUSED" == 1 ]] && return 0
-  step_validate
-  step_image
-  step_template
-  step_create
-  step_start
-  step_network
-  step_ssh
-  step_output "$t0"
-}
 
 # step_output T0: the SUCCESS (or DRY_RUN) lines, extra lines, LINUS_JSON last.
 step_output() {

@@ -4,10 +4,10 @@
 # its config (qm; through pvesh for another node: lib-sh/pve-node.sh) and its IP, found the way
 # step network finds it (steps/network.sh: the guest agent, matched by net0's MAC, else the
 # host's neighbour table).
-source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/core.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/pve.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/options.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/network.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../steps/network.sh"
 
 # act_target: the VMID (CFG_TARGET) or --name (CFG_NAME) of destroy/status, validated.
 act_target() {

@@ -3,9 +3,9 @@
 # Placement (`--node auto`) and what a VM on another node needs: of the online nodes that have the
 # storage (enabled, images content) and the bridge, the one with the most free memory, from
 # /cluster/resources (already fetched) and /nodes/NODE/network of the candidates, best first.
-# Uses step_bridge_info of steps/checks-env.sh, which sources this file.
-source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
+# Uses step_bridge_info of lib-sh/checks-env.sh, which sources this file.
+source "$(dirname "${BASH_SOURCE[0]}")/core.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/pve.sh"
 
 # step_pick_node: CFG_NODE := the chosen node (a node really named "auto" is taken as named).
 step_pick_node() {

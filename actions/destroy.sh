@@ -4,8 +4,8 @@
 # changed): a guest without the tag linus, a container, a template that clones still use.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/act-find.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/template.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/vm.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../steps/template.sh"
 
 act_destroy() {
   local what storages snippet

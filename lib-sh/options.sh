@@ -1,9 +1,9 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # CFG_/VM_/IMG_ globals set here are read by the other steps
 # Options: env vars and flags into CFG_* (the flag wins), then every value checked (CONTRACT §2).
-source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/validation.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/catalog.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/core.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/validation.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/catalog.sh"
 
 # opt_defaults: CFG_* from the environment, else the defaults. The input env vars VM_ID and
 # VM_IP are read and then unset: VM_ID/VM_IP are state globals from here on.

@@ -1,8 +1,7 @@
 # shellcheck shell=bash
-# Actions --help, --version and check-options (destroy, status, list: act-destroy.sh and
-# act-status.sh; wait: job.sh).
+# Action --help: the usage text on stderr, SUCCESS on stdout.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/options.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/options.sh"
 
 act_usage_text() {
   cat <<'USAGE'
@@ -84,27 +83,3 @@ act_help() {
   res_print
 }
 
-# act_version: version, sources sha256 (from the build) and the sha256 of the running file.
-act_version() {
-  local self="${BASH_SOURCE[-1]:-$0}" sum="unknown"
-  if [[ -r "$self" ]]; then
-    sum="$(sha256sum -- "$self")"
-    sum="${sum%% *}"
-  fi
-  log_info "linus-provision ${_LINUS_VERSION:-dev}"
-  res_reset
-  res_set RESULT SUCCESS
-  res_set VERSION "${_LINUS_VERSION:-dev}"
-  res_set SOURCES_SHA256 "${_LINUS_SOURCES_SHA256:-unbuilt}"
-  res_set SCRIPT_SHA256 "$sum"
-  res_print
-}
-
-# act_check_options: the option values alone, offline (used by `linus provision-cmd`).
-act_check_options() {
-  LINUS_STEP=options
-  step_chk_options
-  res_reset
-  res_set RESULT VALID
-  res_print
-}

@@ -3,13 +3,17 @@
 set -Eeuo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/options.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/actions.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/options.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/help.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/version.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/check-options.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/provision.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/preflight.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/job.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/act-destroy.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/act-status.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/job.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/wait.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/destroy.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/status.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/list.sh"
 
 # linus_main ARGS...: stdout becomes the protocol channel (fd 3), then the action runs.
 linus_main() {

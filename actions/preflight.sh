@@ -7,7 +7,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/img-fetch.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/catalog.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/validate.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../steps/validate.sh"
 
 # The checks of preflight: those of step validate, then the image source (a provision fetches the
 # vendor's checksum file anyway, so it does not probe it first).

@@ -4,9 +4,9 @@
 # Each job is a root-only directory $LINUS_STATE_DIR/jobs/<id>/ holding: pid (of the job's
 # wrapper), out (the provision's protocol lines), log (its stderr), rc (its exit code, written
 # last). The current step is the last "==> [step]" line of the log.
-source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/options.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/validate.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../steps/validate.sh"
 
 # job_root: the jobs directory (created root-only when missing).
 job_root() {
@@ -20,7 +20,7 @@ job_root() {
   printf '%s\n' "$d"
 }
 
-# job_self: the absolute path of the running script (the installed bundle, or steps/main.sh).
+# job_self: the absolute path of the running script (the installed bundle, or actions/main.sh).
 job_self() {
   local self="${BASH_SOURCE[-1]:-$0}"
   [[ -r "$self" ]] || linus_fail 5 "cannot find the running script (${self}) to start the job" "run the script from a file: bash /path/linus-provision-proxmox.sh ..."
@@ -98,40 +98,3 @@ job_exit() {
   exit "$1"
 }
 
-# act_wait: wait up to --timeout seconds for job CFG_TARGET; its final lines and exit code, or
-# RUNNING with its current step (exit 0).
-act_wait() {
-  local id="$CFG_TARGET" dir rc start
-  LINUS_STEP="wait"
-  [[ -n "$id" ]] || linus_fail 3 "wait needs a job id" "write: wait JOB [--timeout SECONDS] (JOB from LINUS_JOB of provision --detach)"
-  # --timeout 0: look once, do not wait
-  [[ "$CFG_TIMEOUT" == 0 ]] || { opt_check timeout "$CFG_TIMEOUT" --timeout && CFG_TIMEOUT="$VAL_OUT"; }
-  dir="$(job_dir "$id")"
-  start="$(printf '%(%s)T' -1)"
-  while [[ ! -f "$dir/rc" ]]; do
-    if ! job_alive "$dir"; then
-      [[ -f "$dir/rc" ]] && break
-      linus_fail 5 "job ${id} ended without a result (its process $(<"$dir/pid") is gone; last step: $(job_step "$dir"))" \
-        "read its log ${dir}/log, check the VM with status/list, then provision again"
-    fi
-    if (($(printf '%(%s)T' -1) - start >= CFG_TIMEOUT)); then
-      res_reset
-      res_set RESULT RUNNING
-      res_set JOB "$id"
-      res_set STEP "$(job_step "$dir")"
-      res_set_num ELAPSED_SECONDS "$(($(printf '%(%s)T' -1) - $(stat -c %Y "$dir/pid")))"
-      log_info "job ${id} is still running (step $(job_step "$dir")); ask again: wait ${id}"
-      res_print
-      return 0
-    fi
-    sleep "${LINUS_POLL_INTERVAL:-2}"
-  done
-  rc="$(<"$dir/rc")"
-  [[ "$rc" =~ ^[0-9]+$ ]] || rc=5
-  if ! grep -q '^LINUS_JSON:' "$dir/out" 2>/dev/null; then
-    linus_fail 5 "job ${id} ended with exit code ${rc} but printed no result" "read its log ${dir}/log"
-  fi
-  log_info "job ${id} finished with exit code ${rc}"
-  cat -- "$dir/out" >&3
-  job_exit "$rc"
-}
