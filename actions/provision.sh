@@ -6,23 +6,22 @@ source "$(dirname "${BASH_SOURCE[0]}")/../steps/validate.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../steps/image.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../steps/template.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../steps/create.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../steps/start.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../steps/network.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../steps/ssh.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../steps/reuse.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../steps/output.sh"
 
+# The provision pipeline: each name is steps/NAME.sh with its one step_NAME, run in this order.
+# A step that finishes the action early (reuse: the VM exists already) sets VM_REUSED=1.
+PROVISION_STEPS=(reuse validate image template create start network ssh output)
+
 act_provision() {
-  local t0
-  t0="$(printf '%(%s)T' -1)"
-  step_reuse
-  [[ "$VM_REUSED" == 1 ]] && return 0
-  step_validate
-  step_image
-  step_template
-  step_create
-  step_start
-  step_network
-  step_ssh
-  step_output "$t0"
+  local s
+  for s in "${PROVISION_STEPS[@]}"; do
+    "step_${s}"
+    [[ "${VM_REUSED:-0}" == 1 ]] && return 0
+  done
+  return 0
 }
 

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # CFG_/VM_/IMG_ globals set here are read by the other steps
-# Cloud-init: the options of the one `qm create` (CI_ARGS), the SSH keys file, the vendor
+# Cloud-init: the cloud-init settings of the VM (ci_args), the SSH keys file, the vendor
 # snippet that installs qemu-guest-agent, and the optional password (set with `qm set`, where
 # PVE hashes it).
 source "$(dirname "${BASH_SOURCE[0]}")/core.sh"
@@ -158,22 +158,25 @@ ci_remove_snippet() {
   ci_unplace "$CI_SNIPPET_PLACED" "$how"
 }
 
-# ci_args: the cloud-init options for `qm create` into CI_ARGS (after ci_write_snippet).
+# ci_args OUTVAR: the cloud-init settings of this VM (after ci_write_snippet) into the array
+# OUTVAR, the same for `qm create` and for `qm set` on a clone (the cloud-init drive is the
+# creator's: --ide2 on create, the template's on a clone).
 ci_args() {
-  CI_ARGS=(--ide2 "${CFG_STORAGE}:cloudinit" --ciuser "$CFG_USER")
-  [[ -n "${CI_KEYS_FILE:-}" ]] && CI_ARGS+=(--sshkeys "$CI_KEYS_FILE")
+  local -n ci_out="$1"
+  ci_out=(--ciuser "$CFG_USER")
+  [[ -n "${CI_KEYS_FILE:-}" ]] && ci_out+=(--sshkeys "$CI_KEYS_FILE")
   if [[ "$CFG_IP" == dhcp ]]; then
-    CI_ARGS+=(--ipconfig0 "ip=dhcp")
+    ci_out+=(--ipconfig0 "ip=dhcp")
   else
-    CI_ARGS+=(--ipconfig0 "ip=${CFG_IP},gw=${CFG_GATEWAY}")
+    ci_out+=(--ipconfig0 "ip=${CFG_IP},gw=${CFG_GATEWAY}")
   fi
   if [[ -n "$CFG_DNS" ]]; then
     local dns="${CFG_DNS//,/ }"
     read -r -a dns <<<"$dns"
-    CI_ARGS+=(--nameserver "${dns[*]}")
+    ci_out+=(--nameserver "${dns[*]}")
   fi
-  ((PVE_MAJOR >= 8)) && CI_ARGS+=(--ciupgrade 0)
-  [[ -n "${CI_SNIPPET_VOLID:-}" ]] && CI_ARGS+=(--cicustom "vendor=${CI_SNIPPET_VOLID}")
+  ((PVE_MAJOR >= 8)) && ci_out+=(--ciupgrade 0)
+  [[ -n "${CI_SNIPPET_VOLID:-}" ]] && ci_out+=(--cicustom "vendor=${CI_SNIPPET_VOLID}")
   return 0
 }
 

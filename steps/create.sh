@@ -22,9 +22,11 @@ step_next_id() {
   [[ "$VM_ID_TRY" =~ ^[0-9]+$ ]] || linus_fail 5 "unexpected answer from /cluster/nextid: ${PVE_OUT}" "pass --vmid"
 }
 
-# step_create_args ID: the whole `qm create` command line in CREATE_CMD.
-step_create_args() {
-  local id="$1" net cpu=x86-64-v2-AES
+# create_cmds ID: the commands that make VM ID, built once from its settings: either
+# `qm create ID SETTINGS... IMPORT...` (the image imported as scsi0) in CREATE_CMD, or with
+# --template-cache `qm clone TEMPLATE ID` in CREATE_CMD and `qm set ID SETTINGS...` in CREATE_SET_CMD.
+create_cmds() {
+  local id="$1" net cpu=x86-64-v2-AES tags hw nic agent ci=()
   net="virtio,bridge=${CFG_BRIDGE}"
   [[ -n "$CFG_VLAN" ]] && net+=",tag=${CFG_VLAN}"
   net+=",firewall=1"
@@ -32,13 +34,28 @@ step_create_args() {
   ((PVE_MAJOR < 8)) && cpu=host
   [[ -n "$CFG_IMAGE_URL" ]] || cpu="$(img_catalog_cpu "$CFG_OS" "$cpu")" # the RHEL 10 family: x86-64-v3
   VM_NAME_FINAL="${CFG_NAME:-linus-vm-${id}}"
-  CREATE_CMD=(qm create "$id" --name "$VM_NAME_FINAL" --cores "$CFG_CORES" --memory "$CFG_MEMORY"
-    --cpu "$cpu" --scsihw virtio-scsi-single --net0 "$net" --serial0 socket --vga serial0
-    --agent enabled=1 --tags "linus;os-$(step_os_label)" --ostype l26
-    --scsi0 "${CFG_STORAGE}:0,import-from=${IMG_SRC:-$IMG_PATH},iothread=1,discard=on" --boot order=scsi0)
-  ci_args
-  CREATE_CMD+=("${CI_ARGS[@]}")
-  [[ -z "${TPL_ID:-}" ]] || tpl_clone_args "$id" # --template-cache: clone instead (steps/template.sh)
+  tags="linus;os-$(step_os_label)"
+  [[ -z "${TPL_ID:-}" ]] || tags+=";linus-from-${TPL_ID}"
+  ci_args ci
+  # this VM's settings, each once; the rest of a create is the imported disk's hardware
+  hw=(--cores "$CFG_CORES" --memory "$CFG_MEMORY" --cpu "$cpu")
+  nic=(--net0 "$net")
+  agent=(--agent enabled=1 --tags "$tags")
+  CREATE_SET_CMD=()
+  if [[ -z "${TPL_ID:-}" ]]; then
+    CREATE_CMD=(qm create "$id" --name "$VM_NAME_FINAL" "${hw[@]}" --scsihw virtio-scsi-single "${nic[@]}"
+      --serial0 socket --vga serial0 "${agent[@]}" --ostype l26
+      --scsi0 "${CFG_STORAGE}:0,import-from=${IMG_SRC:-$IMG_PATH},iothread=1,discard=on" --boot order=scsi0
+      --ide2 "${CFG_STORAGE}:cloudinit" "${ci[@]}")
+    return 0
+  fi
+  CREATE_CMD=(qm clone "$TPL_ID" "$id" --name "$VM_NAME_FINAL")
+  ((TPL_FULL)) && CREATE_CMD+=(--full 1)
+  CREATE_SET_CMD=(qm set "$id" "${hw[@]}" "${nic[@]}" "${agent[@]}" "${ci[@]}")
+  # the template's vendor snippet is not for this VM (its storage lost snippets content), and it has none of its own
+  [[ -n "${TPL_VENDOR:-}" && "${CI_FROM_TEMPLATE:-0}" != 1 && -z "${CI_SNIPPET_VOLID:-}" ]] &&
+    CREATE_SET_CMD+=(--delete cicustom)
+  return 0
 }
 
 # step_create: allocate the id and create the VM (VM_ID); journaled the moment it exists.
@@ -58,7 +75,7 @@ step_create() {
     step_next_id
     [[ -n "$CFG_NAME" ]] || step_name_conflict "linus-vm-${VM_ID_TRY}"
     ci_write_snippet "$VM_ID_TRY"
-    step_create_args "$VM_ID_TRY"
+    create_cmds "$VM_ID_TRY"
     log_info "creating VM ${VM_ID_TRY} (attempt ${attempt}; importing the image can take a minute)"
     [[ "$CFG_DRY_RUN" == 1 ]] || rb_add vmnew "$VM_ID_TRY:$VM_NAME_FINAL"
     PVE_RC=0
@@ -67,7 +84,9 @@ step_create() {
       VM_ID="$VM_ID_TRY"
       rb_forget vmnew "$VM_ID:$VM_NAME_FINAL"
       [[ "$CFG_DRY_RUN" == 1 ]] || rb_add vm "$VM_ID"
-      [[ -z "${TPL_ID:-}" ]] || tpl_configure "$VM_ID"
+      if ((${#CREATE_SET_CMD[@]})) && ! pve_run "${CREATE_SET_CMD[@]}"; then
+        linus_fail 5 "configuring the clone ${VM_ID} failed: ${PVE_ERR}" "check qm config ${VM_ID}"
+      fi
       break
     fi
     rb_forget vmnew "$VM_ID_TRY:$VM_NAME_FINAL"

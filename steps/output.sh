@@ -4,9 +4,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/result.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/image.sh"
 
-# step_output T0: the SUCCESS (or DRY_RUN) lines, extra lines, LINUS_JSON last.
+# step_output: the SUCCESS (or DRY_RUN) lines, extra lines, LINUS_JSON last.
 step_output() {
-  local t0="$1"
   log_step output "done"
   rb_commit
   if [[ "$CFG_DRY_RUN" == 1 ]]; then
@@ -46,7 +45,7 @@ step_output() {
   [[ "$SSH_CHECK" == login ]] && res_set SSH_COMMAND "ssh -i $(res_safe_path "$HOST_KEY") $(
     res_safe_path "-o UserKnownHostsFile=${SSH_KNOWN_HOSTS}") ${CFG_USER}@${VM_IP}"
   [[ -n "${CI_KEY_WARNING:-}" ]] && res_set WARNING "$CI_KEY_WARNING"
-  res_set_num ELAPSED_SECONDS "$(($(printf '%(%s)T' -1) - t0))"
+  res_set_num ELAPSED_SECONDS "$SECONDS"
   log_ok "VM ${VM_ID} (${VM_NAME_FINAL}) is ready at ${VM_IP}"
   res_print
 }

@@ -147,33 +147,6 @@ tpl_build() {
   log_ok "template ${TPL_ID} (${TPL_NAME}) ready"
 }
 
-# tpl_clone_args ID: turn CREATE_CMD (qm create ...) into `qm clone` + TPL_SET_CMD (`qm set` with
-# the hardware, network, tags and cloud-init options of this VM; the clone has its cloud-init drive).
-tpl_clone_args() {
-  local id="$1" i a skip=0
-  TPL_SET_CMD=(qm set "$id")
-  for ((i = 3; i < ${#CREATE_CMD[@]}; i++)); do
-    a="${CREATE_CMD[i]}"
-    if ((skip)); then skip=0; continue; fi
-    case "$a" in
-      --name | --scsi0 | --ide2 | --boot | --scsihw | --serial0 | --vga | --ostype) skip=1 ;;
-      --tags) TPL_SET_CMD+=(--tags "${CREATE_CMD[i + 1]};linus-from-${TPL_ID}"); skip=1 ;;
-      *) TPL_SET_CMD+=("$a") ;;
-    esac
-  done
-  # the template's vendor snippet is not for this VM (its storage lost snippets content), and it has none of its own
-  [[ -n "${TPL_VENDOR:-}" && "${CI_FROM_TEMPLATE:-0}" != 1 && -z "${CI_SNIPPET_VOLID:-}" ]] && TPL_SET_CMD+=(--delete cicustom)
-  CREATE_CMD=(qm clone "$TPL_ID" "$id" --name "$VM_NAME_FINAL")
-  ((TPL_FULL)) && CREATE_CMD+=(--full 1)
-  return 0
-}
-
-# tpl_configure ID: apply this VM's settings to the fresh clone.
-tpl_configure() {
-  TPL_SET_CMD[2]="$1"
-  pve_run "${TPL_SET_CMD[@]}" || linus_fail 5 "configuring the clone ${1} failed: ${PVE_ERR}" "check qm config ${1}"
-}
-
 # tpl_in_use TEMPLATE_ID: 0 when a VM was cloned from it (tag linus-from-ID; PVE cannot tell on
 # LVM-thin). For the destroy action: a template in use is never removed. Uses the run's one
 # /cluster/resources read (pve_resources).

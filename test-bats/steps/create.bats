@@ -91,7 +91,7 @@ create() { run in_step "$(validated "step_image >/dev/null 2>&1; $1")"; }
   steps_init --version 7.4
   pvesim storage set local --content iso,vztmpl,backup
   IN_STEP_ARGS="--ip 10.1.1.9/24 --gateway 10.1.1.1 --dns 1.1.1.1,8.8.8.8" \
-    run in_step "$(validated 'ci_snippet_dir; ci_write_snippet 100; ci_args; printf "%s|" "${CI_ARGS[@]}"')"
+    run in_step "$(validated 'ci_snippet_dir; ci_write_snippet 100; ci_args a; printf "%s|" "${a[@]}"')"
   [ "$status" -eq 0 ]
   assert_output --partial "--ipconfig0|ip=10.1.1.9/24,gw=10.1.1.1|--nameserver|1.1.1.1 8.8.8.8|"
   refute_output --partial "ciupgrade"
