@@ -6,7 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/options.sh"
 # act_check_options: the option values alone, offline (used by `linus provision-cmd`).
 act_check_options() {
   LINUS_STEP=options
-  step_chk_options
+  chk_options
   res_reset
   res_set RESULT VALID
   res_print

@@ -13,10 +13,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/../steps/validate.sh"
 # vendor's checksum file anyway, so it does not probe it first).
 PREFLIGHT_CHECKS=("${STEP_CHECKS[@]}" source)
 
-# step_chk_source: the image source answers: the vendor's checksum file of --os (or the --image-url
+# chk_source: the image source answers: the vendor's checksum file of --os (or the --image-url
 # itself), one ranged GET (bytes 0-0: a signed URL made for GET may refuse HEAD) with short
 # timeouts, the body thrown away (nothing is written). Exit 4 when it does not answer.
-step_chk_source() {
+chk_source() {
   local url what out rc=0
   if [[ -n "$CFG_IMAGE_URL" ]]; then
     url="$CFG_IMAGE_URL" what="the image URL"
@@ -37,8 +37,8 @@ step_chk_source() {
     "check this host's DNS and internet access (curl -sSI URL), its proxy settings (https_proxy), or use a reachable mirror with --image-url and --image-sha256"
 }
 
-# step_preflight_storage: the storage fields of the summary (from the storage check, no new call).
-step_preflight_storage() {
+# preflight_storage: the storage fields of the summary (from the storage check, no new call).
+preflight_storage() {
   res_set STORAGE "${CFG_STORAGE:-unknown}"
   [[ "${PVE_STORAGE_AVAIL:-}" =~ ^[0-9]+$ ]] && res_set_num STORAGE_FREE_GIB "$((PVE_STORAGE_AVAIL / 1073741824))"
   [[ -z "${STORAGE_TYPE:-}" ]] || res_set STORAGE_TYPE "$STORAGE_TYPE"
@@ -46,14 +46,14 @@ step_preflight_storage() {
   return 0
 }
 
-# step_run_check NAME: run one check in a subshell; its globals come back through a state file.
+# preflight_run_check NAME: run one check in a subshell; its globals come back through a state file.
 # Returns the check's exit code; the failure record is left in LINUS_ERR_*.
-step_run_check() {
+preflight_run_check() {
   local c="$1" state="$LINUS_RUN_DIR/check-state" rc=0
   rm -f "$state"
   (
     trap - ERR
-    "step_chk_$c"
+    "chk_$c"
     # shellcheck disable=SC2046 # one variable name a word
     declare -p $(compgen -v | grep -E '^(CFG_|PVE_|SNIPPET_|STORAGE_|IMAGE_SOURCE$|HOST_KEY|RESOURCES_JSON|VM_NODE|LINUS_WARNINGS$)') 2>/dev/null |
       sed 's/^declare -/declare -g -/' >"$state"
@@ -80,7 +80,7 @@ act_preflight() {
       LINUS_FAIL_EXTRA+=("$key=skipped (needs ${skip})")
       continue
     fi
-    if step_run_check "$c"; then
+    if preflight_run_check "$c"; then
       LINUS_FAIL_EXTRA+=("$key=ok")
       log_ok "check ${c}"
       continue
@@ -103,7 +103,7 @@ act_preflight() {
   res_set RESULT SUCCESS
   for c in "${LINUS_FAIL_EXTRA[@]}"; do res_set "${c%%=*}" "${c#*=}"; done
   LINUS_FAIL_EXTRA=()
-  step_preflight_storage
+  preflight_storage
   log_ok "preflight passed: storage ${CFG_STORAGE} has ${PVE_STORAGE_AVAIL:+$((PVE_STORAGE_AVAIL / 1073741824)) GiB }free${IMAGE_SOURCE:+, ${IMAGE_SOURCE} answers}"
   res_print
 }

@@ -164,3 +164,8 @@ img_checksum_from_file() {
   done <"$file"
   return 1
 }
+
+# img_os_label: the catalog key, or "custom" for --image-url (also the VM's os-KEY tag).
+img_os_label() {
+  if [[ -n "$CFG_IMAGE_URL" ]]; then echo custom; else echo "$CFG_OS"; fi
+}

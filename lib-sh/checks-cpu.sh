@@ -9,28 +9,28 @@ source "$(dirname "${BASH_SOURCE[0]}")/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/pve.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/catalog.sh"
 
-# step_cpu_level_flags LEVEL: the /proc/cpuinfo flags a CPU needs for the Proxmox CPU model LEVEL,
+# chk_cpu_level_flags LEVEL: the /proc/cpuinfo flags a CPU needs for the Proxmox CPU model LEVEL,
 # one line. x86-64-v3 is qemu-server's built-in model (PVE/QemuServer/CPUConfig.pm, since 8.0.4):
 # +aes +popcnt +pni +sse4.1 +sse4.2 +ssse3 +avx +avx2 +bmi1 +bmi2 +f16c +fma +abm +movbe +xsave,
 # started with `enforce`, so QEMU refuses to start on a host that lacks any of them.
-step_cpu_level_flags() {
+chk_cpu_level_flags() {
   case "$1" in
     x86-64-v3) echo "aes popcnt pni sse4_1 sse4_2 ssse3 avx avx2 bmi1 bmi2 f16c fma abm movbe xsave" ;;
     *) echo "" ;;
   esac
 }
 
-# step_cpu_missing LEVEL FLAGS: the flags of LEVEL that the space-separated FLAGS lack, one line.
-step_cpu_missing() {
+# chk_cpu_missing LEVEL FLAGS: the flags of LEVEL that the space-separated FLAGS lack, one line.
+chk_cpu_missing() {
   local f missing=() have=" $2 "
-  for f in $(step_cpu_level_flags "$1"); do
+  for f in $(chk_cpu_level_flags "$1"); do
     [[ "$have" == *" $f "* ]] || missing+=("$f")
   done
   echo "${missing[*]}"
 }
 
-# step_chk_cpu: the node's CPU has the level the catalog OS needs (none: nothing is asked).
-step_chk_cpu() {
+# chk_cpu: the node's CPU has the level the catalog OS needs (none: nothing is asked).
+chk_cpu() {
   local IMG_CPU_LEVEL="" flags missing older
   [[ -z "$CFG_IMAGE_URL" ]] || return 0
   img_catalog "$CFG_OS" || return 0
@@ -41,7 +41,7 @@ step_chk_cpu() {
   fi
   # shellcheck disable=SC2016 # a perl program: its $ are perl's
   flags="$(pve_json 'print ref $d eq "HASH" ? ($d->{cpuinfo}{flags} // "") : "", "\n"' <<<"$PVE_OUT")"
-  missing="$(step_cpu_missing "$IMG_CPU_LEVEL" "$flags")"
+  missing="$(chk_cpu_missing "$IMG_CPU_LEVEL" "$flags")"
   [[ -n "$missing" ]] || return 0
   older="${IMG_KEY%-10}-9"
   [[ "$IMG_KEY" != centos-stream-10 ]] || older="rocky-9 or almalinux-9"

@@ -7,16 +7,16 @@ source "$(dirname "${BASH_SOURCE[0]}")/pve.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/placement.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/validation-ipuse.sh"
 
-# step_chk_node: the node is in the cluster and online (from /cluster/resources: nodes, storages
+# chk_node: the node is in the cluster and online (from /cluster/resources: nodes, storages
 # and guests in ONE call, whatever the number of VMs). `--node auto` picks one (lib-sh/placement.sh).
-# Also checks --cores against the node's CPU count and --memory against its memory (step_chk_mem).
-step_chk_node() {
+# Also checks --cores against the node's CPU count and --memory against its memory (chk_mem).
+chk_node() {
   local line state maxcpu maxmem mem all
   [[ -n "$CFG_NODE" ]] || CFG_NODE="$(pve_local_node)"
   if ! pve_resources; then
     linus_fail 4 "cannot read the cluster resources: ${PVE_ERR}" "check that pve-cluster and pveproxy run (systemctl status pve-cluster)"
   fi
-  [[ "$CFG_NODE" != auto ]] || step_pick_node
+  [[ "$CFG_NODE" != auto ]] || place_pick_node
   # shellcheck disable=SC2016 # a perl program: its $ are perl's
   line="$(pve_json 'my @n = grep { ($_->{type} // "") eq "node" } @$d; my ($n) = grep { $_->{node} eq $ARGV[0] } @n;
     print join(" ", $n ? ($n->{status} // "unknown", map { int($n->{$_} // 0) } qw(maxcpu maxmem mem)) : ("absent", 0, 0, 0)), "\n";
@@ -30,16 +30,16 @@ step_chk_node() {
   if [[ "$maxcpu" =~ ^[0-9]+$ ]] && ((maxcpu > 0 && CFG_CORES > maxcpu)); then
     linus_fail 1 "--cores ${CFG_CORES} is more than the ${maxcpu} CPUs of node '${CFG_NODE}'" "use --cores 1..${maxcpu}"
   fi
-  step_chk_mem "${maxmem:-0}" "${mem:-0}"
+  chk_mem "${maxmem:-0}" "${mem:-0}"
   VM_NODE="$CFG_NODE" PVE_REMOTE_NODE=""
   [[ "$CFG_NODE" == "$(pve_local_node)" ]] || PVE_REMOTE_NODE="$CFG_NODE"
 }
 
-# step_chk_mem TOTAL USED: --memory (MiB) against the node's memory in bytes, as /cluster/resources
+# chk_mem TOTAL USED: --memory (MiB) against the node's memory in bytes, as /cluster/resources
 # reports it (maxmem, mem; pvestatd counts used = total - available, so page cache is free):
 # more than the total is refused (exit 1, like --cores), more than the free memory is a warning
 # (the VM may start and push the host into swap or the OOM killer). 0 (no stats): no check.
-step_chk_mem() {
+chk_mem() {
   local total=$(($1 / 1048576)) free=$((($1 - $2) / 1048576))
   ((total > 0)) || return 0
   ((free >= 0)) || free=0
@@ -53,10 +53,10 @@ step_chk_mem() {
   fi
 }
 
-# step_storage_info NODE STORAGE: one line "images avail type shared" for STORAGE on NODE, or
+# chk_storage_info NODE STORAGE: one line "images avail type shared" for STORAGE on NODE, or
 # "absent" (the resources list only storages that are enabled on that node); then the storages of
 # NODE with images content; then those with snippets content (from RESOURCES_JSON).
-step_storage_info() {
+chk_storage_info() {
   # shellcheck disable=SC2016 # a perl program: its $ are perl's
   pve_json 'my @s = grep { ($_->{type} // "") eq "storage" && ($_->{node} // "") eq $ARGV[0] } @$d;
     my $ok = sub { ($_[0]->{status} // "") eq "available" };
@@ -69,13 +69,13 @@ step_storage_info() {
     "$1" "$2" <<<"$RESOURCES_JSON"
 }
 
-# step_chk_storage: the storage is enabled and available on the node, holds images and has room
-# for the disk (thin storages: a warning, see step_thin). Also finds the storages with snippets
+# chk_storage: the storage is enabled and available on the node, holds images and has room
+# for the disk (thin storages: a warning, see chk_thin). Also finds the storages with snippets
 # content (SNIPPET_STORAGES, SNIPPET_STORE).
-step_chk_storage() {
+chk_storage() {
   local out info images has avail
   pve_resources || linus_fail 4 "cannot read the cluster resources: ${PVE_ERR}" "check pve-cluster (pvesh get /cluster/resources)"
-  out="$(step_storage_info "$CFG_NODE" "$CFG_STORAGE")"
+  out="$(chk_storage_info "$CFG_NODE" "$CFG_STORAGE")"
   { read -r info; read -r images; read -r SNIPPET_STORAGES; } <<<"$out" || true
   local fix="pick one of: ${images:-none} (pvesm status --content images)"
   [[ "$info" != absent ]] || linus_fail 4 "storage '${CFG_STORAGE}' does not exist or is disabled on node '${CFG_NODE}'" \
@@ -86,23 +86,23 @@ step_chk_storage() {
   PVE_STORAGE_AVAIL="$avail"
   if [[ "$avail" =~ ^[0-9]+$ ]] && ((avail < CFG_DISK * 1073741824)); then
     local msg="storage '${CFG_STORAGE}' has $((avail / 1073741824)) GiB free, the disk needs ${CFG_DISK} GiB"
-    step_thin || linus_fail 4 "$msg" "free space on it, use a smaller --disk, or $fix"
+    chk_thin || linus_fail 4 "$msg" "free space on it, use a smaller --disk, or $fix"
     log_warn "${msg}; ${STORAGE_TYPE} is thin-provisioned, so only the data written counts (the image now, more as the VM fills its disk): watch the pool's usage"
   fi
-  step_pick_snippet_store ""
+  chk_pick_snippet_store ""
 }
 
-# step_thin: 0 when STORAGE_TYPE allocates thinly, so a disk larger than the free space can be
+# chk_thin: 0 when STORAGE_TYPE allocates thinly, so a disk larger than the free space can be
 # created (lvmthin, rbd; sparse files on dir/nfs/cifs/btrfs). zfspool is thick unless the storage
 # has `sparse 1`, which /cluster/resources does not show: treated as thick. lvm is thick.
-step_thin() {
+chk_thin() {
   case "${STORAGE_TYPE:-}" in lvmthin | rbd | dir | nfs | cifs | btrfs) return 0 ;; *) return 1 ;; esac
 }
 
-# step_thin_room FILE: on a thin storage, the imported data (about FILE's size) must fit the free space.
-step_thin_room() {
+# chk_thin_room FILE: on a thin storage, the imported data (about FILE's size) must fit the free space.
+chk_thin_room() {
   local size
-  step_thin || return 0
+  chk_thin || return 0
   [[ "${PVE_STORAGE_AVAIL:-}" =~ ^[0-9]+$ && -f "$1" ]] || return 0
   size="$(stat -c %s -- "$1" 2>/dev/null)" || return 0
   if ((size > PVE_STORAGE_AVAIL)); then
@@ -111,10 +111,10 @@ step_thin_room() {
   fi
 }
 
-# step_pick_snippet_store [STORE]: where the vendor snippet goes: STORE, else the VM storage, if
+# chk_pick_snippet_store [STORE]: where the vendor snippet goes: STORE, else the VM storage, if
 # it has snippets content, else 'local', else the first one; empty when no storage has snippets
 # content.
-step_pick_snippet_store() {
+chk_pick_snippet_store() {
   local s
   SNIPPET_STORE="" SNIPPET_SHARED=0
   for s in ${1:+"$1"} "$CFG_STORAGE" local ${SNIPPET_STORAGES//,/ }; do
@@ -127,10 +127,10 @@ step_pick_snippet_store() {
   done
 }
 
-# step_bridge_info NODE BRIDGE: "TYPE VLAN_AWARE" of BRIDGE on NODE or "absent", then the node's
+# chk_bridge_info NODE BRIDGE: "TYPE VLAN_AWARE" of BRIDGE on NODE or "absent", then the node's
 # bridges. This node: the kernel's bridges (`ip -d -j link`, no Proxmox call; a bridge only in
 # /etc/network/interfaces cannot take a VM anyway); another node: /nodes/NODE/network.
-step_bridge_info() {
+chk_bridge_info() {
   local json
   if [[ "$1" == "$(pve_local_node)" ]]; then
     json="$(ip -d -j link show 2>/dev/null)" || return 1
@@ -151,32 +151,32 @@ step_bridge_info() {
     print join(",", sort map { $_->{iface} } @b), "\n";' "$2" <<<"$json"
 }
 
-# step_chk_bridge: the bridge exists on the node and, with --vlan, can carry the tag.
-step_chk_bridge() {
+# chk_bridge: the bridge exists on the node and, with --vlan, can carry the tag.
+chk_bridge() {
   local out info all
-  if ! out="$(step_bridge_info "$CFG_NODE" "$CFG_BRIDGE")"; then
+  if ! out="$(chk_bridge_info "$CFG_NODE" "$CFG_BRIDGE")"; then
     linus_fail 4 "cannot list the network of node '${CFG_NODE}': ${PVE_ERR:-ip link failed}" "check the node (pvesh get /nodes/${CFG_NODE}/network)"
   fi
   { read -r info; read -r all; } <<<"$out" || true
   if [[ "$info" == absent ]]; then
     linus_fail 4 "bridge '${CFG_BRIDGE}' does not exist on node '${CFG_NODE}'" "pick one of: ${all:-none} (--bridge)"
   fi
-  [[ -z "$CFG_VLAN" ]] || step_chk_vlan "$info" # lib-sh/placement.sh
+  [[ -z "$CFG_VLAN" ]] || chk_vlan "$info" # lib-sh/placement.sh
 }
 
-# step_chk_conflict: no VM of this name (cluster-wide) and a free --vmid, from RESOURCES_JSON.
+# chk_conflict: no VM of this name (cluster-wide) and a free --vmid, from RESOURCES_JSON.
 # Fresh VMs have no name in /cluster/resources yet: for those the config in /etc/pve is read.
-step_chk_conflict() {
+chk_conflict() {
   [[ -n "$CFG_NAME$CFG_VMID" ]] || return 0
   pve_resources || linus_fail 4 "cannot list the cluster's guests: ${PVE_ERR}" "check pve-cluster (pvesh get /cluster/resources)"
-  [[ -z "$CFG_VMID" ]] || step_vmid_conflict "$CFG_VMID"
+  [[ -z "$CFG_VMID" ]] || chk_vmid_conflict "$CFG_VMID"
   [[ -n "$CFG_NAME" ]] || return 0
-  step_name_conflict "$CFG_NAME"
+  chk_name_conflict "$CFG_NAME"
 }
 
-# step_vmid_conflict ID: exit 7 when a VM or container has id ID, naming it and its node (its own
+# chk_vmid_conflict ID: exit 7 when a VM or container has id ID, naming it and its node (its own
 # message: the advice for a taken name, --reuse-existing, does not apply to an id).
-step_vmid_conflict() {
+chk_vmid_conflict() {
   local out type node name dir=qemu-server what=VM
   # shellcheck disable=SC2016 # a perl program: its $ are perl's
   out="$(pve_json 'for (grep { ($_->{type} // "") =~ /^(qemu|lxc)$/ } @$d) {
@@ -188,14 +188,14 @@ step_vmid_conflict() {
   if [[ -z "$name" ]]; then # a guest made moments ago: its name is in its config only
     name="$(sed -n -E 's/^(name|hostname): //p;/^\[/q' "${LINUS_PVE_ETC:-/etc/pve}/nodes/${node}/${dir}/$1.conf" 2>/dev/null | head -n 1)" || true
   fi
-  linus_fail 7 "VMID $1 is taken by $(step_guest_label "$what" "" "$name") on node ${node}" \
+  linus_fail 7 "VMID $1 is taken by $(chk_guest_label "$what" "" "$name") on node ${node}" \
     "pick another --vmid or omit it (then the next free id is used)"
 }
 
-# step_chk_ipfree: a static --ip held by another guest's config (cluster-wide) or answering on the
+# chk_ipfree: a static --ip held by another guest's config (cluster-wide) or answering on the
 # bridge is refused (exit 7, a conflict like a taken --vmid, naming the holder); --ip dhcp sends
 # nothing. The probe runs on this node's bridge only, untagged (lib-sh/validation-ipuse.sh).
-step_chk_ipfree() {
+chk_ipfree() {
   local ip kind id node key name tool rc=0 who fix
   [[ "$CFG_IP" != dhcp ]] || return 0
   ip="${CFG_IP%/*}"
@@ -203,7 +203,7 @@ step_chk_ipfree() {
   if [[ -n "${id:-}" ]]; then
     fix="pct set ${id} --${key} ..."
     [[ "$kind" == CT ]] || fix="qm set ${id} --${key} ..."
-    linus_fail 7 "--ip ${ip} is already the static address of $(step_guest_label "$kind" "$id" "$name") on node ${node} (${key})" \
+    linus_fail 7 "--ip ${ip} is already the static address of $(chk_guest_label "$kind" "$id" "$name") on node ${node} (${key})" \
       "pick another --ip (or --ip dhcp), or give ${kind} ${id} another address first (${fix})"
   fi
   tool="$(ipuse_probe_tool)"
@@ -219,7 +219,7 @@ step_chk_ipfree() {
       [[ -z "$IPUSE_MAC" ]] || who="$(ipuse_mac_owner "$IPUSE_MAC")"
       if [[ -n "$who" ]]; then
         read -r kind id node key name <<<"$who"
-        who="$(step_guest_label VM "$id" "$name") on node ${node} (MAC ${IPUSE_MAC}) has it"
+        who="$(chk_guest_label VM "$id" "$name") on node ${node} (MAC ${IPUSE_MAC}) has it"
       else
         who="a device${IPUSE_MAC:+ with MAC ${IPUSE_MAC}} has it"
       fi
@@ -231,14 +231,14 @@ step_chk_ipfree() {
   esac
 }
 
-# step_guest_label KIND ID NAME: "VM 105 'db1'" (no ID or NAME: left out).
-step_guest_label() {
+# chk_guest_label KIND ID NAME: "VM 105 'db1'" (no ID or NAME: left out).
+chk_guest_label() {
   local q="'"
   printf '%s%s%s' "$1" "${2:+ $2}" "${3:+ ${q}$3${q}}"
 }
 
-# step_name_conflict NAME: exit 7 when a VM named NAME exists (uses RESOURCES_JSON).
-step_name_conflict() {
+# chk_name_conflict NAME: exit 7 when a VM named NAME exists (uses RESOURCES_JSON).
+chk_name_conflict() {
   local out id node f
   [[ -n "${RESOURCES_JSON:-}" ]] || return 0
   # shellcheck disable=SC2016 # a perl program: its $ are perl's

@@ -6,7 +6,7 @@
 # last). The current step is the last "==> [step]" line of the log.
 source "$(dirname "${BASH_SOURCE[0]}")/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/options.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/../steps/validate.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/checks-host.sh"
 
 # job_root: the jobs directory (created root-only when missing).
 job_root() {
@@ -32,8 +32,8 @@ job_self() {
 job_start() {
   local self root dir id a args=()
   LINUS_STEP=options
-  step_chk_options
-  step_chk_root
+  chk_options
+  chk_root
   LINUS_STEP=detach
   self="$(job_self)"
   root="$(job_root)"

@@ -134,9 +134,9 @@ opt_check() {
   fi
 }
 
-# step_chk_options: every option value per CONTRACT §2 (exit 1 bad value, 3 missing setting);
+# chk_options: every option value per CONTRACT §2 (exit 1 bad value, 3 missing setting);
 # normalises CFG_MEMORY (MiB), CFG_DISK (GiB), CFG_OS (catalog key), CFG_DNS, CFG_USER.
-step_chk_options() {
+chk_options() {
   [[ -z "$CFG_NAME" ]] || opt_check name "$CFG_NAME" --name
   opt_check cores "$CFG_CORES" --cores && CFG_CORES="$VAL_OUT"
   opt_check memory "$CFG_MEMORY" --memory && CFG_MEMORY="$VAL_OUT"
@@ -155,15 +155,15 @@ step_chk_options() {
   opt_check storage "$CFG_STORAGE" --storage
   opt_check bridge "$CFG_BRIDGE" --bridge
   [[ -z "$CFG_VLAN" ]] || { opt_check vlan "$CFG_VLAN" --vlan && CFG_VLAN="$VAL_OUT"; }
-  step_chk_ip_options
+  chk_ip_options
   [[ -z "$CFG_VMID" ]] || { opt_check vmid "$CFG_VMID" --vmid && CFG_VMID="$VAL_OUT"; }
   opt_check timeout "$CFG_NETWORK_TIMEOUT" --network-timeout && CFG_NETWORK_TIMEOUT="$VAL_OUT"
   opt_check timeout "$CFG_SSH_TIMEOUT" --ssh-timeout && CFG_SSH_TIMEOUT="$VAL_OUT"
-  step_chk_user_options
+  chk_user_options
 }
 
-# step_chk_ip_options: --ip, --gateway (required with a static --ip, inside its subnet), --dns.
-step_chk_ip_options() {
+# chk_ip_options: --ip, --gateway (required with a static --ip, inside its subnet), --dns.
+chk_ip_options() {
   if [[ "${CFG_IP,,}" == dhcp ]]; then
     CFG_IP=dhcp
     [[ -z "$CFG_GATEWAY" ]] || log_warn "--gateway is ignored with --ip dhcp"
@@ -175,8 +175,8 @@ step_chk_ip_options() {
   [[ -z "$CFG_DNS" ]] || { opt_check dns "$CFG_DNS" --dns && CFG_DNS="$VAL_OUT"; }
 }
 
-# step_chk_user_options: --user (default per OS), the SSH keys; someone must be able to log in.
-step_chk_user_options() {
+# chk_user_options: --user (default per OS), the SSH keys; someone must be able to log in.
+chk_user_options() {
   if [[ -z "$CFG_USER" ]]; then
     if [[ -n "$CFG_IMAGE_URL" ]]; then
       CFG_USER="$(img_custom_user "$CFG_IMAGE_URL")" # the distro in the file name says which (lib-sh/catalog.sh)

@@ -3,12 +3,12 @@
 # Placement (`--node auto`) and what a VM on another node needs: of the online nodes that have the
 # storage (enabled, images content) and the bridge, the one with the most free memory, from
 # /cluster/resources (already fetched) and /nodes/NODE/network of the candidates, best first.
-# Uses step_bridge_info of lib-sh/checks-env.sh, which sources this file.
+# Uses chk_bridge_info of lib-sh/checks-env.sh, which sources this file.
 source "$(dirname "${BASH_SOURCE[0]}")/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/pve.sh"
 
-# step_pick_node: CFG_NODE := the chosen node (a node really named "auto" is taken as named).
-step_pick_node() {
+# place_pick_node: CFG_NODE := the chosen node (a node really named "auto" is taken as named).
+place_pick_node() {
   local cands node out info why=()
   # shellcheck disable=SC2016 # a perl program: its $ are perl's
   cands="$(pve_json 'my ($st) = @ARGV; my @n = grep { ($_->{type} // "") eq "node" } @$d;
@@ -23,10 +23,10 @@ step_pick_node() {
   while read -r node info free; do
     [[ -n "$node" ]] || continue
     if [[ "$info" != 1 ]]; then why+=("${node}: no storage ${CFG_STORAGE}"); continue; fi
-    out="$(step_bridge_info "$node" "$CFG_BRIDGE")" || { why+=("${node}: network unreadable"); continue; }
+    out="$(chk_bridge_info "$node" "$CFG_BRIDGE")" || { why+=("${node}: network unreadable"); continue; }
     out="${out%%$'\n'*}"
     if [[ "$out" == absent ]]; then why+=("${node}: no bridge ${CFG_BRIDGE}"); continue; fi
-    if [[ -n "$CFG_VLAN" ]] && ! step_vlan_mode "$node" "$out"; then
+    if [[ -n "$CFG_VLAN" ]] && ! place_vlan_mode "$node" "$out"; then
       why+=("${node}: ${CFG_BRIDGE} not VLAN aware and ${VLAN_WHY}")
       continue
     fi
@@ -38,14 +38,14 @@ step_pick_node() {
     "pick --storage/--bridge that a node has (pvesm status, pvesh get /nodes/NODE/network), or bring a node online"
 }
 
-# step_vlan_rule: which bridge ports Proxmox counts as physical when it plugs a tagged NIC into a
+# place_vlan_rule: which bridge ports Proxmox counts as physical when it plugs a tagged NIC into a
 # Linux bridge that is not VLAN aware, by the installed libpve-common-perl (pve-common
 # src/PVE/Network.pm activate_bridge_vlan, src/PVE/IPRoute2.pm get_physical_bridge_ports):
 # before 9.1.1 the names in /sys/class/net/BR/brif/ matching ^((eth|bond)N|en*)(.N)?$ ("re");
 # from 9.1.1 the ports that `ip -d -j link` shows as plain ethernet (no info_kind), from 9.1.3
 # bonds too, from 9.1.4 VLAN devices too ("ip,BONDS,VLANS"). Unknown version: the current rule.
 # Other nodes are taken to run the same release (a cluster is upgraded node by node, briefly).
-step_vlan_rule() {
+place_vlan_rule() {
   local v maj min pat
   if [[ -z "${VLAN_RULE:-}" ]]; then
     v="$(dpkg-query -W -f '${Version}' libpve-common-perl 2>/dev/null)" || v=""
@@ -62,11 +62,11 @@ step_vlan_rule() {
   printf '%s\n' "$VLAN_RULE"
 }
 
-# step_vlan_ports NODE BRIDGE RULE: the ports of BRIDGE on NODE that Proxmox counts as physical
-# (step_vlan_rule), space separated. This node: `ip -d -j link` (a port's `master` is its bridge,
+# place_vlan_ports NODE BRIDGE RULE: the ports of BRIDGE on NODE that Proxmox counts as physical
+# (place_vlan_rule), space separated. This node: `ip -d -j link` (a port's `master` is its bridge,
 # the same set as /sys/class/net/BRIDGE/brif/); another node: bridge_ports and the interface
 # types of /nodes/NODE/network.
-step_vlan_ports() {
+place_vlan_ports() {
   local json
   if [[ "$1" == "$(pve_local_node)" ]]; then
     json="$(ip -d -j link show 2>/dev/null)" || return 1
@@ -89,20 +89,20 @@ step_vlan_ports() {
     print join(" ", sort grep { $_ ne "" } @p), "\n"' "$2" "$3" <<<"$PVE_OUT"
 }
 
-# step_vlan_mode NODE INFO: how --vlan works on CFG_BRIDGE of NODE (INFO: step_bridge_info's
+# place_vlan_mode NODE INFO: how --vlan works on CFG_BRIDGE of NODE (INFO: chk_bridge_info's
 # first line, "TYPE VLAN_AWARE"). VLAN_MODE: ovs (OVS takes the tag on its port), vlan-aware, or
 # bridge-vlan-device (not VLAN aware: at start Proxmox's tap_plug makes bridge BRIDGEvTAG over the
 # VLAN device PORT.TAG of each physical port; VLAN_PORTS names them). 1 when it cannot: no
 # physical port, where the start dies "no physical interface on bridge"; VLAN_WHY says so.
-step_vlan_mode() {
+place_vlan_mode() {
   local rule
   VLAN_MODE="" VLAN_PORTS="" VLAN_WHY=""
   case "${2%%$'\n'*}" in
     OVSBridge*) VLAN_MODE=ovs; return 0 ;;
     "bridge 1") VLAN_MODE=vlan-aware; return 0 ;;
   esac
-  rule="$(step_vlan_rule)"
-  if ! VLAN_PORTS="$(step_vlan_ports "$1" "$CFG_BRIDGE" "$rule")"; then
+  rule="$(place_vlan_rule)"
+  if ! VLAN_PORTS="$(place_vlan_ports "$1" "$CFG_BRIDGE" "$rule")"; then
     VLAN_WHY="its ports cannot be read (${PVE_ERR:-ip link failed})"
     return 1
   fi
@@ -113,11 +113,11 @@ step_vlan_mode() {
   VLAN_MODE=bridge-vlan-device
 }
 
-# step_chk_vlan INFO: --vlan on CFG_BRIDGE of CFG_NODE (INFO as for step_vlan_mode): VLAN_MODE,
+# chk_vlan INFO: --vlan on CFG_BRIDGE of CFG_NODE (INFO as for place_vlan_mode): VLAN_MODE,
 # else exit 4 with Proxmox's reason and what to change.
-step_chk_vlan() {
+chk_vlan() {
   local br="$CFG_BRIDGE" tag="$CFG_VLAN" fix
-  if ! step_vlan_mode "$CFG_NODE" "$1"; then
+  if ! place_vlan_mode "$CFG_NODE" "$1"; then
     fix="make ${br} VLAN aware (bridge-vlan-aware yes in its stanza of /etc/network/interfaces, then ifreload -a;"
     fix+=" or node > System > Network > ${br} > VLAN aware), give it one physical port (bridge-ports),"
     linus_fail 4 "bridge '${br}' on node '${CFG_NODE}' is not VLAN aware and ${VLAN_WHY}, so --vlan ${tag} cannot work" \

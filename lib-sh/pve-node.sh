@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2016 # the single-quoted strings are perl programs (their $ are perl's)
 # VMs on another cluster node. `qm` acts only on the node it runs on (qemu-server: qm is node-local), so when
-# the VM of this run lives elsewhere (PVE_REMOTE_NODE, set by step_chk_node) every `qm` call of
+# the VM of this run lives elsewhere (PVE_REMOTE_NODE, set by chk_node) every `qm` call of
 # the run -- the steps' and the rollback journal's -- goes through `pvesh` on
 # /nodes/NODE/qemu/... instead. Steps keep writing `qm`; this is the one place that chooses.
 # Outputs and exit codes mimic qm: `config` prints key: value lines, `status` prints

@@ -9,8 +9,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/checks-env.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/cloudinit.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/image.sh"
 
-# step_next_id: the id to try (CFG_VMID, else the cluster's next free id) in VM_ID_TRY.
-step_next_id() {
+# create_next_id: the id to try (CFG_VMID, else the cluster's next free id) in VM_ID_TRY.
+create_next_id() {
   if [[ -n "$CFG_VMID" ]]; then
     VM_ID_TRY="$CFG_VMID"
     return 0
@@ -34,7 +34,7 @@ create_cmds() {
   ((PVE_MAJOR < 8)) && cpu=host
   [[ -n "$CFG_IMAGE_URL" ]] || cpu="$(img_catalog_cpu "$CFG_OS" "$cpu")" # the RHEL 10 family: x86-64-v3
   VM_NAME_FINAL="${CFG_NAME:-linus-vm-${id}}"
-  tags="linus;os-$(step_os_label)"
+  tags="linus;os-$(img_os_label)"
   [[ -z "${TPL_ID:-}" ]] || tags+=";linus-from-${TPL_ID}"
   ci_args ci
   # this VM's settings, each once; the rest of a create is the imported disk's hardware
@@ -64,7 +64,7 @@ step_create() {
   log_step create "creating the VM"
   ci_keys_file
   [[ "${CI_FROM_TEMPLATE:-0}" == 1 ]] || ci_snippet_dir # a clone may use its template's snippet
-  [[ -n "${TPL_ID:-}" ]] || step_thin_room "$IMG_PATH"
+  [[ -n "${TPL_ID:-}" ]] || chk_thin_room "$IMG_PATH"
   if [[ "$CFG_DRY_RUN" != 1 ]]; then
     if ! linus_lock vmid "${LINUS_VMID_LOCK_WAIT:-120}"; then
       linus_fail 5 "another provisioning run holds the VM id lock for too long" "wait for it, then run again"
@@ -72,8 +72,8 @@ step_create() {
     lockfd="$LINUS_LOCK_FD"
   fi
   for attempt in 1 2 3 4 5; do
-    step_next_id
-    [[ -n "$CFG_NAME" ]] || step_name_conflict "linus-vm-${VM_ID_TRY}"
+    create_next_id
+    [[ -n "$CFG_NAME" ]] || chk_name_conflict "linus-vm-${VM_ID_TRY}"
     ci_write_snippet "$VM_ID_TRY"
     create_cmds "$VM_ID_TRY"
     log_info "creating VM ${VM_ID_TRY} (attempt ${attempt}; importing the image can take a minute)"
@@ -101,7 +101,7 @@ step_create() {
     if [[ "$PVE_ERR" == *"already exists"* ]]; then
       linus_fail 7 "VM id ${VM_ID_TRY} is already in use: ${PVE_ERR}" "pick another --vmid, or leave it out"
     fi
-    if step_create_crashed "$VM_ID_TRY"; then
+    if create_crashed "$VM_ID_TRY"; then
       linus_fail 5 "qm create of VM ${VM_ID_TRY} died part-way (${PVE_ERR:-no error text, exit ${PVE_RC}}): it left the VM locked (lock: create)" \
         "the rollback removes that VM and its volumes (LINUS_CLEANUP_REMOVED); check the host's memory (free -m; journalctl -k | grep -i 'killed process') and run again"
     fi
@@ -109,17 +109,17 @@ step_create() {
   done
   linus_unlock "$lockfd"
   ci_password "$VM_ID"
-  step_resize
+  create_resize
 }
 
-# step_create_crashed ID: after OUR `qm create ID` failed (not "already exists": then the id is
+# create_crashed ID: after OUR `qm create ID` failed (not "already exists": then the id is
 # another VM's and is never touched), 0 when a config with `lock: create` holds ID: a create that
 # died part-way (SIGKILL, the OOM killer) leaves the config create_and_lock_config wrote (only
 # `lock: create`) and the volumes allocated so far (qemu-server API2/Qemu.pm create_vm: its
 # cleanup never ran). Ours, so it is journaled (vmcrash: unlocked, destroyed with purge, leftover
 # vm-ID-* volumes freed). Not when another name is in it, nor while a live create on this node
 # holds the config's flock (/var/lock/qemu-server/lock-ID.conf, lock_config_full).
-step_create_crashed() {
+create_crashed() {
   local id="$1" conf lockf
   [[ "$CFG_DRY_RUN" != 1 ]] || return 1
   conf="$(qm config "$id" 2>/dev/null)" || return 1
@@ -135,8 +135,8 @@ step_create_crashed() {
   rb_add vmcrash "${id}:${CFG_STORAGE}"
 }
 
-# step_resize: grow scsi0 to --disk GiB and check it in the config (PVE 8 exits 0 on failure).
-step_resize() {
+# create_resize: grow scsi0 to --disk GiB and check it in the config (PVE 8 exits 0 on failure).
+create_resize() {
   local scsi0 size
   if ! pve_run qm resize "$VM_ID" scsi0 "${CFG_DISK}G"; then
     linus_fail 5 "qm resize ${VM_ID} scsi0 ${CFG_DISK}G failed: ${PVE_ERR}" "check free space on '${CFG_STORAGE}' (pvesm status)"

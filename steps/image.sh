@@ -9,9 +9,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/img-fetch.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/template.sh"
 
-# step_image_source: IMG_URL, IMG_FILE, IMG_SUMS_URL, IMG_SUMS_ALGO, IMG_DEFAULT_USER for the
+# image_source: IMG_URL, IMG_FILE, IMG_SUMS_URL, IMG_SUMS_ALGO, IMG_DEFAULT_USER for the
 # catalog key in CFG_OS, or for --image-url (then IMG_EXPECTED is the given sha256).
-step_image_source() {
+image_source() {
   IMG_EXPECTED=""
   if [[ -n "$CFG_IMAGE_URL" ]]; then
     local base="${CFG_IMAGE_URL%%[?#]*}"
@@ -29,13 +29,8 @@ step_image_source() {
   fi
 }
 
-# step_os_label: the catalog key, or "custom" for --image-url (also the VM's os-KEY tag).
-step_os_label() {
-  if [[ -n "$CFG_IMAGE_URL" ]]; then echo custom; else echo "$CFG_OS"; fi
-}
-
-# step_image_expected: IMG_EXPECTED from the vendor's checksum file (catalog images).
-step_image_expected() {
+# image_expected: IMG_EXPECTED from the vendor's checksum file (catalog images).
+image_expected() {
   [[ -n "$IMG_EXPECTED" ]] && return 0
   local sums="$LINUS_RUN_DIR/sums"
   rb_add tmp "$sums"
@@ -55,29 +50,29 @@ step_image_expected() {
 # step_image: make IMG_PATH a verified image, and check --disk against its virtual size.
 step_image() {
   log_step image "getting the cloud image"
-  step_image_source
+  image_source
   local cache="${LINUS_CACHE_DIR:-/var/lib/vz/template/cache/linus}"
   IMG_PATH="$cache/$IMG_FILE"
   if [[ "$CFG_DRY_RUN" == 1 ]]; then
-    step_image_dry_run
+    image_dry_run
     IMG_SRC="$IMG_PATH"
     [[ -z "${PVE_REMOTE_NODE:-}" ]] || IMG_SRC="<downloaded onto ${PVE_REMOTE_NODE} by pvesh download-url>"
     return 0
   fi
   mkdir -p "$cache"
   IMG_SKIPPED=0
-  step_image_expected
+  image_expected
   if tpl_ready; then # --template-cache: the template of this image exists, so the image is not needed
     log_ok "template ${TPL_ID} holds this image (${IMG_SUMS_ALGO} ${IMG_EXPECTED:0:12}): no image check or download"
     IMG_SKIPPED=1
     return 0
   fi
-  step_image_fetch
+  image_fetch
 }
 
-# step_image_fetch: under the image lock, a verified IMG_PATH (cached or downloaded); its size
+# image_fetch: under the image lock, a verified IMG_PATH (cached or downloaded); its size
 # checked against --disk; IMG_SRC for the VM's node.
-step_image_fetch() {
+image_fetch() {
   IMG_SKIPPED=0
   if ! linus_lock "image-${IMG_FILE}" "${LINUS_IMAGE_LOCK_WAIT:-1800}"; then
     linus_fail 4 "another run has been downloading ${IMG_FILE} for too long (lock $LINUS_LOCK_DIR/image-${IMG_FILE}.lock)" \
@@ -94,16 +89,16 @@ step_image_fetch() {
       rm -f "$IMG_PATH" # never leave an unverified file in the cache, even if the download fails
     fi
   fi
-  [[ "${IMG_REUSED:-0}" == 1 ]] || step_image_download
+  [[ "${IMG_REUSED:-0}" == 1 ]] || image_download
   linus_unlock "$lockfd"
-  step_image_size
-  step_image_node
+  image_size
+  image_node
 }
 
-# step_image_node: IMG_SRC, what import-from reads: the cached file on this node; for a VM on
+# image_node: IMG_SRC, what import-from reads: the cached file on this node; for a VM on
 # another node (a local path is only here) the same image, downloaded onto that node by Proxmox
 # (download-url, which checks the vendor checksum itself) to a storage of it with iso content.
-step_image_node() {
+image_node() {
   local store fname
   IMG_SRC="$IMG_PATH"
   [[ -n "${PVE_REMOTE_NODE:-}" ]] || return 0
@@ -124,8 +119,8 @@ step_image_node() {
   IMG_SRC="${store}:iso/${fname}"
 }
 
-# step_image_download: download to .part, verify, rename into the cache.
-step_image_download() {
+# image_download: download to .part, verify, rename into the cache.
+image_download() {
   local part="${IMG_PATH}.part" got shown
   rb_add tmp "$part"
   rm -f "$part"
@@ -152,8 +147,8 @@ step_image_download() {
   log_ok "downloaded and verified ${IMG_FILE}"
 }
 
-# step_image_size: --disk must not be below the image's virtual size.
-step_image_size() {
+# image_size: --disk must not be below the image's virtual size.
+image_size() {
   local vsize need
   [[ -f "$IMG_PATH" ]] || return 0
   vsize="$(img_virtual_size "$IMG_PATH" || true)"
@@ -165,15 +160,15 @@ step_image_size() {
   fi
 }
 
-# step_image_dry_run: print what would be fetched; read-only checks of a cached copy.
-step_image_dry_run() {
+# image_dry_run: print what would be fetched; read-only checks of a cached copy.
+image_dry_run() {
   if [[ -n "$IMG_SUMS_URL" ]]; then
     img_fetch_cmd "$IMG_SUMS_URL" "$LINUS_RUN_DIR/sums"
     log_cmd "${IMG_CMD[@]}"
   fi
   if [[ -f "$IMG_PATH" ]]; then
     log_info "a cached copy exists: ${IMG_PATH} (verified against the vendor checksum at run time)"
-    step_image_size
+    image_size
   else
     img_fetch_cmd "$IMG_URL" "${IMG_PATH}.part"
     img_redacted "$IMG_URL" log_cmd "${IMG_CMD[@]}"

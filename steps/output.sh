@@ -14,7 +14,7 @@ step_output() {
     res_set_num VM_ID "${VM_ID:-}"
     res_set VM_NAME "${VM_NAME_FINAL:-}"
     res_set VM_USER "$CFG_USER"
-    res_set VM_OS "$(step_os_label)"
+    res_set VM_OS "$(img_os_label)"
     res_set_num VM_CPU "$CFG_CORES"
     res_set_num VM_RAM "$CFG_MEMORY"
     res_set_num VM_DISK "$CFG_DISK"
@@ -29,7 +29,7 @@ step_output() {
     res_print
     return 0
   fi
-  res_success_head "$VM_ID" "$VM_IP" "$CFG_USER" "$VM_NAME_FINAL" "$(step_os_label)" \
+  res_success_head "$VM_ID" "$VM_IP" "$CFG_USER" "$VM_NAME_FINAL" "$(img_os_label)" \
     "$CFG_CORES" "$CFG_MEMORY" "$CFG_DISK" "$CFG_NODE"
   res_set VM_IP_SOURCE "$VM_IP_SOURCE"
   res_set VM_MAC "${VM_MAC:-}"

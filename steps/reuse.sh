@@ -21,7 +21,7 @@ step_reuse() {
     return 0
   fi
   log_step reuse "looking for an existing VM named ${CFG_NAME}"
-  step_chk_options
+  chk_options
   if ! act_find "" "$CFG_NAME"; then
     log_info "no VM named ${CFG_NAME}: provisioning a new one"
     return 0
@@ -52,7 +52,7 @@ step_reuse() {
 reuse_os() {
   local os
   os="$(reuse_os_recorded)"
-  if [[ -n "$os" ]]; then printf '%s\n' "$os"; else step_os_label; fi
+  if [[ -n "$os" ]]; then printf '%s\n' "$os"; else img_os_label; fi
 }
 
 # reuse_os_recorded: the OS recorded in the VM's description (os=KEY or linus-os: KEY) or tags
@@ -79,7 +79,7 @@ reuse_differs() {
   if [[ "$CFG_GIVEN" == *" memory "* && "$2" != "$CFG_MEMORY" ]]; then
     d+=", ${2} MiB memory (asked ${CFG_MEMORY})" fix+=" --memory ${CFG_MEMORY}"
   fi
-  asked="$(step_os_label)"
+  asked="$(img_os_label)"
   if [[ "$CFG_GIVEN" == *" os "* || "$CFG_GIVEN" == *" image-url "* ]] && [[ -n "$3" && "$3" != "$asked" ]]; then
     d+=", OS ${3} (asked ${asked})"
   fi

@@ -22,7 +22,7 @@ tpl_identity() {
   TPL_TAGS="linus;linus-tpl;sha-${TPL_SHA};st-${CFG_STORAGE}"
 }
 
-# tpl_linked: 0 when the storage type makes linked clones (STORAGE_TYPE from step_chk_storage).
+# tpl_linked: 0 when the storage type makes linked clones (STORAGE_TYPE from chk_storage).
 tpl_linked() {
   case "${STORAGE_TYPE:-}" in lvmthin | zfspool | rbd | dir | nfs | cifs | btrfs) return 0 ;; *) return 1 ;; esac
 }
@@ -72,7 +72,7 @@ tpl_use_vendor() {
   [[ -n "${TPL_VENDOR:-}" ]] || return 0
   for s in ${SNIPPET_STORAGES//,/ }; do
     [[ "${s,,}" == "$TPL_VENDOR" ]] || continue
-    step_pick_snippet_store "$s"
+    chk_pick_snippet_store "$s"
     CI_FROM_TEMPLATE=1
     return 0
   done
@@ -103,7 +103,7 @@ step_template() {
   local lockfd="$LINUS_LOCK_FD"
   tpl_find fresh # another run may have built it while we waited
   if [[ -z "$TPL_ID" ]]; then
-    [[ "${IMG_SKIPPED:-0}" != 1 ]] || step_image_fetch # its template went meanwhile: the image is needed after all
+    [[ "${IMG_SKIPPED:-0}" != 1 ]] || image_fetch # its template went meanwhile: the image is needed after all
     tpl_build
   fi
   linus_unlock "$lockfd"
