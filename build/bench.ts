@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { compile } from './compiler/index.js';
 import { makeFromUrlCommand, makeUploadCommands, resolveCompress, uploadStats } from './upload/index.js';
 import { benchProvision, type ProvisionRun } from './bench/provision.js';
+import { breakdownText } from './bench/report.js';
 
 const root = resolve(process.cwd());
 const quick = process.argv.includes('--quick');
@@ -41,7 +42,7 @@ const vmCounts = quick ? [0, 60] : [0, 60, 500];
 const provision: ProvisionRun[] = [];
 for (const n of vmCounts) {
   process.stderr.write(`bench: provision (import and clone path) with ${n} existing VMs, 0.3 s latency per call...\n`);
-  provision.push(...benchProvision(root, n, 0.3));
+  provision.push(...(await benchProvision(root, n, 0.3)));
 }
 
 const result = {
@@ -65,11 +66,11 @@ const rows: string[] = [
   `| upload --from-url (a GitHub release URL) | 1 command, ${fromUrlChars} chars |`,
   ...provision.map(
     (p) =>
-      `| provision, ${p.path} path, ${p.existingVms} existing VMs, ${p.latency} s/call | ${p.ok ? 'ok' : 'FAILED'}, ${p.seconds} s, ${p.proxmoxCalls} Proxmox calls + ${p.agentPolls} agent/status polls (${p.mutatingCalls} mutating) |`,
+      `| provision, ${p.path} path, ${p.existingVms} existing VMs, ${p.latency} s/call | ${p.ok ? 'ok' : 'FAILED'}, ${p.seconds} s (floor ${p.breakdown.floor} s, own overhead ${p.breakdown.own} s, poll sleeps ${p.breakdown.sleep} s), ${p.proxmoxCalls} Proxmox calls + ${p.agentPolls} agent/status polls (${p.mutatingCalls} mutating) |`,
   ),
 ];
 const table = rows.join('\n');
-process.stdout.write(`${table}\n`);
+process.stdout.write(`${table}\n\n${provision.map(breakdownText).join('\n')}`);
 
 const readmePath = resolve(root, 'README.md');
 const readme = readFileSync(readmePath, 'utf8');

@@ -4,6 +4,7 @@
 # user with the host root's key to wait for cloud-init (`cloud-init status --wait`). Host keys
 # are accepted (accept-new) only into this VM's own known_hosts file, never blindly.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
 
 # ssh_known_hosts: this VM's known_hosts file (a stale one from an earlier VM with this id is
 # removed: it would make accept-new refuse the new VM's key).
@@ -46,7 +47,7 @@ ssh_remaining() {
 
 # ssh_wait_port START: ssh-keyscan until the SSH server answers; its keys in SSH_SCAN.
 ssh_wait_port() {
-  local start="$1" left
+  local start="$1" left polls=0 delay
   SSH_SCAN="$LINUS_RUN_DIR/keyscan"
   rb_add tmp "$SSH_SCAN"
   while :; do
@@ -59,7 +60,8 @@ ssh_wait_port() {
         "watch the boot on the console (qm terminal ${VM_ID}); check firewalls between this host and ${VM_IP}"
     fi
     log_progress "waiting for SSH on ${VM_IP}" "$((CFG_SSH_TIMEOUT - left))" "$CFG_SSH_TIMEOUT"
-    sleep "${LINUS_POLL_INTERVAL:-2}"
+    pve_poll_delay "$((++polls))" delay
+    sleep "$delay"
   done
 }
 
@@ -91,7 +93,7 @@ ssh_cloud_init_run() {
 
 # ssh_login START: log in as the VM user with the host key; wait for cloud-init to finish.
 ssh_login() {
-  local start="$1" left rc last=""
+  local start="$1" left rc last="" polls=0 delay
   SSH_CI_OUT="$LINUS_RUN_DIR/cloud-init-status"
   rb_add tmp "$SSH_CI_OUT"
   while :; do
@@ -111,7 +113,8 @@ ssh_login() {
     esac
     last="$(grep -v '^[.[:space:]]*$' "$SSH_CI_OUT" | tail -n 1 || true)"
     log_progress "waiting to log in as ${CFG_USER}@${VM_IP}" "$((CFG_SSH_TIMEOUT - left))" "$CFG_SSH_TIMEOUT"
-    sleep "${LINUS_POLL_INTERVAL:-2}"
+    pve_poll_delay "$((++polls))" delay
+    sleep "$delay"
   done
   if [[ -s "$SSH_CI_OUT" && "$(head -c 1 "$SSH_CI_OUT")" == . ]]; then
     linus_fail 6 "cloud-init in VM ${VM_ID} did not finish within ${CFG_SSH_TIMEOUT}s (the login as ${CFG_USER}@${VM_IP} works)" \
