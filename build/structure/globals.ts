@@ -4,7 +4,7 @@ export interface SourceFile {
   text: string;
 }
 
-export interface SharedGlobal {
+interface SharedGlobal {
   name: string;
   writers: string[];
   readers: string[];

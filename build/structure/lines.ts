@@ -5,8 +5,8 @@ export interface Finding {
   detail: string;
 }
 
-export const MAX_COLUMNS = 120;
-export const MAX_FUNCTION_LINES = 40;
+const MAX_COLUMNS = 120;
+const MAX_FUNCTION_LINES = 40;
 
 /** Lines longer than max columns (characters, tabs count as one). */
 export function longLines(path: string, text: string, max = MAX_COLUMNS): Finding[] {

@@ -5,13 +5,13 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 
-export interface SeqStats {
+interface SeqStats {
   sequence: string[]; // files in order, consecutive repeats collapsed
   changes: number; // changes of file (sequence length - 1)
   returns: number; // entries whose file was seen before
 }
 
-export interface TraceStats {
+interface TraceStats {
   all: SeqStats;
   steps: SeqStats;
   pairs: [string, number][]; // "a⇄b" over the steps/ sequence, most frequent first
@@ -42,7 +42,7 @@ export function pairCounts(sequence: readonly string[]): [string, number][] {
 }
 
 /** Trace lines written with PS4='+${BASH_SOURCE[0]}|': the file of each line, relative to root. */
-export function traceFiles(trace: string, root: string): string[] {
+function traceFiles(trace: string, root: string): string[] {
   const out: string[] = [];
   for (const line of trace.split('\n')) {
     const m = /^\++([^|+][^|]*)\|/.exec(line);
