@@ -82,4 +82,3 @@ act_help() {
   res_set ACTION help
   res_print
 }
-

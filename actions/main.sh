@@ -35,7 +35,8 @@ linus_main() {
     help) act_help ;;
     version) act_version ;;
     provision)
-      if [[ "$CFG_DETACH" == 1 ]]; then job_start "$@"; else act_provision; fi ;;
+      if [[ "$CFG_DETACH" == 1 ]]; then job_start "$@"; else act_provision; fi
+      ;;
     preflight) act_preflight ;;
     check-options) act_check_options ;;
     destroy) act_destroy ;;

@@ -24,4 +24,3 @@ act_provision() {
   done
   return 0
 }
-

@@ -40,4 +40,3 @@ act_status() {
   res_set_num VM_MANAGED "$managed"
   res_print
 }
-

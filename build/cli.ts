@@ -7,9 +7,6 @@ import { VERSION } from './version.js';
 import { findBundle } from './mcp/option-check.js';
 import { checkMaxChars } from './mcp/max-chars.js';
 
-/** A user error: printed as one line, exit 1, never a stack trace. */
-export class UsageError extends Error {}
-
 function fail(msg: string): never {
   process.stderr.write(`linus: ${msg.split('\n')[0]}\n`);
   process.exit(1);
@@ -19,7 +16,7 @@ function fail(msg: string): never {
  * A reader that went away (`linus upload | head -3`) ends the command quietly, exit 0, in every
  * command: an EPIPE on stdout or stderr is not an error of ours.
  */
-export function endQuietlyOnEpipe(): void {
+function endQuietlyOnEpipe(): void {
   for (const s of [process.stdout, process.stderr]) {
     s.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE') process.exit(0);

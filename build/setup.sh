@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine lacks for building, testing and the demo:
-# system packages (shellcheck, OpenSSH client and server, dash, perl, iproute2), then `npm ci`.
+# system packages (shellcheck, shfmt, OpenSSH client and server, dash, perl, iproute2), then `npm ci`.
 set -Eeuo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -14,7 +14,8 @@ command -v perl >/dev/null || need+=(perl)
 command -v unshare >/dev/null || need+=(util-linux)
 command -v ip >/dev/null || need+=(iproute2)
 command -v flock >/dev/null || need+=(util-linux)
-command -v parallel >/dev/null || need+=(parallel)   # bats --jobs runs test files in parallel through GNU parallel
+command -v shfmt >/dev/null || need+=(shfmt)
+command -v parallel >/dev/null || need+=(parallel) # bats --jobs runs test files in parallel through GNU parallel
 if [[ "${#need[@]}" -gt 0 ]]; then
   sudo=()
   [[ "$(id -u)" == 0 ]] || sudo=(sudo)

@@ -33,10 +33,16 @@ img_catalog_aliases() {
 img_catalog_resolve() {
   local name="${1,,}" k a
   while IFS= read -r k; do
-    [[ "$name" == "$k" ]] && { printf '%s\n' "$k"; return 0; }
+    [[ "$name" == "$k" ]] && {
+      printf '%s\n' "$k"
+      return 0
+    }
   done < <(img_catalog_keys)
   while read -r a k; do
-    [[ "$name" == "$a" ]] && { printf '%s\n' "$k"; return 0; }
+    [[ "$name" == "$a" ]] && {
+      printf '%s\n' "$k"
+      return 0
+    }
   done < <(img_catalog_aliases)
   return 1
 }
@@ -153,13 +159,19 @@ img_checksum_from_file() {
     line="${line%$'\r'}"
     if [[ "$line" =~ ^([0-9A-Fa-f]+)\ [\ *](.+)$ ]]; then
       hex="${BASH_REMATCH[1]}" rest="${BASH_REMATCH[2]}"
-      [[ "$rest" == "$name" && ${#hex} -eq $len ]] && { printf '%s\n' "${hex,,}"; return 0; }
+      [[ "$rest" == "$name" && ${#hex} -eq $len ]] && {
+        printf '%s\n' "${hex,,}"
+        return 0
+      }
     elif [[ "$line" =~ ^([A-Za-z0-9-]+)\ \((.+)\)\ =\ ([0-9A-Fa-f]+)$ ]]; then
       tag="${BASH_REMATCH[1]}" rest="${BASH_REMATCH[2]}" hex="${BASH_REMATCH[3]}"
       tag="${tag,,}"
       tag="${tag//-/}"
       [[ "$tag" == "$algo" && "$rest" == "$name" && ${#hex} -eq $len ]] &&
-        { printf '%s\n' "${hex,,}"; return 0; }
+        {
+          printf '%s\n' "${hex,,}"
+          return 0
+        }
     fi
   done <"$file"
   return 1

@@ -21,7 +21,10 @@ chk_node() {
   line="$(pve_json 'my @n = grep { ($_->{type} // "") eq "node" } @$d; my ($n) = grep { $_->{node} eq $ARGV[0] } @n;
     print join(" ", $n ? ($n->{status} // "unknown", map { int($n->{$_} // 0) } qw(maxcpu maxmem mem)) : ("absent", 0, 0, 0)), "\n";
     print join(",", sort map { $_->{node} } @n), "\n";' "$CFG_NODE" <<<"$RESOURCES_JSON")"
-  { read -r state maxcpu maxmem mem; read -r all; } <<<"$line" || true
+  {
+    read -r state maxcpu maxmem mem
+    read -r all
+  } <<<"$line" || true
   case "$state" in
     online) ;;
     absent) linus_fail 4 "node '${CFG_NODE}' is not a node of this cluster" "pick one of: ${all} (--node), or --node auto" ;;
@@ -76,7 +79,11 @@ chk_storage() {
   local out info images has avail
   pve_resources || linus_fail 4 "cannot read the cluster resources: ${PVE_ERR}" "check pve-cluster (pvesh get /cluster/resources)"
   out="$(chk_storage_info "$CFG_NODE" "$CFG_STORAGE")"
-  { read -r info; read -r images; read -r SNIPPET_STORAGES; } <<<"$out" || true
+  {
+    read -r info
+    read -r images
+    read -r SNIPPET_STORAGES
+  } <<<"$out" || true
   local fix="pick one of: ${images:-none} (pvesm status --content images)"
   [[ "$info" != absent ]] || linus_fail 4 "storage '${CFG_STORAGE}' does not exist or is disabled on node '${CFG_NODE}'" \
     "${fix}; or enable it if it is disabled (pvesm set ${CFG_STORAGE} --disable 0)"
@@ -157,7 +164,10 @@ chk_bridge() {
   if ! out="$(chk_bridge_info "$CFG_NODE" "$CFG_BRIDGE")"; then
     linus_fail 4 "cannot list the network of node '${CFG_NODE}': ${PVE_ERR:-ip link failed}" "check the node (pvesh get /nodes/${CFG_NODE}/network)"
   fi
-  { read -r info; read -r all; } <<<"$out" || true
+  {
+    read -r info
+    read -r all
+  } <<<"$out" || true
   if [[ "$info" == absent ]]; then
     linus_fail 4 "bridge '${CFG_BRIDGE}' does not exist on node '${CFG_NODE}'" "pick one of: ${all:-none} (--bridge)"
   fi

@@ -46,7 +46,12 @@ linus_fail() {
 linus_take_subshell_failure() {
   local f="${LINUS_RUN_DIR:-/nonexistent}/failure"
   [[ -f "$f" ]] || return 1
-  { read -r LINUS_ERR_CODE; read -r LINUS_ERR_STEP; read -r LINUS_ERR_MSG; read -r LINUS_ERR_FIX; } <"$f" || true
+  {
+    read -r LINUS_ERR_CODE
+    read -r LINUS_ERR_STEP
+    read -r LINUS_ERR_MSG
+    read -r LINUS_ERR_FIX
+  } <"$f" || true
   rm -f "$f"
   return 0
 }

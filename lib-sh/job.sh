@@ -97,4 +97,3 @@ job_exit() {
   [[ -n "${LINUS_RUN_DIR:-}" ]] && rm -rf "$LINUS_RUN_DIR"
   exit "$1"
 }
-

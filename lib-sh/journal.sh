@@ -64,10 +64,12 @@ rb_remedy() {
     case "$e" in
       vmcrash:*)
         id="${e#vmcrash:}" && id="${id%%:*}"
-        out+="${out:+; }qm unlock ${id}; qm destroy ${id} --purge 1 --destroy-unreferenced-disks 1; pvesm list ${e##*:} --vmid ${id}" ;;
+        out+="${out:+; }qm unlock ${id}; qm destroy ${id} --purge 1 --destroy-unreferenced-disks 1; pvesm list ${e##*:} --vmid ${id}"
+        ;;
       vm:* | vmnew:*)
         id="${e#*:}" && id="${id%%:*}"
-        out+="${out:+; }qm stop ${id}; qm destroy ${id} --purge 1 --destroy-unreferenced-disks 1 --skiplock 1" ;;
+        out+="${out:+; }qm stop ${id}; qm destroy ${id} --purge 1 --destroy-unreferenced-disks 1 --skiplock 1"
+        ;;
       file:*) out+="${out:+; }rm -f ${e#file:}" ;;
       nodefile:*) e="${e#nodefile:}" && out+="${out:+; }ssh root@${e%%:*} rm -f ${e#*:}" ;;
     esac
@@ -82,20 +84,40 @@ rb_undo() {
     e="${RB_JOURNAL[i]}"
     case "$e" in
       vm:*)
-        if ! rb_undo_vm "${e#vm:}"; then rc=1; left+=("$e"); fi ;;
+        if ! rb_undo_vm "${e#vm:}"; then
+          rc=1
+          left+=("$e")
+        fi
+        ;;
       vmcrash:*)
         RB_GONE=""
-        if ! rb_undo_crashed "${e#vmcrash:}"; then rc=1; left+=("$e"); fi
-        [[ -z "$RB_GONE" ]] || removed+=("$RB_GONE") ;;
+        if ! rb_undo_crashed "${e#vmcrash:}"; then
+          rc=1
+          left+=("$e")
+        fi
+        [[ -z "$RB_GONE" ]] || removed+=("$RB_GONE")
+        ;;
       vmnew:*)
         if rb_is_ours "${e#vmnew:}"; then
-          if ! rb_undo_vm "${e#vmnew:}"; then rc=1; left+=("$e"); fi
-        fi ;;
+          if ! rb_undo_vm "${e#vmnew:}"; then
+            rc=1
+            left+=("$e")
+          fi
+        fi
+        ;;
       file:*)
         log_info "rollback: removing ${e#file:}"
-        if ! rm -f -- "${e#file:}"; then rc=1; left+=("$e"); fi ;;
+        if ! rm -f -- "${e#file:}"; then
+          rc=1
+          left+=("$e")
+        fi
+        ;;
       nodefile:*)
-        if ! rb_undo_nodefile "${e#nodefile:}"; then rc=1; left+=("$e"); fi ;;
+        if ! rb_undo_nodefile "${e#nodefile:}"; then
+          rc=1
+          left+=("$e")
+        fi
+        ;;
       *) left+=("$e") ;;
     esac
   done

@@ -82,11 +82,14 @@ opt_parse() {
         --ssh-key-file | --vmid | --network-timeout | --ssh-timeout | --timeout)
         [[ $# -gt 0 ]] || linus_fail 3 "option $a needs a value" "write $a VALUE (see --help)"
         opt_set "$a" "$1"
-        shift ;;
+        shift
+        ;;
       -*) linus_fail 1 "unknown option: $a" "see --help for the options" ;;
       *)
-        if [[ -z "$CFG_TARGET" ]]; then CFG_TARGET="$a"
-        else linus_fail 1 "unexpected argument: $a" "see --help for the usage"; fi ;;
+        if [[ -z "$CFG_TARGET" ]]; then
+          CFG_TARGET="$a"
+        else linus_fail 1 "unexpected argument: $a" "see --help for the usage"; fi
+        ;;
     esac
   done
 }
@@ -115,7 +118,10 @@ opt_set() {
     --vmid) CFG_VMID="$2" ;;
     --network-timeout) CFG_NETWORK_TIMEOUT="$2" ;;
     --ssh-timeout) CFG_SSH_TIMEOUT="$2" ;;
-    --timeout) CFG_TIMEOUT="$2" ; : "$CFG_TIMEOUT" ;;
+    --timeout)
+      CFG_TIMEOUT="$2"
+      : "$CFG_TIMEOUT"
+      ;;
   esac
 }
 

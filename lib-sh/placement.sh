@@ -19,13 +19,25 @@ place_pick_node() {
          grep { ($_->{status} // "") eq "online" && defined $_->{maxmem} } @n) {
       print join(" ", $_->{node}, $has{$_->{node}} ? 1 : 0, int(($_->{maxmem} - ($_->{mem} // 0)) / 1048576)), "\n" }' \
     "$CFG_STORAGE" <<<"$RESOURCES_JSON")"
-  if [[ "$cands" == auto ]]; then CFG_NODE=auto; return 0; fi
+  if [[ "$cands" == auto ]]; then
+    CFG_NODE=auto
+    return 0
+  fi
   while read -r node info free; do
     [[ -n "$node" ]] || continue
-    if [[ "$info" != 1 ]]; then why+=("${node}: no storage ${CFG_STORAGE}"); continue; fi
-    out="$(chk_bridge_info "$node" "$CFG_BRIDGE")" || { why+=("${node}: network unreadable"); continue; }
+    if [[ "$info" != 1 ]]; then
+      why+=("${node}: no storage ${CFG_STORAGE}")
+      continue
+    fi
+    out="$(chk_bridge_info "$node" "$CFG_BRIDGE")" || {
+      why+=("${node}: network unreadable")
+      continue
+    }
     out="${out%%$'\n'*}"
-    if [[ "$out" == absent ]]; then why+=("${node}: no bridge ${CFG_BRIDGE}"); continue; fi
+    if [[ "$out" == absent ]]; then
+      why+=("${node}: no bridge ${CFG_BRIDGE}")
+      continue
+    fi
     if [[ -n "$CFG_VLAN" ]] && ! place_vlan_mode "$node" "$out"; then
       why+=("${node}: ${CFG_BRIDGE} not VLAN aware and ${VLAN_WHY}")
       continue
@@ -98,8 +110,14 @@ place_vlan_mode() {
   local rule
   VLAN_MODE="" VLAN_PORTS="" VLAN_WHY=""
   case "${2%%$'\n'*}" in
-    OVSBridge*) VLAN_MODE=ovs; return 0 ;;
-    "bridge 1") VLAN_MODE=vlan-aware; return 0 ;;
+    OVSBridge*)
+      VLAN_MODE=ovs
+      return 0
+      ;;
+    "bridge 1")
+      VLAN_MODE=vlan-aware
+      return 0
+      ;;
   esac
   rule="$(place_vlan_rule)"
   if ! VLAN_PORTS="$(place_vlan_ports "$1" "$CFG_BRIDGE" "$rule")"; then
@@ -126,7 +144,8 @@ chk_vlan() {
   case "$VLAN_MODE" in
     bridge-vlan-device)
       fix="over ${VLAN_PORTS// /, } (VLAN device ${VLAN_PORTS%% *}.${tag})"
-      log_info "bridge ${br} is not VLAN aware: at start Proxmox puts VLAN ${tag} on bridge ${br}v${tag} ${fix}" ;;
+      log_info "bridge ${br} is not VLAN aware: at start Proxmox puts VLAN ${tag} on bridge ${br}v${tag} ${fix}"
+      ;;
     *) log_info "VLAN ${CFG_VLAN} on ${CFG_BRIDGE} (${VLAN_MODE})" ;;
   esac
 }

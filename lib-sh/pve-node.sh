@@ -57,31 +57,42 @@ pve_qm_remote() {
     create)
       pve_api_args "$@" || return 2
       pve_task_checked "$node" "$id" "named:$(pve_opt_value --name "$@")" \
-        pvesh create "/nodes/${node}/qemu" --vmid "$id" "${PVE_API_ARGS[@]}" ;;
+        pvesh create "/nodes/${node}/qemu" --vmid "$id" "${PVE_API_ARGS[@]}"
+      ;;
     set)
       pve_api_args "$@" || return 2
-      pvesh set "${q}/config" "${PVE_API_ARGS[@]}" ;;
+      pvesh set "${q}/config" "${PVE_API_ARGS[@]}"
+      ;;
     resize) pvesh set "${q}/resize" --disk "$1" --size "$2" ;;
     start | stop | shutdown) pvesh create "${q}/status/${sub}" "$@" ;;
     template) pvesh create "${q}/template" "$@" ;;
     unlock) pvesh set "${q}/config" --delete lock --skiplock 1 ;; # qm unlock; root may skip the lock
-    clone) # a failed clone task exits 0 as well (and frees NEWID): checked like create, where it lands
+    clone)                                                        # a failed clone task exits 0 as well (and frees NEWID): checked like create, where it lands
       t="$(pve_opt_value --target "${@:2}")"
       pve_task_checked "${t:-$node}" "$1" "named:$(pve_opt_value --name "${@:2}")" \
-        pvesh create "/nodes/${node}/qemu/${id}/clone" --newid "$1" "${@:2}" ;;
+        pvesh create "/nodes/${node}/qemu/${id}/clone" --newid "$1" "${@:2}"
+      ;;
     destroy) pve_task_checked "$node" "$id" absent pvesh delete "$q" "$@" ;;
     status)
-      pvesh get "${q}/status/current" --output-format json | pve_json 'print "status: ", ($d->{status} // "unknown"), "\n"' ;;
+      pvesh get "${q}/status/current" --output-format json | pve_json 'print "status: ", ($d->{status} // "unknown"), "\n"'
+      ;;
     config)
       pvesh get "${q}/config" --output-format json |
-        pve_json 'for (sort keys %$d) { next if $_ eq "digest"; print "$_: $d->{$_}\n" }' ;;
+        pve_json 'for (sort keys %$d) { next if $_ eq "digest"; print "$_: $d->{$_}\n" }'
+      ;;
     guest | agent)
-      [[ "$sub" == agent ]] || { id="$1"; shift; q="/nodes/${node}/qemu/${id}"; }
+      [[ "$sub" == agent ]] || {
+        id="$1"
+        shift
+        q="/nodes/${node}/qemu/${id}"
+      }
       pvesh get "${q}/agent/$1" --output-format json |
-        pve_json 'print JSON::PP->new->pretty->canonical->encode(ref $d eq "HASH" && exists $d->{result} ? $d->{result} : $d)' ;;
+        pve_json 'print JSON::PP->new->pretty->canonical->encode(ref $d eq "HASH" && exists $d->{result} ? $d->{result} : $d)'
+      ;;
     *)
       printf 'qm %s for a VM on node %s is not supported by this tool\n' "$sub" "$node" >&2
-      return 255 ;;
+      return 255
+      ;;
   esac
 }
 
@@ -90,7 +101,10 @@ pve_opt_value() {
   local opt="$1"
   shift
   while (($# >= 2)); do
-    [[ "$1" == "$opt" ]] && { printf '%s\n' "$2"; return 0; }
+    [[ "$1" == "$opt" ]] && {
+      printf '%s\n' "$2"
+      return 0
+    }
     shift
   done
 }
@@ -119,7 +133,10 @@ pve_task_checked() {
   shift 3
   errf="$(mktemp "${LINUS_RUN_DIR:-${TMPDIR:-/tmp}}/task.XXXXXX")"
   # stdout as it is, stderr also into errf; the command's own exit code (not tee's)
-  { "$@" 2>&1 1>&3 3>&- | tee "$errf" >&2; rc="${PIPESTATUS[0]}"; } 3>&1 || true
+  {
+    "$@" 2>&1 1>&3 3>&- | tee "$errf" >&2
+    rc="${PIPESTATUS[0]}"
+  } 3>&1 || true
   # pvesh itself failed, not the task (e.g. the proxy's ssh to the node dropped: "proxy handler
   # failed"), while the worker there may have created the VM: ours if it has our name. Never
   # after "already exists": that VM is another run's, whatever its name.
@@ -145,7 +162,8 @@ pve_task_checked() {
       [[ "$want" == named: || "${want#named:}" == "$PVE_TASK_NAME" ]] && return 0
       printf 'VM %s on node %s is named %s, not %s: the create task failed (see its output above) and another run took the id\n' \
         "$id" "$node" "'${PVE_TASK_NAME}'" "'${want#named:}'" >&2
-      return 255 ;;
+      return 255
+      ;;
   esac
   [[ "$want" == absent ]] || want=present
   printf 'the task on node %s did not leave VM %s %s (see the task output above)\n' "$node" "$id" "$want" >&2

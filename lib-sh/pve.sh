@@ -89,10 +89,14 @@ pve_poll_delay() {
   local n="$1" d=2
   if [[ -n "${LINUS_POLL_INTERVAL:-}" ]]; then
     d="$LINUS_POLL_INTERVAL"
-  elif ((n <= 1)); then d=0.2
-  elif ((n == 2)); then d=0.3
-  elif ((n <= 20)); then d=0.5
-  elif ((n <= 40)); then d=1
+  elif ((n <= 1)); then
+    d=0.2
+  elif ((n == 2)); then
+    d=0.3
+  elif ((n <= 20)); then
+    d=0.5
+  elif ((n <= 40)); then
+    d=1
   fi
   printf -v "$2" '%s' "$d"
 }
@@ -130,7 +134,10 @@ pve_config_value() {
 # pve_size_gib SIZE: a PVE size (e.g. 50G, 3584M, 1T, 2252341248) in whole GiB, rounded down.
 pve_size_gib() {
   local s="$1" n unit
-  [[ "$s" =~ ^([0-9]+)(\.[0-9]+)?([KMGT]?)$ ]] || { echo 0; return 0; }
+  [[ "$s" =~ ^([0-9]+)(\.[0-9]+)?([KMGT]?)$ ]] || {
+    echo 0
+    return 0
+  }
   n="${BASH_REMATCH[1]}" unit="${BASH_REMATCH[3]}"
   case "$unit" in
     T) echo $((n * 1024)) ;;

@@ -58,7 +58,10 @@ ipuse_neigh() {
 # (arping, ping, neigh, off) chooses one.
 ipuse_probe_tool() {
   case "${LINUS_IP_PROBE:-auto}" in
-    arping | ping | neigh | off) printf '%s\n' "$LINUS_IP_PROBE"; return 0 ;;
+    arping | ping | neigh | off)
+      printf '%s\n' "$LINUS_IP_PROBE"
+      return 0
+      ;;
   esac
   if command -v arping >/dev/null 2>&1 && arping -V 2>&1 | grep -q iputils; then
     echo arping # (Thomas Habets' arping takes other options: not used)

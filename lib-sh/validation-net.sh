@@ -29,26 +29,47 @@ val_ipv4_int() {
 val_ipv6() {
   local v="${1-}" head tail v6_groups=() g n=0 LC_ALL=C
   local bad="not an IPv6 address; expected e.g. 2001:db8::1"
-  [[ "$v" =~ ^[0-9A-Fa-f:.]{2,45}$ && "$v" == *:*:* ]] || { val_fail "$bad"; return 1; }
-  [[ "$v" != *::*::* && "$v" != *:::* ]] || { val_fail "$bad"; return 1; }
+  [[ "$v" =~ ^[0-9A-Fa-f:.]{2,45}$ && "$v" == *:*:* ]] || {
+    val_fail "$bad"
+    return 1
+  }
+  [[ "$v" != *::*::* && "$v" != *:::* ]] || {
+    val_fail "$bad"
+    return 1
+  }
   if [[ "$v" == *.* ]]; then
     tail="${v##*:}"
-    val_ipv4 "$tail" || { val_fail "$bad"; return 1; }
+    val_ipv4 "$tail" || {
+      val_fail "$bad"
+      return 1
+    }
     head="${v%:*}:0:0"
   else
     head="$v"
   fi
-  [[ "$head" != :[!:]* && "$head" != *[!:]: ]] || { val_fail "$bad"; return 1; }
+  [[ "$head" != :[!:]* && "$head" != *[!:]: ]] || {
+    val_fail "$bad"
+    return 1
+  }
   IFS=: read -r -a v6_groups <<<"${head//::/:}"
   for g in "${v6_groups[@]}"; do
     [[ -z "$g" ]] && continue
-    [[ "$g" =~ ^[0-9A-Fa-f]{1,4}$ ]] || { val_fail "$bad"; return 1; }
+    [[ "$g" =~ ^[0-9A-Fa-f]{1,4}$ ]] || {
+      val_fail "$bad"
+      return 1
+    }
     n=$((n + 1))
   done
   if [[ "$head" == *::* ]]; then
-    ((n <= 7)) || { val_fail "$bad"; return 1; }
+    ((n <= 7)) || {
+      val_fail "$bad"
+      return 1
+    }
   else
-    ((n == 8)) || { val_fail "$bad"; return 1; }
+    ((n == 8)) || {
+      val_fail "$bad"
+      return 1
+    }
   fi
   val_ok "${v,,}"
 }

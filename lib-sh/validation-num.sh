@@ -66,9 +66,18 @@ val_unit_factor() {
   local u="$1" f
   case "$u" in
     '') f=1 ;;
-    m | mb | mib) [[ "$2" == m ]] || return 1; f=1 ;;
-    g | gb | gib) f=1; [[ "$2" == g ]] || f=1024 ;;
-    t | tb | tib) f=1024; [[ "$2" == g ]] || f=1048576 ;;
+    m | mb | mib)
+      [[ "$2" == m ]] || return 1
+      f=1
+      ;;
+    g | gb | gib)
+      f=1
+      [[ "$2" == g ]] || f=1024
+      ;;
+    t | tb | tib)
+      f=1024
+      [[ "$2" == g ]] || f=1048576
+      ;;
     *) return 1 ;;
   esac
   printf '%s' "$f"

@@ -43,7 +43,8 @@ step_output() {
   res_set GUEST_AGENT "$([[ -n "${SNIPPET_STORE:-}" ]] && echo installed || echo absent)"
   [[ -n "${VM_PASSWORD_FILE:-}" ]] && res_set VM_PASSWORD_FILE "$(res_safe_path "$VM_PASSWORD_FILE")"
   [[ "$SSH_CHECK" == login ]] && res_set SSH_COMMAND "ssh -i $(res_safe_path "$HOST_KEY") $(
-    res_safe_path "-o UserKnownHostsFile=${SSH_KNOWN_HOSTS}") ${CFG_USER}@${VM_IP}"
+    res_safe_path "-o UserKnownHostsFile=${SSH_KNOWN_HOSTS}"
+  ) ${CFG_USER}@${VM_IP}"
   [[ -n "${CI_KEY_WARNING:-}" ]] && res_set WARNING "$CI_KEY_WARNING"
   res_set_num ELAPSED_SECONDS "$SECONDS"
   log_ok "VM ${VM_ID} (${VM_NAME_FINAL}) is ready at ${VM_IP}"

@@ -72,10 +72,14 @@ ssh_wait_port() {
 ssh_cloud_init_run() {
   local left="$1" start="$2" fd rc="" st now text
   # (the ERR trap is inherited: a failing ssh must not run it in the process substitution)
-  exec {fd}< <(r=0; timeout "$left" ssh -n -o BatchMode=yes -o StrictHostKeyChecking=accept-new \
-    -o "UserKnownHostsFile=${SSH_KNOWN_HOSTS}" -o ConnectTimeout=10 -o LogLevel=ERROR \
-    -o IdentitiesOnly=yes -i "$HOST_KEY" "${CFG_USER}@${VM_IP}" cloud-init status --wait \
-    >"$SSH_CI_OUT" 2>&1 </dev/null || r=$?; echo "$r")
+  exec {fd}< <(
+    r=0
+    timeout "$left" ssh -n -o BatchMode=yes -o StrictHostKeyChecking=accept-new \
+      -o "UserKnownHostsFile=${SSH_KNOWN_HOSTS}" -o ConnectTimeout=10 -o LogLevel=ERROR \
+      -o IdentitiesOnly=yes -i "$HOST_KEY" "${CFG_USER}@${VM_IP}" cloud-init status --wait \
+      >"$SSH_CI_OUT" 2>&1 </dev/null || r=$?
+    echo "$r"
+  )
   while :; do
     st=0
     IFS= read -r -t "${LINUS_POLL_INTERVAL:-2}" -u "$fd" rc || st=$?
@@ -102,13 +106,20 @@ ssh_login() {
     rc=0
     ssh_cloud_init_run "$left" "$start" || rc=$?
     case "$rc" in
-      0) CLOUD_INIT_STATUS="done"; return 0 ;;
-      2) CLOUD_INIT_STATUS=degraded
-         log_warn "cloud-init finished with recoverable errors (see /var/log/cloud-init.log in the VM)"
-         return 0 ;;
-      1) CLOUD_INIT_STATUS=error
-         log_warn "cloud-init reported an error (see /var/log/cloud-init.log in the VM); the login works"
-         return 0 ;;
+      0)
+        CLOUD_INIT_STATUS="done"
+        return 0
+        ;;
+      2)
+        CLOUD_INIT_STATUS=degraded
+        log_warn "cloud-init finished with recoverable errors (see /var/log/cloud-init.log in the VM)"
+        return 0
+        ;;
+      1)
+        CLOUD_INIT_STATUS=error
+        log_warn "cloud-init reported an error (see /var/log/cloud-init.log in the VM); the login works"
+        return 0
+        ;;
       124) break ;;
     esac
     last="$(grep -v '^[.[:space:]]*$' "$SSH_CI_OUT" | tail -n 1 || true)"

@@ -14,6 +14,9 @@ npm run --silent build
 echo "== shellcheck"
 bash build/shellcheck-all.sh
 
+echo "== shfmt and line length"
+bash build/lint-sh.sh
+
 echo "== vitest"
 vrc=0
 npx vitest run --reporter=default --reporter=json --outputFile=.tmp/vitest.json || vrc=$?

@@ -25,13 +25,13 @@ function linusCommand(): string {
   return p.endsWith('.js') ? `node ${p}` : `node --import tsx ${p}`;
 }
 
-export interface InstructionInputs {
+interface InstructionInputs {
   client: ClientKind | undefined;
   settings: LinusSettings;
   linus: string;
 }
 
-export function instructionsText(i: InstructionInputs): string {
+function instructionsText(i: InstructionInputs): string {
   const s = i.settings;
   const server = s.server ?? DEFAULT_SERVER_NAME;
   const exec = s.sshMcp === 1 ? 'exec' : 'run-command';

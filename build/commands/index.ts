@@ -7,7 +7,8 @@ import { runCommandCommand } from './run-command.js';
 import { uploadCommand } from './upload.js';
 
 // One CLI command a file; register each here (keep the list sorted).
-export const commands: CommandModule<object, any>[] = [ // eslint-disable-line @typescript-eslint/no-explicit-any -- yargs command modules differ in their argument types
+// `any`: yargs command modules differ in their argument types.
+export const commands: CommandModule<object, any>[] = [
   agentInstructionsCommand,
   buildCommand,
   mcpConfigCommand,

@@ -17,7 +17,7 @@ import { DEFAULT_WAIT_SECONDS } from '../mcp/config.js';
 const OWN_VALUED = new Set(['--remote-path', '--bundle', '--max-chars', '--key']);
 const OWN_FLAGS = new Set(['--sudo', '--foreground', '--no-user-key', '--help', '-h']);
 
-export interface ProvisionCmdArgs {
+interface ProvisionCmdArgs {
   remotePath?: string;
   bundle?: string;
   sudo?: boolean;
@@ -76,7 +76,7 @@ function findOption(args: string[], name: string): { index: number; width: numbe
  * --ssh-key TEXT; without any key option (and without --no-user-key) the user's key is added;
  * --detach unless --foreground or --dry-run. Notes for stderr are pushed to `notes`.
  */
-export function hostOptions(a: ProvisionCmdArgs, notes: string[]): string[] {
+function hostOptions(a: ProvisionCmdArgs, notes: string[]): string[] {
   const rest = [...a.rest];
   const file = findOption(rest, '--ssh-key-file');
   const given = findOption(rest, '--ssh-key');

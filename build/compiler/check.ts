@@ -32,7 +32,7 @@ function run(cmd: string, args: string[], input: string): { status: number | nul
 }
 
 /** `bash -n` on the bundle text. */
-export function bashSyntaxFindings(bundle: string, map: readonly LineMapEntry[]): Finding[] {
+function bashSyntaxFindings(bundle: string, map: readonly LineMapEntry[]): Finding[] {
   const r = run('bash', ['-n', '-s'], bundle);
   if (r.status === 0) return [];
   const out: Finding[] = [];
@@ -48,7 +48,7 @@ export function bashSyntaxFindings(bundle: string, map: readonly LineMapEntry[])
  * The shellcheck binary: $LINUS_SHELLCHECK, else the first on PATH outside node_modules (npm
  * scripts put node_modules/.bin first, where the npm wrapper downloads from GitHub on first use).
  */
-export function findShellcheck(env: NodeJS.ProcessEnv = process.env): string {
+function findShellcheck(env: NodeJS.ProcessEnv = process.env): string {
   if (env.LINUS_SHELLCHECK) return env.LINUS_SHELLCHECK;
   for (const dir of (env.PATH ?? '').split(delimiter)) {
     if (!dir || dir.split(/[\\/]/).includes('node_modules')) continue;
@@ -66,7 +66,7 @@ export function findShellcheck(env: NodeJS.ProcessEnv = process.env): string {
  * `shellcheck -s bash` on the bundle text; every finding (any level) counts, except codes the
  * finding's source file disables file-wide (`disables`: path -> ['SC2034', ...]; 'all' = any).
  */
-export function shellcheckFindings(bundle: string, map: readonly LineMapEntry[],
+function shellcheckFindings(bundle: string, map: readonly LineMapEntry[],
   disables: Readonly<Record<string, readonly string[]>> = {}, shellcheck = findShellcheck()): Finding[] {
   const r = run(shellcheck, ['-s', 'bash', '-f', 'json1', '-'], bundle);
   let comments: ShellcheckComment[];

@@ -10,7 +10,7 @@ export type Event =
   | { kind: 'source'; line: number; endLine: number; text: string; segs: Segment[] | FormError }
   | { kind: 'dir'; line: number; endLine: number; name: string; rel: string };
 
-export interface FileScan {
+interface FileScan {
   /** Top-level events by their first line. */
   events: Map<number, Event>;
   /** Lines to leave out: shellcheck directives above removed statements. */
@@ -31,7 +31,7 @@ function isSourceCall(call: sh.CallExpr): boolean {
 }
 
 /** Marks a `source` the bundle must keep and run as is (a file made at run time). */
-export const RUNTIME_SOURCE_MARK = 'linus: runtime-source';
+const RUNTIME_SOURCE_MARK = 'linus: runtime-source';
 
 /** True when the line, or the comment lines directly above it, carry RUNTIME_SOURCE_MARK. */
 function markedRuntime(lines: readonly string[], at: number): boolean {

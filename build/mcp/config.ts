@@ -8,18 +8,18 @@ export const GROUPS = ['prod', 'staging', 'dev'] as const;
 export type HostGroup = (typeof GROUPS)[number];
 
 /** The environment variable ssh-mcp 2 reads a password from (never a command-line flag). */
-export const PASSWORD_ENV = 'SSH_MCP_PASSWORD';
+const PASSWORD_ENV = 'SSH_MCP_PASSWORD';
 /** How much longer the client waits for a tool call than the server lets a command run. */
-export const CLIENT_TIMEOUT_MARGIN_MS = 30_000;
+const CLIENT_TIMEOUT_MARGIN_MS = 30_000;
 /** How much shorter `wait JOB --timeout S` is than the shortest timeout of the call. */
-export const WAIT_MARGIN_S = 30;
+const WAIT_MARGIN_S = 30;
 /** `wait --timeout` when nothing is known of the client (under the usual 60 s tool timeouts). */
 export const DEFAULT_WAIT_SECONDS = 50;
 /**
  * Claude Desktop has no tool-timeout setting; its calls are taken to give up after 60 s (the
  * MCP SDK's default request timeout).
  */
-export const CLAUDE_DESKTOP_TIMEOUT_MS = 60_000;
+const CLAUDE_DESKTOP_TIMEOUT_MS = 60_000;
 /** ssh-mcp 2's tools that stream a local file; they need defaults.transferRoot. */
 export const SFTP_UPLOAD_TOOL = 'sftp-upload-file';
 
@@ -51,17 +51,17 @@ export interface McpConfigOptions {
 }
 
 /** The exec tool of each ssh-mcp major version. */
-export function execToolName(sshMcp: 1 | 2): string {
+function execToolName(sshMcp: 1 | 2): string {
   return sshMcp === 1 ? 'exec' : 'run-command';
 }
 
 /** Milliseconds the client should wait for one tool call. */
-export function clientTimeoutMs(o: McpConfigOptions): number {
+function clientTimeoutMs(o: McpConfigOptions): number {
   return o.timeoutMs + CLIENT_TIMEOUT_MARGIN_MS;
 }
 
 /** Milliseconds a tool call really gets: the shorter of the server's and the client's timeout. */
-export function callBudgetMs(o: McpConfigOptions): number {
+function callBudgetMs(o: McpConfigOptions): number {
   const client = o.client === 'claude-desktop' ? CLAUDE_DESKTOP_TIMEOUT_MS : clientTimeoutMs(o);
   return Math.min(o.timeoutMs, client);
 }
@@ -76,7 +76,7 @@ export function waitSeconds(o: McpConfigOptions): number {
 }
 
 /** The tools a client entry that lists tools must allow: the exec tool, and the file upload on ssh-mcp 2. */
-export function allowedTools(o: McpConfigOptions): string[] {
+function allowedTools(o: McpConfigOptions): string[] {
   return o.sshMcp === 1 ? [execToolName(1)] : [execToolName(2), SFTP_UPLOAD_TOOL];
 }
 
@@ -169,7 +169,7 @@ function json(v: unknown): string {
 }
 
 /** The client's tool-call timeout setting, in its own words (one line). */
-export function timeoutNote(o: McpConfigOptions): string {
+function timeoutNote(o: McpConfigOptions): string {
   const t = clientTimeoutMs(o);
   const server = `ssh-mcp stops a command after ${o.timeoutMs / 1000} s`;
   const wait = `use wait JOB --timeout ${waitSeconds(o)}`;

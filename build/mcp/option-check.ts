@@ -31,7 +31,7 @@ function cliPath(): string {
   }
 }
 
-export interface OptionCheck {
+interface OptionCheck {
   ok: boolean;
   /** The validator's one-line message when not ok. */
   error?: string;

@@ -24,7 +24,7 @@ export interface RawMcpConfigArgs {
 }
 
 export const DEFAULT_SERVER_NAME = 'linus-pve';
-export const DEFAULT_TIMEOUT_MS = 120_000;
+const DEFAULT_TIMEOUT_MS = 120_000;
 
 /** Where the ssh-mcp 2 profile lives unless --profile-dir says otherwise. */
 export function defaultProfileDir(): string {

@@ -4,7 +4,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync, chmodSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-export type WriteOutcome = 'written' | 'unchanged';
+type WriteOutcome = 'written' | 'unchanged';
 
 function isMissing(err: unknown): boolean {
   return err instanceof Error && (err as NodeJS.ErrnoException).code === 'ENOENT';

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { makeRunCommand } from '../upload/index.js';
 import { sha256Hex } from '../upload/encode.js';
 
-export interface RunLineOptions {
+interface RunLineOptions {
   remotePath?: string;
   /** Path of the bundle whose sha256 the line checks on the host. */
   bundle: string;

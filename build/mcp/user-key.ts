@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { readSettings } from './settings.js';
 import { absPath } from './options.js';
 
-export interface UserKey {
+interface UserKey {
   /** The key line ("ssh-ed25519 AAAA... comment"). */
   text: string;
   /** The file it came from. */
@@ -36,7 +36,7 @@ export function readPublicKeyFile(file: string, what: string): UserKey {
   return { text: keys[0], path };
 }
 
-export interface UserKeyChoice {
+interface UserKeyChoice {
   key?: UserKey;
   /** Why no key was added (a note for stderr). */
   note?: string;

@@ -9,7 +9,7 @@ export function sha256Hex(data: Buffer | string): string {
 }
 
 /** gzip at level 9; node's zlib writes mtime 0 and no file name, so the output is reproducible. */
-export function gzip9(data: Buffer): Buffer {
+function gzip9(data: Buffer): Buffer {
   return gzipSync(data, { level: 9, memLevel: 9 });
 }
 
@@ -21,7 +21,7 @@ export type CompressChoice = Compress | 'auto';
  * xz -9e with pb=0 (text has no 4-byte structure) and a CRC32 check, from the xz program:
  * node has no LZMA encoder. Undefined when there is no xz here (ENOENT) or it failed.
  */
-export function xz9(data: Buffer): Buffer | undefined {
+function xz9(data: Buffer): Buffer | undefined {
   const r = spawnSync('xz', ['--format=xz', '--check=crc32', '--lzma2=preset=9e,pb=0', '-c', '-q'], {
     input: data,
     maxBuffer: 64 * 1024 * 1024,

@@ -7,7 +7,7 @@ import { hasLineBreakOrControl, shQuote } from './quote.js';
 /** The line is never longer: it must fit any MCP exec tool, ssh-mcp 1's default 1000 included. */
 export const FROM_URL_MAX_CHARS = 1000;
 
-export interface FromUrlOptions {
+interface FromUrlOptions {
   url: string;
   remotePath?: string;
 }

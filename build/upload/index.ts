@@ -15,10 +15,10 @@ export interface UploadOptions {
 }
 
 /** No command is ever longer: the kernel refuses an argument over 128 KiB (MAX_ARG_STRLEN). */
-export const HARD_MAX_CHARS = 100_000;
+const HARD_MAX_CHARS = 100_000;
 
 /** The effective limit: the MCP limit when given, never above HARD_MAX_CHARS. */
-export function effectiveLimit(maxChars: number | undefined): number {
+function effectiveLimit(maxChars: number | undefined): number {
   if (maxChars === undefined) return HARD_MAX_CHARS;
   if (!Number.isInteger(maxChars) || maxChars < 1) throw new Error(`--max-chars must be a positive integer or 'none', got '${maxChars}'`);
   return Math.min(maxChars, HARD_MAX_CHARS);
@@ -50,7 +50,7 @@ export function makeUploadCommands(script: Buffer, opts: UploadOptions = {}): st
   });
 }
 
-export interface UploadStats {
+interface UploadStats {
   commands: number;
   totalChars: number;
   maxCommandChars: number;

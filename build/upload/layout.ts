@@ -11,7 +11,7 @@ export function cost(cmd: string): number {
   return Math.max(cmd.length, Buffer.byteLength(cmd));
 }
 
-export interface LayoutInput {
+interface LayoutInput {
   dir: string;
   b64: string;
   sha256: string;

@@ -16,6 +16,6 @@ export function shQuote(s: string): string {
 
 /** A string that cannot travel inside a one-line command (line breaks, NUL, other control characters). */
 export function hasLineBreakOrControl(s: string): boolean {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what we look for
+  // control characters are exactly what we look for
   return /[\u0000-\u001f\u007f\u2028\u2029]/.test(s);
 }

@@ -37,7 +37,7 @@ export function chunkCommand(f: Frame, name: number, p: Piece): string {
 }
 
 /** What the assembly step needs to know. */
-export interface Assembly {
+interface Assembly {
   /** Data chunks are files 1..chunks. */
   chunks: number;
   sha256: string;

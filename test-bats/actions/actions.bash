@@ -24,7 +24,10 @@ clear_calls() { : >"$PVESIM_DIR/calls.jsonl"; }
 # assert_failure_code CODE: exit CODE with FAILURE protocol lines.
 # shellcheck disable=SC2154 # status, output and stderr are set by bats' run
 assert_failure_code() {
-  [ "$status" -eq "$1" ] || { echo "status $status, expected $1: $output $stderr"; return 1; }
+  [ "$status" -eq "$1" ] || {
+    echo "status $status, expected $1: $output $stderr"
+    return 1
+  }
   assert_protocol
   [ "$(proto RESULT)" = FAILURE ]
   [ "$(proto ERROR_CODE)" = "$1" ]

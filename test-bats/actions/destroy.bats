@@ -13,7 +13,10 @@ setup() {
   mkdir -p "$LINUS_STATE_DIR/known_hosts" "$LINUS_STATE_DIR/passwords"
   touch "$LINUS_STATE_DIR/known_hosts/105" "$LINUS_STATE_DIR/passwords/vm-105.password" "$LINUS_STATE_DIR/known_hosts/106"
   run_bundle destroy 105
-  [ "$status" -eq 0 ] || { echo "$output $stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output $stderr"
+    false
+  }
   assert_protocol
   [ "$(proto RESULT)" = SUCCESS ]
   [ "$(proto VM_ID)" = 105 ]
@@ -39,7 +42,10 @@ setup() {
 @test "destroy of a VM on another node: pvesh stop and delete on that node, then verified" {
   guests "110 far pve2 linus running"
   run_bundle destroy --name far
-  [ "$status" -eq 0 ] || { echo "$output $stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output $stderr"
+    false
+  }
   [ "$(proto VM_NODE)" = pve2 ]
   assert_call '^pvesh create /nodes/pve2/qemu/110/status/stop'
   assert_call '^pvesh delete /nodes/pve2/qemu/110 --purge 1 --destroy-unreferenced-disks 1'
@@ -79,7 +85,10 @@ setup() {
   [ "$(pvesim calls --tool pvesh --match 'cluster/resources' --count)" = 1 ]
   pvesim guest remove 151 >/dev/null
   run_bundle destroy 150
-  [ "$status" -eq 0 ] || { echo "$output $stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output $stderr"
+    false
+  }
   assert_call '^qm destroy 150 '
 }
 
@@ -136,14 +145,20 @@ setup() {
 
 @test "destroy of a provisioned VM also removes its vendor snippet, and only its own" {
   run_bundle --name snip1
-  [ "$status" -eq 0 ] || { echo "$output $stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output $stderr"
+    false
+  }
   id="$(proto VM_ID)"
   snippet="$(pvesm path "local:snippets/linus-${id}-vendor.yaml")"
   [ -s "$snippet" ]
   other="$(dirname "$snippet")/user-own.yaml"
   echo keep >"$other"
   run_bundle destroy "$id"
-  [ "$status" -eq 0 ] || { echo "$output $stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output $stderr"
+    false
+  }
   [ ! -e "$snippet" ]
   [ -e "$other" ]
 }

@@ -14,7 +14,10 @@ job_id() { proto JOB; }
 # detach ARGS...: provision ARGS --detach; must answer STARTED; the job id in JOB.
 detach() {
   run_bundle "$@" --detach
-  [ "$status" -eq 0 ] || { echo "$output $stderr"; return 1; }
+  [ "$status" -eq 0 ] || {
+    echo "$output $stderr"
+    return 1
+  }
   [ "$(proto RESULT)" = STARTED ]
   JOB="$(job_id)"
 }
@@ -22,7 +25,10 @@ detach() {
 @test "detach: STARTED and LINUS_JOB within 2 s; wait gives the provision's SUCCESS lines" {
   local t0=$SECONDS
   run_bundle --name web2 --detach
-  [ "$status" -eq 0 ] || { echo "$output $stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output $stderr"
+    false
+  }
   [ $((SECONDS - t0)) -le 2 ]
   assert_protocol
   [ "$(proto RESULT)" = STARTED ]
@@ -32,7 +38,10 @@ detach() {
   [ "$(stat -c %a "$LINUS_STATE_DIR/jobs")" = 700 ]
   [ "$(stat -c %a "$LINUS_STATE_DIR/jobs/$id")" = 700 ]
   run_bundle wait "$id" --timeout 60
-  [ "$status" -eq 0 ] || { echo "$output $stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output $stderr"
+    false
+  }
   assert_protocol
   mapfile -t lines <<<"$output"
   [ "${lines[0]}" = "LINUS_RESULT:SUCCESS" ]
@@ -54,7 +63,10 @@ detach() {
   [ "$(proto JOB)" = "$id" ]
   [[ "$(proto STEP)" =~ ^[a-z_-]+$ ]]
   run_bundle wait "$id" --timeout 120
-  [ "$status" -eq 0 ] || { echo "$output $stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output $stderr"
+    false
+  }
   [ "$(proto RESULT)" = SUCCESS ]
   [ "$(proto VM_NAME)" = slow ]
 }
@@ -82,7 +94,10 @@ detach() {
 @test "detach: the environment's VM_ID reaches the job" {
   VM_ID=321 detach --name envid
   run_bundle wait "$JOB" --timeout 60
-  [ "$status" -eq 0 ] || { echo "$output $stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output $stderr"
+    false
+  }
   [ "$(proto VM_ID)" = 321 ]
 }
 
@@ -129,7 +144,10 @@ detach() {
   [ -n "$job" ]
   kill -HUP "$(cat "$LINUS_STATE_DIR/jobs/$job/pid")"
   run_bundle wait "$job" --timeout 60
-  [ "$status" -eq 0 ] || { echo "$output $stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output $stderr"
+    false
+  }
   [ "$(proto VM_NAME)" = hup ]
 }
 

@@ -14,13 +14,19 @@ setup() {
   local first="$output"
   clear_calls
   run_bundle --name web1 --reuse-existing
-  [ "$status" -eq 0 ] || { echo "$output $stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output $stderr"
+    false
+  }
   assert_protocol
   mapfile -t lines <<<"$output"
   mapfile -t want <<<"$first"
   local i
   for i in 0 1 2 3 4 5 6 7 8 9; do
-    [ "${lines[i]}" = "${want[i]}" ] || { echo "line $i: ${lines[i]} != ${want[i]}"; false; }
+    [ "${lines[i]}" = "${want[i]}" ] || {
+      echo "line $i: ${lines[i]} != ${want[i]}"
+      false
+    }
   done
   [ "$(proto REUSED)" = 1 ]
   [ "$(proto VM_CPU)" = 3 ]
@@ -34,7 +40,10 @@ setup() {
   [ "$status" -eq 0 ]
   [ "$(proto VM_OS)" = debian-12 ]
   run_bundle --name deb1 --reuse-existing --os ubuntu-24.04
-  [ "$status" -eq 0 ] || { echo "$output $stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output $stderr"
+    false
+  }
   [ "$(proto REUSED)" = 1 ]
   [ "$(proto VM_OS)" = debian-12 ]
   [[ "$(proto VM_TAGS)" == *os-debian-12* ]]
@@ -45,7 +54,10 @@ setup() {
   [ "$status" -eq 0 ]
   clear_calls
   run_bundle --name web2 --reuse-existing --cores 4 --memory 8GB --os ubuntu-24.04
-  [ "$status" -eq 0 ] || { echo "$output $stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output $stderr"
+    false
+  }
   assert_protocol
   [ "$(proto REUSED)" = 1 ]
   [ "$(proto VM_CPU)" = 2 ]
@@ -55,7 +67,10 @@ setup() {
   want="existing VM ${id} (web2) differs from this call: 2 cores (asked 4), 2048 MiB memory (asked 8192), OS debian-12"
   want+=" (asked ubuntu-24.04); it is reported as it is; to change it: qm set ${id} --cores 4 --memory 8192 on node pve,"
   want+=" then restart it; another OS needs a new VM: destroy ${id} first or pick another --name"
-  [ "$(proto WARNING)" = "$want" ] || { echo "got: $(proto WARNING)"; false; }
+  [ "$(proto WARNING)" = "$want" ] || {
+    echo "got: $(proto WARNING)"
+    false
+  }
   [[ "$stderr" == *"warning: existing VM ${id} (web2) differs from this call: 2 cores (asked 4)"* ]]
   [[ "$(proto JSON)" == *'"warning":"existing VM '* ]]
   assert_no_mutating_calls
@@ -72,7 +87,10 @@ setup() {
 @test "reuse: a VM on another node is found cluster-wide" {
   guests "110 far pve2 linus running"
   run_bundle --name far --reuse-existing --os debian-12
-  [ "$status" -eq 0 ] || { echo "$output $stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output $stderr"
+    false
+  }
   [ "$(proto VM_ID)" = 110 ]
   [ "$(proto VM_NODE)" = pve2 ]
   [ "$(proto VM_OS)" = debian-12 ]
@@ -98,7 +116,10 @@ setup() {
 
 @test "reuse: no VM of that name yet provisions a new one" {
   run_bundle --name fresh --reuse-existing
-  [ "$status" -eq 0 ] || { echo "$output $stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output $stderr"
+    false
+  }
   [ "$(proto VM_NAME)" = fresh ]
   [ -z "$(proto REUSED || true)" ]
   assert_call '^qm create 100 '
@@ -111,7 +132,10 @@ setup() {
   run_bundle --name web1 --reuse-existing --detach
   [ "$status" -eq 0 ]
   run_bundle wait "$(proto JOB)" --timeout 30
-  [ "$status" -eq 0 ] || { echo "$output $stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output $stderr"
+    false
+  }
   [ "$(proto REUSED)" = 1 ]
   [ "$(proto VM_ID)" = 105 ]
 }

@@ -10,7 +10,10 @@ setup() {
 @test "status by id of a running local VM: state, node, name, tags, IP from the agent" {
   guests "105 web1 pve linus running"
   run_bundle status 105
-  [ "$status" -eq 0 ] || { echo "$output $stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output $stderr"
+    false
+  }
   assert_protocol
   [ "$(proto RESULT)" = SUCCESS ]
   [ "$(proto VM_STATE)" = running ]
@@ -26,7 +29,10 @@ setup() {
 @test "status --name of a VM on another node: its node, IP through pvesh's agent call" {
   guests "110 far pve2 linus;x running"
   run_bundle status --name far
-  [ "$status" -eq 0 ] || { echo "$output $stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output $stderr"
+    false
+  }
   [ "$(proto VM_ID)" = 110 ]
   [ "$(proto VM_NODE)" = pve2 ]
   [ "$(proto VM_IP)" = "$(pvesim ip 110)" ]
@@ -81,7 +87,10 @@ setup() {
   pvesim guest add 130 --type lxc --name ct --tags linus >/dev/null
   clear_calls
   run_bundle list
-  [ "$status" -eq 0 ] || { echo "$output $stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output $stderr"
+    false
+  }
   assert_protocol
   [ "$(proto RESULT)" = SUCCESS ]
   [ "$(proto COUNT)" = 2 ]
@@ -103,7 +112,10 @@ setup() {
 @test "status of a VM on an offline node: what the cluster knows, no IP, exit 0" {
   guests "140 lost pve3 linus running"
   run_bundle status 140
-  [ "$status" -eq 0 ] || { echo "$output $stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output $stderr"
+    false
+  }
   assert_protocol
   [ "$(proto VM_NODE)" = pve3 ]
   [ "$(proto VM_IP)" = "" ]

@@ -21,7 +21,11 @@ user_key() {
 
 @test "LINUS_VM_HOST_KEY_SHA256_HEX: the VM's ed25519 host key as hex, beside the SHA256: form, in LINUS_JSON too" {
   run_bundle --name web1 --ssh-key "$(user_key)"
-  [ "$status" -eq 0 ] || { echo "$output"; echo "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output"
+    echo "$stderr"
+    false
+  }
   assert_protocol
   local hex fp
   hex="$(proto VM_HOST_KEY_SHA256_HEX)"
@@ -48,7 +52,11 @@ user_key() {
 
 @test "--no-host-key: the hex comes from ssh-keyscan, the ed25519 key although the ecdsa key comes first" {
   run_bundle --name web1 --no-host-key --ssh-key "$(user_key)"
-  [ "$status" -eq 0 ] || { echo "$output"; echo "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output"
+    echo "$stderr"
+    false
+  }
   [ "$(proto SSH_CHECK)" = port ]
   [ "$(proto VM_HOST_KEY_SHA256_HEX)" = "$(ed25519_hex 100)" ]
   [ "$(proto VM_HOST_KEY)" = "$(pvesim host-key 100 | ssh-keygen -l -E sha256 -f - | awk '{print $2}')" ]
@@ -57,7 +65,11 @@ user_key() {
 
 @test "only the host root's key: LINUS_WARNING says so and how to add yours, in the JSON and on stderr" {
   run_bundle --name web1
-  [ "$status" -eq 0 ] || { echo "$output"; echo "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output"
+    echo "$stderr"
+    false
+  }
   assert_protocol
   local w
   w="$(proto WARNING)"
@@ -113,7 +125,11 @@ user_key() {
 
 @test "--detach: LINUS_JOB and LINUS_JOB_LOG survive the redactor; the log path names the job's log" {
   run_bundle provision --name web1 --detach --ssh-key "$(user_key)"
-  [ "$status" -eq 0 ] || { echo "$output"; echo "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output"
+    echo "$stderr"
+    false
+  }
   local id log
   id="$(proto JOB)"
   log="$(proto JOB_LOG)"

@@ -19,7 +19,10 @@ run_bundle() {
 proto() {
   local l
   while IFS= read -r l; do
-    [[ "$l" == "LINUS_$1:"* ]] && { printf '%s\n' "${l#"LINUS_$1:"}"; return 0; }
+    [[ "$l" == "LINUS_$1:"* ]] && {
+      printf '%s\n' "${l#"LINUS_$1:"}"
+      return 0
+    }
   done <<<"$output"
   return 1
 }
@@ -29,12 +32,21 @@ proto() {
 assert_protocol() {
   local l last=""
   while IFS= read -r l; do
-    [[ "$l" == LINUS_[A-Z]*:* ]] || { echo "non-protocol stdout line: $l" >&2; return 1; }
+    [[ "$l" == LINUS_[A-Z]*:* ]] || {
+      echo "non-protocol stdout line: $l" >&2
+      return 1
+    }
     last="$l"
   done <<<"$output"
-  [[ "$last" == LINUS_JSON:\{*\} ]] || { echo "last line is not LINUS_JSON: $last" >&2; return 1; }
+  [[ "$last" == LINUS_JSON:\{*\} ]] || {
+    echo "last line is not LINUS_JSON: $last" >&2
+    return 1
+  }
   node -e 'JSON.parse(process.argv[1])' "${last#LINUS_JSON:}" || return 1
-  if grep -q '^LINUS_' <<<"$stderr"; then echo "stderr has LINUS_ lines" >&2; return 1; fi
+  if grep -q '^LINUS_' <<<"$stderr"; then
+    echo "stderr has LINUS_ lines" >&2
+    return 1
+  fi
 }
 
 # vm_conf ID KEY: a key of the simulated VM's config.

@@ -14,7 +14,8 @@ setup() {
 seed() {
   local i
   for ((i = 0; i < $1; i++)); do
-    if ((i % 5 == 0)); then pvesim guest add "$((200 + i))" --type lxc --name "ct$i" >/dev/null
+    if ((i % 5 == 0)); then
+      pvesim guest add "$((200 + i))" --type lxc --name "ct$i" >/dev/null
     else pvesim guest add "$((200 + i))" --name "vm$i" --status running >/dev/null; fi
   done
 }
@@ -31,7 +32,10 @@ budget() {
 provision_calls() {
   : >"$PVESIM_DIR/calls.jsonl"
   run_bundle --name "$@"
-  [ "$status" -eq 0 ] || { echo "$output" "$stderr" >&2; return 1; }
+  [ "$status" -eq 0 ] || {
+    echo "$output" "$stderr" >&2
+    return 1
+  }
   budget
 }
 

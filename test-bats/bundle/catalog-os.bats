@@ -14,7 +14,11 @@ setup() {
 # downloaded, the checksum file fetched and the cached file.
 provision_os() {
   run_bundle --name "os-$1" --os "$1"
-  [ "$status" -eq 0 ] || { echo "$output"; echo "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output"
+    echo "$stderr"
+    false
+  }
   assert_protocol
   [ "$(proto VM_OS)" = "$1" ]
   [ "$(proto VM_USER)" = "$2" ]
@@ -68,7 +72,10 @@ provision_os() {
   for a in centos:centos-stream-10 fedora:fedora-43 opensuse:opensuse-leap-16 leap:opensuse-leap-16 \
     rocky:rocky-9 alma:almalinux-9 ubuntu:ubuntu-24.04; do
     run_bundle --name "al-${a%%:*}" --os "${a%%:*}" --dry-run
-    [ "$status" -eq 0 ] || { echo "$a: $stderr"; false; }
+    [ "$status" -eq 0 ] || {
+      echo "$a: $stderr"
+      false
+    }
     [ "$(proto VM_OS)" = "${a#*:}" ]
   done
 }
@@ -79,7 +86,10 @@ provision_os() {
   for k in rocky-10 almalinux-10 centos-stream-10; do
     : >"$PVESIM_DIR/calls.jsonl"
     run_bundle --name "v2-$k" --os "$k"
-    [ "$status" -eq 4 ] || { echo "$k: $status $output $stderr"; false; }
+    [ "$status" -eq 4 ] || {
+      echo "$k: $status $output $stderr"
+      false
+    }
     assert_protocol
     [ "$(proto ERROR_CODE)" = 4 ]
     [ "$(proto ERROR_STEP)" = validate ]
@@ -95,7 +105,10 @@ provision_os() {
 @test "a node without x86-64-v3: the 9s, Ubuntu and custom images are not asked about the CPU" {
   pvesim node cpu pve --level v2
   run_bundle --name v2-rocky9 --os rocky-9
-  [ "$status" -eq 0 ] || { echo "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$stderr"
+    false
+  }
   [ "$(vm_conf 100 cpu)" = x86-64-v2-AES ]
   refute_call '^pvesh get /nodes/pve/status'
 }
@@ -120,7 +133,10 @@ provision_os() {
   assert_no_mutating_calls
   pvesim node cpu pve --level v3
   run_bundle preflight --os centos-stream-10
-  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output"
+    false
+  }
   [ "$(proto CHECK_CPU)" = ok ]
 }
 
@@ -128,7 +144,11 @@ provision_os() {
   sim_setup --nodes 3 --offline-node ''
   pvesim node cpu pve2 --level v2
   run_bundle --name remote-v2 --os rocky-10 --node pve2
-  [ "$status" -eq 4 ] || { echo "$output"; echo "$stderr"; false; }
+  [ "$status" -eq 4 ] || {
+    echo "$output"
+    echo "$stderr"
+    false
+  }
   [[ "$(proto ERROR)" == *"node 'pve2' lacks"* ]]
   assert_call '^pvesh get /nodes/pve2/status'
   refute_call '^ssh .*cpuinfo'
@@ -138,7 +158,10 @@ provision_os() {
 @test "PVE 7.4: the RHEL 10 family keeps CPU host, and the host CPU is still checked" {
   sim_setup --version 7.4
   run_bundle --name v74-r10 --os rocky-10
-  [ "$status" -eq 0 ] || { echo "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$stderr"
+    false
+  }
   [ "$(vm_conf 100 cpu)" = host ]
   pvesim node cpu pve --level v2
   run_bundle --name v74-r10b --os rocky-10
@@ -151,7 +174,11 @@ provision_os() {
   pvesim image add "$url" --size-gib 2 --user rocky >/dev/null
   sum="$(sha256sum "$(sim_image "$url")" | cut -d' ' -f1)"
   run_bundle --name cu1 --image-url "$url" --image-sha256 "$sum"
-  [ "$status" -eq 0 ] || { echo "$output"; echo "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output"
+    echo "$stderr"
+    false
+  }
   [ "$(proto VM_USER)" = rocky ]
   [ "$(vm_conf 100 ciuser)" = rocky ]
   [ "$(vm_conf 100 cpu)" = x86-64-v2-AES ]
@@ -159,7 +186,11 @@ provision_os() {
   pvesim image add "$url" --size-gib 2 >/dev/null
   sum="$(sha256sum "$(sim_image "$url")" | cut -d' ' -f1)"
   run_bundle --name cu2 --image-url "$url" --image-sha256 "$sum"
-  [ "$status" -eq 0 ] || { echo "$output"; echo "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output"
+    echo "$stderr"
+    false
+  }
   [ "$(proto VM_USER)" = linus ]
   run_bundle --name cu3 --image-url "$url" --image-sha256 "$sum" --user admin --dry-run
   [ "$status" -eq 0 ]

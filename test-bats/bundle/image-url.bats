@@ -37,7 +37,11 @@ refute_secret() {
 
 @test "provision: curl gets the signed URL byte-exact; its query is printed nowhere" {
   run_bundle --name s1 --image-url "$URL" --image-sha256 "$SUM" --user cloud
-  [ "$status" -eq 0 ] || { echo "$output"; echo "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output"
+    echo "$stderr"
+    false
+  }
   assert_protocol
   [ "$(proto VM_OS)" = custom ]
   [ "$(last_arg_of curl | grep -c 'signed.qcow2')" = 1 ]
@@ -49,7 +53,11 @@ refute_secret() {
 
 @test "--dry-run: LINUS_IMAGE_URL, image_url in LINUS_JSON and the plan show URL?<redacted>" {
   run_bundle --name s2 --image-url "$URL" --image-sha256 "$SUM" --user cloud --dry-run
-  [ "$status" -eq 0 ] || { echo "$output"; echo "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output"
+    echo "$stderr"
+    false
+  }
   assert_protocol
   [ "$(proto RESULT)" = DRY_RUN ]
   [ "$(proto IMAGE_URL)" = "${BASE}?<redacted>" ]
@@ -72,7 +80,11 @@ refute_secret() {
     done
   done
   PATH="$bin" run_bundle --name s3 --image-url "$URL" --image-sha256 "$SUM" --user cloud
-  [ "$status" -eq 0 ] || { echo "$output"; echo "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output"
+    echo "$stderr"
+    false
+  }
   refute_call '^curl .*signed'
   [ "$(last_arg_of wget | grep 'signed.qcow2')" = "$URL" ]
   refute_secret
@@ -82,7 +94,11 @@ refute_secret() {
   sim_setup --nodes 3 --offline-node ''
   pvesim image add "$URL" --size-gib 2 --user cloud >/dev/null
   run_bundle --name s4 --node pve2 --image-url "$URL" --image-sha256 "$SUM" --user cloud
-  [ "$status" -eq 0 ] || { echo "$output"; echo "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output"
+    echo "$stderr"
+    false
+  }
   [ "$(proto VM_NODE)" = pve2 ]
   [ "$(value_after pvesh --url)" = "$URL" ]
   # the plan line of the call; the download task's own "downloading URL to ..." chatter is not
@@ -95,7 +111,11 @@ refute_secret() {
 @test "a failed download (403): exit 4, the error names the URL without its query" {
   pvesim download 'signed\.qcow2' fail --http 403 >/dev/null
   run_bundle --name s5 --image-url "$URL" --image-sha256 "$SUM" --user cloud
-  [ "$status" -eq 4 ] || { echo "$output"; echo "$stderr"; false; }
+  [ "$status" -eq 4 ] || {
+    echo "$output"
+    echo "$stderr"
+    false
+  }
   assert_protocol
   [ "$(proto ERROR)" = "cannot download ${BASE}?<redacted>" ]
   [[ "$(proto REMEDIATION)" == *"has not expired"* ]]

@@ -11,7 +11,11 @@ provision_on_storage() {
   sim_setup
   pvesim storage add fast --type "$1" --content images --total-gib 500 --free-gib 400
   run_bundle --storage fast --cores 4 --memory 8G --disk 50G --name "st-$1"
-  [ "$status" -eq 0 ] || { echo "$output"; echo "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output"
+    echo "$stderr"
+    false
+  }
   assert_protocol
   [ "$(proto VM_STORAGE)" = fast ]
   [[ "$(vm_conf 100 scsi0)" == fast:* ]]
@@ -33,7 +37,10 @@ provision_on_storage() {
 @test "PVE 7.4: no --ciupgrade, CPU model host" {
   sim_setup --version 7.4
   run_bundle --name v74
-  [ "$status" -eq 0 ] || { echo "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$stderr"
+    false
+  }
   refute_call '^qm create .*--ciupgrade'
   [ "$(vm_conf 100 cpu)" = host ]
 }
@@ -63,7 +70,10 @@ provision_on_storage() {
   sim_setup
   pvesim storage set local --content iso,vztmpl,backup
   run_bundle --name noagent
-  [ "$status" -eq 0 ] || { echo "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$stderr"
+    false
+  }
   [ "$(proto VM_IP_SOURCE)" = neighbour ]
   [ "$(proto GUEST_AGENT)" = absent ]
   [[ "$stderr" == *"no storage has snippets content"* ]]
@@ -73,7 +83,10 @@ provision_on_storage() {
 @test "DHCP with the guest agent: IP from the agent" {
   sim_setup
   LINUS_NEIGHBOUR_GRACE=600 run_bundle --name withagent
-  [ "$status" -eq 0 ] || { echo "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$stderr"
+    false
+  }
   [ "$(proto VM_IP_SOURCE)" = agent ]
   [ "$(proto VM_IP)" = "$(pvesim ip 100)" ]
 }
@@ -82,7 +95,10 @@ provision_on_storage() {
   sim_setup
   pvesim bridge add vmbr1 --vlan-aware --cidr 10.20.0.1/24
   run_bundle --name st1 --bridge vmbr1 --vlan 20 --ip 10.20.0.50/24 --gateway 10.20.0.1 --dns 1.1.1.1,9.9.9.9
-  [ "$status" -eq 0 ] || { echo "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$stderr"
+    false
+  }
   [ "$(proto VM_IP)" = 10.20.0.50 ]
   [ "$(proto VM_IP_SOURCE)" = static ]
   [ "$(proto VM_VLAN)" = 20 ]
@@ -111,7 +127,10 @@ provision_on_storage() {
 @test "dry run: zero mutating calls, the plan on stderr, LINUS_RESULT:DRY_RUN" {
   sim_setup
   run_bundle --dry-run --cores 4 --memory 8G --disk 50G --name plan1
-  [ "$status" -eq 0 ] || { echo "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$stderr"
+    false
+  }
   assert_protocol
   assert_no_mutating_calls
   [ "$(proto RESULT)" = DRY_RUN ]
@@ -125,7 +144,10 @@ provision_on_storage() {
 @test "preflight: all checks ok, snippets storages reported, nothing changed" {
   sim_setup
   run_bundle preflight
-  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output"
+    false
+  }
   assert_protocol
   [ "$(proto RESULT)" = SUCCESS ]
   [ "$(proto CHECK_STORAGE)" = ok ]

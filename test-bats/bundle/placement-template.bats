@@ -15,7 +15,11 @@ templates() {
 }
 
 # shellcheck disable=SC2154 # stderr is set by bats' run --separate-stderr (run_bundle)
-ok_or_show() { [ "$status" -eq 0 ] || { echo "$output"; echo "$stderr"; false; }; }
+ok_or_show() { [ "$status" -eq 0 ] || {
+  echo "$output"
+  echo "$stderr"
+  false
+}; }
 
 # build_on_pve2 NAME: a first --template-cache run on pve2 (template 100, clone 101).
 build_on_pve2() {

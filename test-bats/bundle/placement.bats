@@ -16,7 +16,10 @@ on_node() { vm_field "$1" node; }
 
 @test "--node auto: the online node with the most free memory; created there through pvesh" {
   run_bundle --name a1 --node auto
-  [ "$status" -eq 0 ] || { echo "$output" "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output" "$stderr"
+    false
+  }
   assert_protocol
   [ "$(proto VM_NODE)" = pve3 ]
   [ "$(on_node 100)" = pve3 ]
@@ -34,7 +37,10 @@ on_node() { vm_field "$1" node; }
 @test "--node auto skips an offline node" {
   pvesim node offline pve3 >/dev/null
   run_bundle --name a2 --node auto
-  [ "$status" -eq 0 ] || { echo "$output" "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output" "$stderr"
+    false
+  }
   [ "$(proto VM_NODE)" = pve2 ]
   [ "$(on_node 100)" = pve2 ]
 }
@@ -58,7 +64,10 @@ on_node() { vm_field "$1" node; }
 
 @test "explicit remote --node: pvesh on /nodes/OTHER/qemu, no qm create; snippet written on that node" {
   run_bundle --name r1 --node pve2
-  [ "$status" -eq 0 ] || { echo "$output" "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output" "$stderr"
+    false
+  }
   [ "$(proto VM_NODE)" = pve2 ]
   [ "$(on_node 100)" = pve2 ]
   assert_call '^pvesh create /nodes/pve2/qemu --vmid 100 '
@@ -86,7 +95,10 @@ on_node() { vm_field "$1" node; }
 @test "remote VM without the guest agent: the IP from that node's neighbour table, read over root ssh" {
   pvesim storage set local --content iso,vztmpl,backup >/dev/null # no snippets: no agent
   run_bundle --name n1 --node pve2
-  [ "$status" -eq 0 ] || { echo "$output" "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output" "$stderr"
+    false
+  }
   assert_protocol
   [ "$(proto VM_NODE)" = pve2 ]
   [ "$(proto VM_IP)" = "$(pvesim ip 100)" ]
@@ -138,7 +150,10 @@ remote_calls() {
 
 @test "remote provision: its Proxmox calls counted; the create is checked by one config read before the resize" {
   run_bundle --name c1 --node pve2
-  [ "$status" -eq 0 ] || { echo "$output" "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output" "$stderr"
+    false
+  }
   local calls
   calls="$(remote_calls)"
   echo "$calls" >&2
@@ -195,7 +210,10 @@ EOS
 @test "remote create, its config unreadable for a moment after the task: taken as created (journaled), the run goes on" {
   pvesim fault pvesh '^get /nodes/pve2/qemu/100/config' --nth 1 --count 1 --error "500 Can't connect to 192.168.100.12:8006 (Connection timed out)" >/dev/null
   run_bundle --name u1 --node pve2
-  [ "$status" -eq 0 ] || { echo "$output" "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output" "$stderr"
+    false
+  }
   [[ "$stderr" == *"cannot read the config of VM 100 on node pve2 after the task: 500 Can't connect"* ]]
   [ "$(vm_field 100 status)" = running ]
 }
@@ -224,7 +242,10 @@ pvesh_wrap() {
   # shellcheck disable=SC2016 # the $ are the wrapper script's
   pvesh_wrap '"$SIM" "$@"; echo "proxy handler failed: command '\''ssh root@192.168.100.12 pvesh --noproxy create /nodes/pve2/qemu'\'' failed: exit code 255" >&2; exit 255'
   PATH="$BATS_TEST_TMPDIR/bin:$PATH" run_bundle --name o1 --node pve2
-  [ "$status" -eq 0 ] || { echo "$output" "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output" "$stderr"
+    false
+  }
   [[ "$stderr" == *"pvesh failed, but VM 100 on node pve2 exists with this name: taken as created"* ]]
   [ "$(proto VM_ID)" = 100 ]
   [ "$(vm_field 100 status)" = running ]

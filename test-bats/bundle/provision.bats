@@ -9,7 +9,11 @@ setup() {
 
 @test "acceptance: Ubuntu 24.04, 4 CPU, 8 GB RAM, 50 GB disk" {
   run_bundle --os ubuntu-24.04 --cores 4 --memory 8G --disk 50G --name web1
-  [ "$status" -eq 0 ] || { echo "$output"; echo "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output"
+    echo "$stderr"
+    false
+  }
   assert_protocol
   mapfile -t lines <<<"$output"
   [ "${lines[0]}" = "LINUS_RESULT:SUCCESS" ]

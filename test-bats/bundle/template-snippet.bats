@@ -10,7 +10,11 @@ setup() {
   sim_setup
 }
 
-ok_or_show() { [ "$status" -eq 0 ] || { echo "$output"; echo "$stderr"; false; }; }
+ok_or_show() { [ "$status" -eq 0 ] || {
+  echo "$output"
+  echo "$stderr"
+  false
+}; }
 
 shared() { pvesm path local:snippets/linus-agent-vendor.yaml; }
 own() { pvesm path "local:snippets/linus-$1-vendor.yaml"; }
@@ -88,7 +92,10 @@ own() { pvesm path "local:snippets/linus-$1-vendor.yaml"; }
 @test "a failed template build removes the shared snippet it wrote; one that was there stays" {
   pvesim fault qm '^template ' --count 0 --error 'template failed: storage error'
   run_bundle --template-cache --name b1
-  [ "$status" -eq 5 ] || { echo "$output $stderr"; false; }
+  [ "$status" -eq 5 ] || {
+    echo "$output $stderr"
+    false
+  }
   [ ! -e "$(shared)" ]
   printf 'kept\n' >"$(shared)"
   run_bundle --template-cache --name b2

@@ -14,7 +14,11 @@ templates() {
     node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const v of JSON.parse(s)) if(v.template) console.log(v.vmid, v.name)})'
 }
 
-ok_or_show() { [ "$status" -eq 0 ] || { echo "$output"; echo "$stderr"; false; }; }
+ok_or_show() { [ "$status" -eq 0 ] || {
+  echo "$output"
+  echo "$stderr"
+  false
+}; }
 
 @test "lvmthin: first run builds the template (never booted) and clones it linked; the second only clones" {
   sim_setup
@@ -77,8 +81,14 @@ ok_or_show() { [ "$status" -eq 0 ] || { echo "$output"; echo "$stderr"; false; }
   pvesim timing --import 1 >/dev/null
   bash "$BUNDLE" --template-cache --name c1 >"$BATS_TEST_TMPDIR/c1.out" 2>"$BATS_TEST_TMPDIR/c1.err" &
   bash "$BUNDLE" --template-cache --name c2 >"$BATS_TEST_TMPDIR/c2.out" 2>"$BATS_TEST_TMPDIR/c2.err" &
-  wait %1 || { cat "$BATS_TEST_TMPDIR/c1.err"; false; }
-  wait %2 || { cat "$BATS_TEST_TMPDIR/c2.err"; false; }
+  wait %1 || {
+    cat "$BATS_TEST_TMPDIR/c1.err"
+    false
+  }
+  wait %2 || {
+    cat "$BATS_TEST_TMPDIR/c2.err"
+    false
+  }
   run templates
   [ "${#lines[@]}" -eq 1 ]
   grep -q '^LINUS_RESULT:SUCCESS$' "$BATS_TEST_TMPDIR/c1.out"

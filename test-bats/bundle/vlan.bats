@@ -11,7 +11,10 @@ setup() {
 
 # refused_no_port BRIDGE: the run failed with exit 4 before any change, naming PVE's reason.
 refused_no_port() {
-  [ "$status" -eq 4 ] || { echo "$output" "$stderr"; false; }
+  [ "$status" -eq 4 ] || {
+    echo "$output" "$stderr"
+    false
+  }
   assert_protocol
   [ "$(proto ERROR_STEP)" = validate ]
   [[ "$(proto ERROR)" == *"bridge '$1'"*"not VLAN aware"*"no physical interface on bridge '$1'"*"--vlan 20"* ]]
@@ -23,7 +26,10 @@ refused_no_port() {
 @test "not VLAN aware, one physical port (vmbr0 over eno1): accepted, mode bridge-vlan-device, VM runs on vmbr0v20" {
   sim_setup --version 9.1
   run_bundle --name v1 --vlan 20
-  [ "$status" -eq 0 ] || { echo "$output" "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output" "$stderr"
+    false
+  }
   assert_protocol
   [ "$(proto VM_VLAN)" = 20 ]
   [ "$(proto VLAN_MODE)" = bridge-vlan-device ]
@@ -39,14 +45,20 @@ refused_no_port() {
   sim_setup
   pvesim bridge add vmbr1 --vlan-aware --cidr 10.20.0.1/24
   run_bundle --name v2 --bridge vmbr1 --vlan 20
-  [ "$status" -eq 0 ] || { echo "$output" "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output" "$stderr"
+    false
+  }
   [ "$(proto VLAN_MODE)" = vlan-aware ]
 }
 
 @test "no --vlan: no VLAN_MODE line" {
   sim_setup
   run_bundle --name v3
-  [ "$status" -eq 0 ] || { echo "$output" "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output" "$stderr"
+    false
+  }
   run ! proto VLAN_MODE
 }
 
@@ -75,7 +87,10 @@ refused_no_port() {
   sim_setup --version 9.1
   pvesim bridge add vmbr1 --ports eno2,eno3 --cidr 10.20.0.1/24
   run_bundle --name v7 --bridge vmbr1 --vlan 20
-  [ "$status" -eq 0 ] || { echo "$output" "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output" "$stderr"
+    false
+  }
   [ "$(proto VLAN_MODE)" = bridge-vlan-device ]
   [[ "$stderr" == *"over eno2, eno3"* ]]
 }
@@ -93,7 +108,10 @@ refused_no_port() {
     sim_setup --version 9.1
     pvesim bridge add vmbr1 --ports "$p" --cidr 10.20.0.1/24
     run_bundle --name v9 --bridge vmbr1 --vlan 20 --dry-run
-    [ "$status" -eq 0 ] || { echo "$p: $output" "$stderr"; false; }
+    [ "$status" -eq 0 ] || {
+      echo "$p: $output" "$stderr"
+      false
+    }
     [ "$(proto VLAN_MODE)" = bridge-vlan-device ]
   done
 }
@@ -102,7 +120,10 @@ refused_no_port() {
   sim_setup --version 8.3
   pvesim bridge add vmbr1 --ports bond0
   run_bundle --name v10 --bridge vmbr1 --vlan 20 --dry-run
-  [ "$status" -eq 0 ] || { echo "$output" "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output" "$stderr"
+    false
+  }
   [ "$(proto VLAN_MODE)" = bridge-vlan-device ]
 }
 
@@ -121,7 +142,10 @@ refused_no_port() {
   pvesim bridge add vmbr1 --nodes pve3
   pvesim bridge add vmbr1 --nodes pve,pve2 --ports eno1
   run_bundle --name v12 --node auto --bridge vmbr1 --vlan 20
-  [ "$status" -eq 0 ] || { echo "$output" "$stderr"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output" "$stderr"
+    false
+  }
   [ "$(proto VM_NODE)" = pve2 ]
   [ "$(proto VLAN_MODE)" = bridge-vlan-device ]
   [[ "$stderr" == *"skipped: pve3: vmbr1 not VLAN aware and has no physical port"* ]]
@@ -131,7 +155,10 @@ refused_no_port() {
   sim_setup --nodes 3 --offline-node ''
   pvesim bridge add vmbr1
   run_bundle --name v13 --node auto --bridge vmbr1 --vlan 20
-  [ "$status" -eq 4 ] || { echo "$output" "$stderr"; false; }
+  [ "$status" -eq 4 ] || {
+    echo "$output" "$stderr"
+    false
+  }
   [[ "$(proto ERROR)" == *"--node auto"*"pve2: vmbr1 not VLAN aware and has no physical port"* ]]
   assert_no_mutating_calls
 }

@@ -56,17 +56,28 @@ setup() {
 }
 
 @test "aliases resolve to their keys" {
-  img_catalog ubuntu; assert_equal "$IMG_KEY" ubuntu-24.04
-  img_catalog debian; assert_equal "$IMG_KEY" debian-13
-  img_catalog rocky; assert_equal "$IMG_KEY" rocky-9
-  img_catalog almalinux; assert_equal "$IMG_KEY" almalinux-9
-  img_catalog Ubuntu-24.04; assert_equal "$IMG_KEY" ubuntu-24.04
-  img_catalog alma; assert_equal "$IMG_KEY" almalinux-9
-  img_catalog centos; assert_equal "$IMG_KEY" centos-stream-10
-  img_catalog centos-stream; assert_equal "$IMG_KEY" centos-stream-10
-  img_catalog fedora; assert_equal "$IMG_KEY" fedora-43
-  img_catalog opensuse; assert_equal "$IMG_KEY" opensuse-leap-16
-  img_catalog LEAP; assert_equal "$IMG_KEY" opensuse-leap-16
+  img_catalog ubuntu
+  assert_equal "$IMG_KEY" ubuntu-24.04
+  img_catalog debian
+  assert_equal "$IMG_KEY" debian-13
+  img_catalog rocky
+  assert_equal "$IMG_KEY" rocky-9
+  img_catalog almalinux
+  assert_equal "$IMG_KEY" almalinux-9
+  img_catalog Ubuntu-24.04
+  assert_equal "$IMG_KEY" ubuntu-24.04
+  img_catalog alma
+  assert_equal "$IMG_KEY" almalinux-9
+  img_catalog centos
+  assert_equal "$IMG_KEY" centos-stream-10
+  img_catalog centos-stream
+  assert_equal "$IMG_KEY" centos-stream-10
+  img_catalog fedora
+  assert_equal "$IMG_KEY" fedora-43
+  img_catalog opensuse
+  assert_equal "$IMG_KEY" opensuse-leap-16
+  img_catalog LEAP
+  assert_equal "$IMG_KEY" opensuse-leap-16
 }
 
 # entry KEY URL SUMS_URL ALGO USER AGENT LEVEL: img_catalog KEY sets exactly these.
@@ -122,8 +133,10 @@ entry() {
     img_catalog "$k"
     assert_equal "$IMG_CPU_LEVEL" ''
   done
-  img_catalog rocky-9; assert_equal "$IMG_AGENT" 1
-  img_catalog debian-13; assert_equal "$IMG_AGENT" 0
+  img_catalog rocky-9
+  assert_equal "$IMG_AGENT" 1
+  img_catalog debian-13
+  assert_equal "$IMG_AGENT" 0
 }
 
 @test "img_catalog_cpu: x86-64-v3 for the RHEL 10 family unless host; the bundle's choice otherwise" {

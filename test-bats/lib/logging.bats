@@ -76,13 +76,15 @@ cap() {
   # shellcheck disable=SC2016 # '$(id)' is a literal argument
   cap log_cmd qm create 105 --name "a b" --description $'x\ny' '$(id)' '; rm -rf /' ''
   assert_equal "$OUT" ""
-  want="$(cat <<'EOF'
+  want="$(
+    cat <<'EOF'
   $ qm create 105 --name 'a b' --description $'x\ny' '$(id)' '; rm -rf /' ''
 EOF
   )"
   assert_equal "$ERR" "$want"
   cap log_cmd qm set 1 --net0 virtio,bridge=vmbr0,firewall=1 --tags 'linus;os-ubuntu-24.04' --ciuser "it's"
-  want="$(cat <<'EOF'
+  want="$(
+    cat <<'EOF'
   $ qm set 1 --net0 virtio,bridge=vmbr0,firewall=1 --tags 'linus;os-ubuntu-24.04' --ciuser 'it'\''s'
 EOF
   )"
@@ -196,7 +198,10 @@ on_tty() {
 }
 
 @test "log_progress on a TTY rewrites in place; the next log line starts on a new line" {
-  both() { LINUS_LOG_COLOR=1 log_progress "wait" 1 5; LINUS_LOG_COLOR=0 log_info "next"; }
+  both() {
+    LINUS_LOG_COLOR=1 log_progress "wait" 1 5
+    LINUS_LOG_COLOR=0 log_info "next"
+  }
   cap both
   assert_equal "$ERR" $'\r\e[K... wait 1s/5s\n    next'
 }

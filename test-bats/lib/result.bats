@@ -84,14 +84,22 @@ LINUS_JSON:{\"result\":\"FAILURE\",\"error_code\":4,\"error_step\":\"validate\",
   print_out
   local j
   j="$(last_json)"
-  run json_get "$j" a; assert_output num:42
-  run json_get "$j" b; assert_output num:-7
-  run json_get "$j" c; assert_output num:0
-  run json_get "$j" d; assert_output str:007
-  run json_get "$j" e; assert_output str:1.5
-  run json_get "$j" f; assert_output str:
-  run json_get "$j" g; assert_output 'str:1; rm -rf /'
-  run json_get "$j" h; assert_output str:99999999999999999999999
+  run json_get "$j" a
+  assert_output num:42
+  run json_get "$j" b
+  assert_output num:-7
+  run json_get "$j" c
+  assert_output num:0
+  run json_get "$j" d
+  assert_output str:007
+  run json_get "$j" e
+  assert_output str:1.5
+  run json_get "$j" f
+  assert_output str:
+  run json_get "$j" g
+  assert_output 'str:1; rm -rf /'
+  run json_get "$j" h
+  assert_output str:99999999999999999999999
 }
 
 # shellcheck disable=SC2031 # lines comes from bats' run in print_out just above, not from another test

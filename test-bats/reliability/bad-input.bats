@@ -20,7 +20,10 @@ bad() {
 bad_env() {
   local code="$1" envs=() shown
   shift
-  while [[ "$1" != -- ]]; do envs+=("$1"); shift; done
+  while [[ "$1" != -- ]]; do
+    envs+=("$1")
+    shift
+  done
   shift
   shown="$(printf '%q ' "${envs[@]+"${envs[@]}"}" "$@")"
   rel_case "exit $code: ${shown:0:90}"

@@ -34,7 +34,7 @@ crash_case() {
 @test "reliability: a create killed part-way is removed with its volumes, nothing left" {
   crash_case "qm create killed (local-lvm)" 100 qm '^create '
   CRASH_STORE=dir crash_case "qm create killed (dir storage)" 100 qm '^create '
-  CRASH_STORE=zfspool crash_case "qm create killed (zfspool storage)" 100 qm '^create ' 
+  CRASH_STORE=zfspool crash_case "qm create killed (zfspool storage)" 100 qm '^create '
   crash_case "qm create killed, --vmid 150" 150 qm '^create ' --vmid 150
   crash_case "create task on pve2 killed (pvesh)" 100 pvesh '^create /nodes/pve2/qemu( |$)' --node pve2
   rel_case "qm create killed, --keep-on-failure: kept, said so"

@@ -23,11 +23,20 @@ scenario() {
 f_start_exit0() { pvesim fault qm '^start ' --exit 0 --error 'WARN: start failed: QEMU exited with code 1'; }
 f_resize_noop() { pvesim fault qm '^resize ' --exit 0 --error 'Could not resize: storage full'; }
 f_start_error() { pvesim start-error 'kvm: -drive file=/dev/pve/vm-100-disk-0: Could not open: Permission denied'; }
-f_no_ip() { pvesim fault qm '^guest cmd' --count 0; pvesim fault ip 'neigh' --count 0; }
+f_no_ip() {
+  pvesim fault qm '^guest cmd' --count 0
+  pvesim fault ip 'neigh' --count 0
+}
 f_no_ssh() { pvesim fault ssh-keyscan '.' --count 0; }
 f_login_fails() { pvesim fault ssh '.' --count 0; }
-f_destroy_fails() { pvesim start-error 'start failed'; pvesim fault qm '^destroy ' --count 0 --error 'storage is locked'; }
-f_stop_fails() { pvesim start-error 'start failed'; pvesim fault qm '^stop ' --count 0; }
+f_destroy_fails() {
+  pvesim start-error 'start failed'
+  pvesim fault qm '^destroy ' --count 0 --error 'storage is locked'
+}
+f_stop_fails() {
+  pvesim start-error 'start failed'
+  pvesim fault qm '^stop ' --count 0
+}
 f_nextid_fails() { pvesim fault pvesh '/cluster/nextid' --count 0; }
 f_create_race() { pvesim fault qm '^create ' --count 0 --error 'unable to create VM 100 - VM 100 already exists on node '"'pve2'"; }
 

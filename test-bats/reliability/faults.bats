@@ -41,7 +41,10 @@ fault_every_call() {
   local points first tool re nth idx shown code cleanup step id
   rel_restore "$snap"
   run_bundle "$@"
-  [ "$status" -eq 0 ] || { echo "$output$stderr"; return 1; }
+  [ "$status" -eq 0 ] || {
+    echo "$output$stderr"
+    return 1
+  }
   id="$(proto VM_ID)"
   points="$(mutating_points)"
   # the first call after which the run's own id has something to roll back

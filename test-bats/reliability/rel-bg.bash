@@ -31,7 +31,10 @@ rel_reap() {
 rel_wait_for() {
   local d="$BATS_TEST_TMPDIR/$1" i=0 lim=$((${3:-20} * 20))
   until grep -Eq -- "$2" "$d.err" 2>/dev/null; do
-    ((i++ < lim)) || { echo "  timed out waiting for /$2/ in $1's stderr" >&2; return 1; }
+    ((i++ < lim)) || {
+      echo "  timed out waiting for /$2/ in $1's stderr" >&2
+      return 1
+    }
     sleep 0.05
   done
 }

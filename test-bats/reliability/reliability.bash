@@ -50,7 +50,6 @@ rel_restore() {
   pvesim fault clear >/dev/null
 }
 
-
 # rel_case NAME: start a case.
 rel_case() {
   REL_CASE="$1" REL_OK=1
@@ -108,10 +107,19 @@ failure_lines_ok() {
   is_eq "$status" "$1" || return 1
   is_eq "${l[0]-}" LINUS_RESULT:FAILURE || return 1
   is_eq "${l[1]-}" "LINUS_ERROR_CODE:$1" || return 1
-  [[ "${l[2]-}" =~ ^LINUS_ERROR_STEP:[a-z-]+$ ]] || { echo "  bad step line: ${l[2]-}" >&2; return 1; }
-  [[ "${l[3]-}" =~ ^LINUS_ERROR:.+ ]] || { echo "  bad error line: ${l[3]-}" >&2; return 1; }
+  [[ "${l[2]-}" =~ ^LINUS_ERROR_STEP:[a-z-]+$ ]] || {
+    echo "  bad step line: ${l[2]-}" >&2
+    return 1
+  }
+  [[ "${l[3]-}" =~ ^LINUS_ERROR:.+ ]] || {
+    echo "  bad error line: ${l[3]-}" >&2
+    return 1
+  }
   [[ "${l[4]-}" =~ ^LINUS_REMEDIATION:.{8,} && "${l[4]}" != LINUS_REMEDIATION:none ]] ||
-    { echo "  no remediation: ${l[4]-}" >&2; return 1; }
+    {
+      echo "  no remediation: ${l[4]-}" >&2
+      return 1
+    }
   is_eq "${l[5]-}" "LINUS_CLEANUP:$2" || return 1
   protocol_ok
 }
@@ -140,16 +148,28 @@ no_vm_left() {
     for (const [sn, vols] of Object.entries(st.volumes||{})) for (const [n, v] of Object.entries(vols))
       if (!tpl.has(v.vmid)) out.push(sn+":"+n);
     console.log(out.join(" "))' "$PVESIM_DIR/state.json")"
-  [[ -z "$left" ]] || { echo "  left on the host: $left" >&2; bad=1; }
+  [[ -z "$left" ]] || {
+    echo "  left on the host: $left" >&2
+    bad=1
+  }
   f="$(find "$PVESIM_DIR/storage" "$PVESIM_DIR/nodes" -path '*snippets/linus-*' 2>/dev/null)"
   # the templates' shared vendor snippet belongs to the template cache while a template uses it
   grep -q '"cicustom": *"vendor=[^"]*linus-agent-vendor.yaml"' "$PVESIM_DIR/state.json" &&
     f="$(grep -v '/snippets/linus-agent-vendor\.yaml$' <<<"$f" || true)"
-  [[ -z "$f" ]] || { echo "  snippet left: $f" >&2; bad=1; }
+  [[ -z "$f" ]] || {
+    echo "  snippet left: $f" >&2
+    bad=1
+  }
   f="$(find "$LINUS_STATE_DIR" -type f 2>/dev/null)"
-  [[ -z "$f" ]] || { echo "  state files left: $f" >&2; bad=1; }
+  [[ -z "$f" ]] || {
+    echo "  state files left: $f" >&2
+    bad=1
+  }
   f="$(find "$TMPDIR" -mindepth 1 2>/dev/null)"
-  [[ -z "$f" ]] || { echo "  temp files left: $f" >&2; bad=1; }
+  [[ -z "$f" ]] || {
+    echo "  temp files left: $f" >&2
+    bad=1
+  }
   cache_ok || bad=1
   return "$bad"
 }
@@ -160,9 +180,16 @@ cache_ok() {
   [[ -n "$(find "$LINUS_CACHE_DIR" -type f 2>/dev/null)" ]] || return 0
   sums="$(curl -fsSL "$REL_SUMS_URL" 2>/dev/null)"
   while IFS= read -r -d '' f; do
-    if [[ "$f" == *.part ]]; then echo "  .part left: $f" >&2; bad=1; continue; fi
+    if [[ "$f" == *.part ]]; then
+      echo "  .part left: $f" >&2
+      bad=1
+      continue
+    fi
     h="$(sha256sum "$f")"
-    grep -q "^${h%% *} " <<<"$sums" || { echo "  unverified file in the cache: $f" >&2; bad=1; }
+    grep -q "^${h%% *} " <<<"$sums" || {
+      echo "  unverified file in the cache: $f" >&2
+      bad=1
+    }
   done < <(find "$LINUS_CACHE_DIR" -type f -print0 2>/dev/null)
   return "$bad"
 }
@@ -171,4 +198,3 @@ cache_ok() {
 no_private_key_text() {
   ! grep -q 'PRIVATE KEY' <<<"$output$stderr"
 }
-

@@ -17,11 +17,20 @@ setup() {
 # files aside, and job dirs included), and not in the simulator call log.
 nowhere() {
   local f bad=0
-  ! has_text "$output$stderr" "$1" || { echo "  on stdout/stderr" >&2; bad=1; }
-  ! grep -qF -- "$1" "$PVESIM_DIR/calls.jsonl" || { echo "  in the simulator call log" >&2; bad=1; }
+  ! has_text "$output$stderr" "$1" || {
+    echo "  on stdout/stderr" >&2
+    bad=1
+  }
+  ! grep -qF -- "$1" "$PVESIM_DIR/calls.jsonl" || {
+    echo "  in the simulator call log" >&2
+    bad=1
+  }
   while IFS= read -r -d '' f; do
     [[ "$f" == */passwords/* ]] && continue
-    ! grep -qF -- "$1" "$f" || { echo "  in $f" >&2; bad=1; }
+    ! grep -qF -- "$1" "$f" || {
+      echo "  in $f" >&2
+      bad=1
+    }
   done < <(find "$LINUS_STATE_DIR" "$TMPDIR" -type f -print0 2>/dev/null)
   return "$bad"
 }

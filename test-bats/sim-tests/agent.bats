@@ -15,7 +15,8 @@ setup() {
 }
 
 create_vm() { # create_vm ID [extra qm create options]
-  local id="$1"; shift
+  local id="$1"
+  shift
   qm create "$id" --net0 virtio,bridge=vmbr0 --scsi0 "local-lvm:0,import-from=$img" --ide2 local-lvm:cloudinit \
     --agent enabled=1 --ipconfig0 ip=dhcp "$@" >/dev/null
 }

@@ -68,7 +68,8 @@ setup() {
 @test "remote node: template, clone, config, resize, start, status/current, agent; offline node refused" {
   cp "$IMG" "$(pvesim node-path pve2 "$IMG")"
   pvesim image-agent 1
-  IMG2="$(sim_image "$URL")"; cp "$IMG2" "$(pvesim node-path pve2 "$IMG")"
+  IMG2="$(sim_image "$URL")"
+  cp "$IMG2" "$(pvesim node-path pve2 "$IMG")"
   pvesh create /nodes/pve2/qemu --vmid 9000 --name tpl --agent 1 --net0 virtio,bridge=vmbr0 --scsi0 "local-lvm:0,import-from=$IMG" --ide2 local-lvm:cloudinit --boot order=scsi0 >/dev/null
   run pvesh create /nodes/pve2/qemu/9000/template
   assert_success

@@ -70,7 +70,7 @@ pvesh create /nodes/pve/qemu --vmid 100"
   pvesim latency 0.5
   start=$(date +%s%N)
   pvesh get /cluster/nextid >/dev/null
-  (( ($(date +%s%N) - start) / 1000000 >= 500 ))
+  ((($(date +%s%N) - start) / 1000000 >= 500))
 }
 
 @test "PVESIM_DIR unset: tools fail clearly" {

@@ -56,7 +56,7 @@ A=https://repo.almalinux.org/almalinux/9/cloud/x86_64/images
   pvesim download 'noble-server' truncate --count 1
   run --separate-stderr curl -fsSL -o b.img "$U/noble-server-cloudimg-amd64.img"
   assert_equal "$status" 18
-  assert_equal "$stderr" "curl: (18) transfer closed with $(( $(stat -c %s a.img) - $(stat -c %s b.img) )) bytes remaining to read"
+  assert_equal "$stderr" "curl: (18) transfer closed with $(($(stat -c %s a.img) - $(stat -c %s b.img))) bytes remaining to read"
   pvesim download 'noble-server' short
   run curl -fsSL -o c.img "$U/noble-server-cloudimg-amd64.img"
   assert_success

@@ -101,7 +101,7 @@ setup() {
   assert_success
   # cloud-init's status.py: a dot every 0.25 s while it runs, then a newline and the status
   assert_output --regexp $'^\\.{4,}\nstatus: done$'
-  (( SECONDS - start >= 1 ))
+  ((SECONDS - start >= 1))
   run --separate-stderr ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null ubuntu@10.233.0.10 'cloud-init status'
   assert_success
   assert_output 'status: done'

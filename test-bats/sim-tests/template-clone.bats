@@ -41,7 +41,10 @@ mktpl() {
   pvesim storage add ceph --type rbd
   pvesim storage add nfs1 --type nfs --content images
   pvesim storage add vg1 --type lvm
-  mktpl 9001 local-zfs; mktpl 9002 ceph; mktpl 9003 nfs1 qcow2; mktpl 9004 vg1
+  mktpl 9001 local-zfs
+  mktpl 9002 ceph
+  mktpl 9003 nfs1 qcow2
+  mktpl 9004 vg1
   run bash -c 'for i in 9001 9002 9003 9004; do qm config $i | grep "^scsi0:"; done'
   assert_output $'scsi0: local-zfs:base-9001-disk-0,size=3584M\nscsi0: ceph:base-9002-disk-0,size=3584M\nscsi0: nfs1:9003/base-9003-disk-0.qcow2,size=3584M\nscsi0: vg1:vm-9004-disk-0,size=3584M'
 }
@@ -65,7 +68,9 @@ mktpl() {
 @test "qm clone of a template is linked by default: names per storage type, cloud-init drive copied, new MAC/uuid/vmgenid, name" {
   pvesim storage add local-zfs --type zfspool
   pvesim storage add nfs1 --type nfs --content images
-  mktpl 9000 local-lvm; mktpl 9001 local-zfs; mktpl 9002 nfs1 qcow2
+  mktpl 9000 local-lvm
+  mktpl 9001 local-zfs
+  mktpl 9002 nfs1 qcow2
   run --separate-stderr qm clone 9000 101 --name web1
   assert_success
   assert_output $'creating a clone of VM 9000 with ID 101\ncreate full clone of drive ide2 (local-lvm:vm-9000-cloudinit)\nallocated target volume \'local-lvm:vm-101-cloudinit\'\ncreate linked clone of drive scsi0 (local-lvm:base-9000-disk-0)'
@@ -199,16 +204,20 @@ mktpl() {
 
 @test "machine-id: a never-booted template gives each clone its own machine-id and address; a booted one is shared until reset" {
   mktpl 9000 local-lvm
-  qm clone 9000 101 >/dev/null; qm clone 9000 102 >/dev/null
+  qm clone 9000 101 >/dev/null
+  qm clone 9000 102 >/dev/null
   [ -z "$(pvesim machine-id 9000)" ]
-  qm start 101; qm start 102
+  qm start 101
+  qm start 102
   [ -n "$(pvesim machine-id 101)" ]
   [ "$(pvesim machine-id 101)" != "$(pvesim machine-id 102)" ]
   [ "$(sim_wait_ip 101)" != "$(sim_wait_ip 102)" ]
   # a VM that booted once (machine-id written), then cloned: the clones share its DHCP identity
   qm stop 101
-  qm clone 101 201 >/dev/null; qm clone 101 202 >/dev/null
-  qm start 201; qm start 202
+  qm clone 101 201 >/dev/null
+  qm clone 101 202 >/dev/null
+  qm start 201
+  qm start 202
   [ "$(pvesim machine-id 201)" = "$(pvesim machine-id 101)" ]
   [ "$(sim_wait_ip 201)" = "$(sim_wait_ip 202)" ]
 }
@@ -224,7 +233,8 @@ mktpl() {
   assert_output "$old"
   ssh -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile="$BATS_TEST_TMPDIR/kh" "ubuntu@$ip" 'sudo truncate -s 0 /etc/machine-id && sudo rm -f /var/lib/dbus/machine-id'
   [ -z "$(pvesim machine-id 100)" ]
-  qm stop 100; qm start 100
+  qm stop 100
+  qm start 100
   new="$(pvesim machine-id 100)"
   [ -n "$new" ] && [ "$new" != "$old" ]
 }

@@ -23,7 +23,10 @@ untouched() {
 @test "our create killed part-way: exit 5, VM unlocked and destroyed, volumes gone, CLEANUP_REMOVED" {
   pvesim fault qm '^create 100 ' --kill
   create step_create
-  [ "$status" -eq 5 ] || { echo "$output"; false; }
+  [ "$status" -eq 5 ] || {
+    echo "$output"
+    false
+  }
   assert_line --partial "LINUS_ERROR:qm create of VM 100 died part-way (no error text, exit 137)"
   assert_line "LINUS_CLEANUP:destroyed"
   assert_line --regexp '^LINUS_CLEANUP_REMOVED:VM 100 \(lock: create\), volume local-lvm:vm-100-(disk-0|cloudinit), volume '
@@ -39,7 +42,10 @@ untouched() {
   # the first destroy exits 0 and does nothing: the volumes stay, then the config is checked
   pvesim fault qm '^destroy 100 ' --count 1 --exit 0 --error ''
   create step_create
-  [ "$status" -eq 5 ] || { echo "$output"; false; }
+  [ "$status" -eq 5 ] || {
+    echo "$output"
+    false
+  }
   assert_line "LINUS_CLEANUP:destroyed"
   assert_call '^pvesm free local-lvm:vm-100-disk-0$'
   assert_call '^qm destroy 100 --purge 1$'
@@ -51,7 +57,10 @@ untouched() {
 @test "--vmid taken by another VM (already exists), itself mid-create: exit 7, that VM untouched" {
   pvesim fault qm '^create 556 ' --error "unable to create VM 556 - VM 556 already exists on node 'pve'" --exit 255
   IN_STEP_ARGS="--vmid 556" create 'pvesim guest add 556 --name other --lock create >/dev/null; step_create'
-  [ "$status" -eq 7 ] || { echo "$output"; false; }
+  [ "$status" -eq 7 ] || {
+    echo "$output"
+    false
+  }
   assert_line "LINUS_CLEANUP:none"
   untouched 556 other
 }
@@ -59,7 +68,10 @@ untouched() {
 @test "lost race to a VM mid-create (already exists): the next id is taken, that VM untouched" {
   pvesim fault qm '^create 100 ' --count 1 --error "unable to create VM 100 - VM 100 already exists on node 'pve'" --exit 255
   create 'pvesim guest add 100 --name other --lock create >/dev/null; step_create; echo "id=$VM_ID"'
-  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output"
+    false
+  }
   assert_line "id=101"
   untouched 100 other
 }
@@ -80,7 +92,10 @@ untouched() {
   flock "$fd"
   LINUS_QM_LOCK_DIR="$d" create step_create
   exec {fd}>&-
-  [ "$status" -eq 5 ] || { echo "$output"; false; }
+  [ "$status" -eq 5 ] || {
+    echo "$output"
+    false
+  }
   assert_line "LINUS_CLEANUP:none"
   assert_output --partial "a create is running on it: not ours to remove"
   untouched 100

@@ -24,7 +24,10 @@ create() { run in_step "$(validated "step_image >/dev/null 2>&1; $1")"; }
 @test "a lost race (already exists) asks nextid again and retries" {
   pvesim fault qm '^create 100 ' --count 1 --error "unable to create VM 100 - VM 100 already exists on node 'pve'" --exit 255
   create 'step_create; echo "id=$VM_ID"'
-  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output"
+    false
+  }
   assert_line "id=100"
   assert_output --partial "was taken meanwhile"
   # (a nextid --vmid check of the lost id, for its snippet, is not an allocation)
@@ -36,7 +39,10 @@ create() { run in_step "$(validated "step_image >/dev/null 2>&1; $1")"; }
 @test "five lost races in a row: exit 5" {
   pvesim fault qm '^create ' --count 0 --error "unable to create VM 100 - VM 100 already exists on node 'pve'" --exit 255
   create step_create
-  [ "$status" -eq 5 ] || { echo "$output"; false; }
+  [ "$status" -eq 5 ] || {
+    echo "$output"
+    false
+  }
   [ "$(pvesim calls --match '^qm create' --count)" = 5 ]
 }
 

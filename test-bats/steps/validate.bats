@@ -247,7 +247,10 @@ chk() { run in_step "chk_options; chk_version; $1"; }
 
 @test "preflight: the image source answers (one ranged GET of the checksum URL) and the storage's free space" {
   run in_step act_preflight
-  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output"
+    false
+  }
   assert_line "LINUS_CHECK_SOURCE:ok"
   assert_line "LINUS_STORAGE:local-lvm"
   assert_line --regexp '^LINUS_STORAGE_FREE_GIB:[0-9]+$'
@@ -285,7 +288,10 @@ chk() { run in_step "chk_options; chk_version; $1"; }
     p="$(command -v "$t")" && ln -sf "$p" "$BATS_TEST_TMPDIR/nocurl/$t"
   done
   run env PATH="$BATS_TEST_TMPDIR/nocurl" bash -c 'source "$REPO_ROOT/actions/preflight.sh"; exec 3>&1; opt_parse; chk_options; chk_source; echo "src=$IMAGE_SOURCE"'
-  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [ "$status" -eq 0 ] || {
+    echo "$output"
+    false
+  }
   assert_line --regexp '^src=https://cloud-images\.ubuntu\.com/.*/SHA256SUMS$'
   assert_call '^wget -q --tries=1 --timeout=10 --header=Range:bytes=0-0 -O - https://cloud-images'
   refute_call '^curl '
