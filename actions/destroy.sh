@@ -5,7 +5,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/vm.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/../steps/template.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/template.sh"
 
 act_destroy() {
   local what storages snippet

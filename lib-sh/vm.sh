@@ -7,7 +7,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/pve.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/options.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/../steps/network.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/network.sh"
 
 # act_target: the VMID (CFG_TARGET) or --name (CFG_NAME) of destroy/status, validated.
 act_target() {

@@ -7,7 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/checks-env.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/cloudinit.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/image.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/catalog.sh"
 
 # create_next_id: the id to try (CFG_VMID, else the cluster's next free id) in VM_ID_TRY.
 create_next_id() {

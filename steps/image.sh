@@ -7,7 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/catalog.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/img-fetch.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/template.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/template.sh"
 
 # image_source: IMG_URL, IMG_FILE, IMG_SUMS_URL, IMG_SUMS_ALGO, IMG_DEFAULT_USER for the
 # catalog key in CFG_OS, or for --image-url (then IMG_EXPECTED is the given sha256).

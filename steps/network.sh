@@ -3,73 +3,7 @@
 # net0's MAC, with the neighbour table of the VM's node as the fallback).
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/start.sh"
-
-# net_now: seconds since the epoch.
-net_now() { printf '%(%s)T\n' -1; }
-
-# net_from_agent: VM_IP from `qm guest cmd ID network-get-interfaces`; 1 when not (yet) known.
-net_from_agent() {
-  local out ip
-  out="$(qm guest cmd "$VM_ID" network-get-interfaces 2>/dev/null)" || return 1
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  ip="$(pve_json 'my $mac = lc($ARGV[0] // "");
-    my @ifs = grep { my $n = $_->{name} // "";
-      $n ne "lo" && $n !~ /^(docker|br-|veth|cni|flannel|virbr|cali|tun|tap)/ } (ref $d eq "ARRAY" ? @$d : ());
-    my @m = grep { lc($_->{"hardware-address"} // "") eq $mac } @ifs;
-    @ifs = @m if $mac ne "";
-    for my $i (@ifs) { for my $a (@{ $i->{"ip-addresses"} // [] }) {
-      my $ip = $a->{"ip-address"} // "";
-      next unless ($a->{"ip-address-type"} // "") eq "ipv4";
-      next if $ip =~ /^(127\.|169\.254\.)/;
-      print "$ip\n"; exit 0 } }' "${VM_MAC:-}" <<<"$out" 2>/dev/null)" || return 1
-  [[ -n "$ip" ]] || return 1
-  VM_IP="$ip" VM_IP_SOURCE=agent
-}
-
-# net_neigh_read BUDGET: the neighbour table that knows the VM's MAC in NET_NEIGH: this host's, or
-# (a VM on another node, PVE_REMOTE_NODE) that node's over the cluster's root ssh (the nodes
-# trust each other's root key, as for the vendor snippet). The ssh is bounded by BUDGET seconds
-# (at most 15, ConnectTimeout at most 10) so a hung one cannot eat the network timeout; when it
-# fails (1), NET_NEIGH_ERR holds its last error line. Not in a subshell: it sets globals.
-net_neigh_read() {
-  local budget="$1" out rc=0 dev=(dev "$CFG_BRIDGE")
-  NET_NEIGH=""
-  # a tagged VM's neighbours sit on the VLAN interface, not on the bridge itself
-  [[ -n "$CFG_VLAN" ]] && dev=()
-  if [[ -z "${PVE_REMOTE_NODE:-}" ]]; then
-    NET_NEIGH="$(ip neigh show "${dev[@]}" 2>/dev/null)"
-    return
-  fi
-  ((budget > 15)) && budget=15
-  ((budget < 2)) && budget=2
-  pve_ssh_cmd "$PVE_REMOTE_NODE" "$((budget < 10 ? budget : 10))"
-  out="$(timeout -k 2 "$budget" "${PVE_SSH_CMD[@]}" ip neigh show "${dev[@]}" </dev/null 2>&1)" || rc=$?
-  if ((rc != 0)); then
-    ((rc == 124 || rc == 137)) && out="no answer within ${budget}s"
-    out="${out%$'\n'}"
-    NET_NEIGH_ERR="${out##*$'\n'}"
-    [[ -n "$NET_NEIGH_ERR" ]] || NET_NEIGH_ERR="ssh exit ${rc}"
-    return 1
-  fi
-  NET_NEIGH_ERR="" NET_NEIGH="$out"
-}
-
-# net_from_neighbour BUDGET: VM_IP from the neighbour table entry for net0's MAC (net_neigh_read).
-net_from_neighbour() {
-  local line ip
-  [[ -n "${VM_MAC:-}" ]] || return 1
-  net_neigh_read "${1:-15}" || return 1
-  while read -r line; do
-    [[ "${line,,}" == *"lladdr ${VM_MAC}"* ]] || continue
-    ip="${line%% *}"
-    [[ "$ip" =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ && "$ip" != 169.254.* ]] || continue
-    [[ "$line" == *FAILED* || "$line" == *INCOMPLETE* ]] && continue
-    VM_IP="$ip" VM_IP_SOURCE=neighbour
-    return 0
-  done <<<"$NET_NEIGH"
-  return 1
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/network.sh"
 
 # step_network: VM_IP and VM_IP_SOURCE, waiting up to --network-timeout (exit 6).
 step_network() {

@@ -2,7 +2,7 @@
 # Step output: the SUCCESS (or DRY_RUN) lines, extra lines, LINUS_JSON last.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/result.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/image.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/catalog.sh"
 
 # step_output: the SUCCESS (or DRY_RUN) lines, extra lines, LINUS_JSON last.
 step_output() {

@@ -8,7 +8,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/options.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/vm.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/image.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/catalog.sh"
 
 # step_reuse: VM_REUSED=1 when an existing VM was reported (the provision is done), else 0.
 # (Always returns 0: called outside any `if`, so errexit and the ERR trap stay in force.)

@@ -31,6 +31,20 @@ describe('structure: trace', () => {
     expect(t.steps.sequence).toEqual(['steps/main.sh', 'steps/options.sh', 'steps/main.sh']);
     expect(t.steps.returns).toBe(1);
   });
+  it('skips the sourcing before linus_main', () => {
+    const trace = [
+      '+/r/actions/main.sh|source /r/steps/a.sh',
+      '++/r/steps/a.sh|source /r/steps/b.sh',
+      '+++/r/steps/b.sh|true',
+      '++/r/steps/a.sh|true',
+      '+/r/actions/main.sh|linus_main provision',
+      '++/r/steps/b.sh|step_b',
+      '++/r/steps/a.sh|step_a',
+    ].join('\n');
+    const t = analyzeTrace(trace, '/r');
+    expect(t.steps.sequence).toEqual(['steps/b.sh', 'steps/a.sh']);
+    expect(t.steps.returns).toBe(0);
+  });
 });
 
 describe('structure: globals', () => {

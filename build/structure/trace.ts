@@ -41,10 +41,16 @@ export function pairCounts(sequence: readonly string[]): [string, number][] {
   return [...m.entries()].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]));
 }
 
-/** Trace lines written with PS4='+${BASH_SOURCE[0]}|': the file of each line, relative to root. */
+/**
+ * Trace lines written with PS4='+${BASH_SOURCE[0]}|': the file of each line, relative to root,
+ * from the call of linus_main on (before it the files are only being sourced: definitions).
+ * A trace without that call is taken whole.
+ */
 function traceFiles(trace: string, root: string): string[] {
+  const lines = trace.split('\n');
+  const start = lines.findIndex((l) => /^\++[^|]*\|linus_main(\s|$)/.test(l));
   const out: string[] = [];
-  for (const line of trace.split('\n')) {
+  for (const line of lines.slice(Math.max(start, 0))) {
     const m = /^\++([^|+][^|]*)\|/.exec(line);
     if (!m || m[1] === '') continue;
     out.push(relative(root, resolve(root, m[1])));
