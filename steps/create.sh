@@ -91,25 +91,35 @@ step_create() {
     fi
     rb_forget vmnew "$VM_ID_TRY:$VM_NAME_FINAL"
     ci_remove_snippet
-    if [[ "$PVE_ERR" == *"already exists"* && -z "$CFG_VMID" && "$attempt" -lt 5 ]]; then
-      log_warn "VM id ${VM_ID_TRY} was taken meanwhile; trying the next free id"
-      continue
-    fi
-    if [[ "$PVE_ERR" == *"already exists"* && -z "$CFG_VMID" ]]; then
-      linus_fail 5 "no free VM id after 5 attempts: other runs kept taking them (last: ${PVE_ERR})" "run again, or pass --vmid"
-    fi
-    if [[ "$PVE_ERR" == *"already exists"* ]]; then
-      linus_fail 7 "VM id ${VM_ID_TRY} is already in use: ${PVE_ERR}" "pick another --vmid, or leave it out"
-    fi
-    if create_crashed "$VM_ID_TRY"; then
-      linus_fail 5 "qm create of VM ${VM_ID_TRY} died part-way (${PVE_ERR:-no error text, exit ${PVE_RC}}): it left the VM locked (lock: create)" \
-        "the rollback removes that VM and its volumes (LINUS_CLEANUP_REMOVED); check the host's memory (free -m; journalctl -k | grep -i 'killed process') and run again"
-    fi
-    linus_fail 5 "qm create failed: ${PVE_ERR:-no error text}" "read the qm output above; check storage '${CFG_STORAGE}' (pvesm status)"
+    create_failed "$attempt"
   done
   linus_unlock "$lockfd"
   ci_password "$VM_ID"
   create_resize
+}
+
+# create_failed ATTEMPT: after a failed create of VM_ID_TRY (error PVE_ERR, exit PVE_RC): return
+# 0 to retry with a fresh id (a lost race, attempts left), else end the run with the reason.
+create_failed() {
+  local attempt="$1"
+  if [[ "$PVE_ERR" == *"already exists"* && -z "$CFG_VMID" && "$attempt" -lt 5 ]]; then
+    log_warn "VM id ${VM_ID_TRY} was taken meanwhile; trying the next free id"
+    return 0
+  fi
+  if [[ "$PVE_ERR" == *"already exists"* && -z "$CFG_VMID" ]]; then
+    linus_fail 5 "no free VM id after 5 attempts: other runs kept taking them (last: ${PVE_ERR})" \
+      "run again, or pass --vmid"
+  fi
+  if [[ "$PVE_ERR" == *"already exists"* ]]; then
+    linus_fail 7 "VM id ${VM_ID_TRY} is already in use: ${PVE_ERR}" "pick another --vmid, or leave it out"
+  fi
+  if create_crashed "$VM_ID_TRY"; then
+    local died="qm create of VM ${VM_ID_TRY} died part-way (${PVE_ERR:-no error text, exit ${PVE_RC}})"
+    linus_fail 5 "${died}: it left the VM locked (lock: create)" "the rollback removes that VM and its volumes\
+ (LINUS_CLEANUP_REMOVED); check the host's memory (free -m; journalctl -k | grep -i 'killed process') and run again"
+  fi
+  linus_fail 5 "qm create failed: ${PVE_ERR:-no error text}" \
+    "read the qm output above; check storage '${CFG_STORAGE}' (pvesm status)"
 }
 
 # create_crashed ID: after OUR `qm create ID` failed (not "already exists": then the id is
