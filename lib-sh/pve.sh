@@ -81,11 +81,11 @@ pve_resources() {
   RESOURCES_JSON="$PVE_OUT"
 }
 
-# pve_poll_delay N VAR: into VAR, the seconds to sleep after the Nth failed poll of the guest (the
-# first poll runs at once): LINUS_POLL_INTERVAL when set, else 0.2, 0.3, then 0.5 up to poll 20
-# (about 9 s), 1 up to poll 40, then 2. A real host is asked at most every 0.5 s after its first
-# half second, and every 2 s once the guest takes long.
-pve_poll_delay() {
+# pve_poll_sleep N: sleep after the Nth failed poll of the guest (the first poll runs at once):
+# LINUS_POLL_INTERVAL seconds when set, else 0.2, 0.3, then 0.5 up to poll 20 (about 9 s), 1 up
+# to poll 40, then 2. A real host is asked at most every 0.5 s after its first half second, and
+# every 2 s once the guest takes long.
+pve_poll_sleep() {
   local n="$1" d=2
   if [[ -n "${LINUS_POLL_INTERVAL:-}" ]]; then
     d="$LINUS_POLL_INTERVAL"
@@ -98,7 +98,7 @@ pve_poll_delay() {
   elif ((n <= 40)); then
     d=1
   fi
-  printf -v "$2" '%s' "$d"
+  sleep "$d"
 }
 
 # pve_local_node: the name of the node the script runs on (hostname up to the first dot).

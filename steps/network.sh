@@ -14,7 +14,7 @@ step_network() {
     log_ok "static address ${VM_IP}"
     return 0
   fi
-  local table="the host's neighbour table" ssh_warned=0 polls=0 delay
+  local table="the host's neighbour table" ssh_warned=0 polls=0
   [[ -z "${PVE_REMOTE_NODE:-}" ]] || table="node ${PVE_REMOTE_NODE}'s neighbour table (over ssh)"
   if [[ "$CFG_DRY_RUN" == 1 ]]; then
     log_cmd qm guest cmd "${VM_ID}" network-get-interfaces
@@ -44,8 +44,7 @@ step_network() {
     now="$(net_now)"
     if ((now - start >= CFG_NETWORK_TIMEOUT)); then break; fi
     log_progress "waiting for the VM's IP address (guest agent, neighbour table)" "$((now - start))" "$CFG_NETWORK_TIMEOUT"
-    pve_poll_delay "$((++polls))" delay
-    sleep "$delay"
+    pve_poll_sleep "$((++polls))"
   done
   local remedy="check that DHCP serves bridge ${CFG_BRIDGE}${CFG_VLAN:+ VLAN ${CFG_VLAN}}, watch the boot on the console (qm terminal ${VM_ID}), or use --ip with --gateway"
   [[ -n "${SNIPPET_STORE:-}" ]] || remedy="enable snippets content on a storage (pvesm set local --content iso,vztmpl,backup,snippets) so the guest agent gets installed, or use --ip with --gateway; ${remedy}"

@@ -47,7 +47,7 @@ ssh_remaining() {
 
 # ssh_wait_port START: ssh-keyscan until the SSH server answers; its keys in SSH_SCAN.
 ssh_wait_port() {
-  local start="$1" left polls=0 delay
+  local start="$1" left polls=0
   SSH_SCAN="$LINUS_RUN_DIR/keyscan"
   rb_add tmp "$SSH_SCAN"
   while :; do
@@ -60,8 +60,7 @@ ssh_wait_port() {
         "watch the boot on the console (qm terminal ${VM_ID}); check firewalls between this host and ${VM_IP}"
     fi
     log_progress "waiting for SSH on ${VM_IP}" "$((CFG_SSH_TIMEOUT - left))" "$CFG_SSH_TIMEOUT"
-    pve_poll_delay "$((++polls))" delay
-    sleep "$delay"
+    pve_poll_sleep "$((++polls))"
   done
 }
 
@@ -97,7 +96,7 @@ ssh_cloud_init_run() {
 
 # ssh_login START: log in as the VM user with the host key; wait for cloud-init to finish.
 ssh_login() {
-  local start="$1" left rc last="" polls=0 delay
+  local start="$1" left rc last="" polls=0
   SSH_CI_OUT="$LINUS_RUN_DIR/cloud-init-status"
   rb_add tmp "$SSH_CI_OUT"
   while :; do
@@ -124,8 +123,7 @@ ssh_login() {
     esac
     last="$(grep -v '^[.[:space:]]*$' "$SSH_CI_OUT" | tail -n 1 || true)"
     log_progress "waiting to log in as ${CFG_USER}@${VM_IP}" "$((CFG_SSH_TIMEOUT - left))" "$CFG_SSH_TIMEOUT"
-    pve_poll_delay "$((++polls))" delay
-    sleep "$delay"
+    pve_poll_sleep "$((++polls))"
   done
   if [[ -s "$SSH_CI_OUT" && "$(head -c 1 "$SSH_CI_OUT")" == . ]]; then
     linus_fail 6 "cloud-init in VM ${VM_ID} did not finish within ${CFG_SSH_TIMEOUT}s (the login as ${CFG_USER}@${VM_IP} works)" \
