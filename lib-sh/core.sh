@@ -72,7 +72,8 @@ linus_on_err() {
 # commands too), so a second Ctrl-C cannot cut the rollback short.
 linus_on_signal() {
   trap '' INT TERM HUP
-  linus_fail 130 "interrupted by signal $1" "re-run the command; nothing created was left behind unless LINUS_CLEANUP says kept"
+  linus_fail 130 "interrupted by signal $1" \
+    "re-run the command; nothing created was left behind unless LINUS_CLEANUP says kept"
 }
 
 # linus_fd_id FD: device:inode of what FD of this shell is open on (empty when closed).
@@ -135,7 +136,8 @@ linus_on_exit() {
         # say honestly what is left and how to remove it (destroyed|kept|none)
         cleanup=kept
         log_error "rollback did not remove everything: $(rb_describe)"
-        LINUS_ERR_FIX="${LINUS_ERR_FIX:+${LINUS_ERR_FIX}; }the rollback could not remove $(rb_describe); remove it with: $(rb_remedy)"
+        LINUS_ERR_FIX="${LINUS_ERR_FIX:+${LINUS_ERR_FIX}; }"
+        LINUS_ERR_FIX+="the rollback could not remove $(rb_describe); remove it with: $(rb_remedy)"
         LINUS_FAIL_EXTRA+=("CLEANUP_LEFT=$(rb_describe)")
       fi
     fi

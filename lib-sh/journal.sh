@@ -57,6 +57,11 @@ rb_describe() {
 }
 
 # rb_remedy: the commands that remove what the journal still holds, newest first, joined with "; ".
+# rb_destroy_cmd ID: the command that removes VM ID with its disks, for the messages.
+rb_destroy_cmd() {
+  printf 'qm destroy %s --purge 1 --destroy-unreferenced-disks 1' "$1"
+}
+
 rb_remedy() {
   local i e id out=""
   for ((i = ${#RB_JOURNAL[@]} - 1; i >= 0; i--)); do
@@ -64,11 +69,11 @@ rb_remedy() {
     case "$e" in
       vmcrash:*)
         id="${e#vmcrash:}" && id="${id%%:*}"
-        out+="${out:+; }qm unlock ${id}; qm destroy ${id} --purge 1 --destroy-unreferenced-disks 1; pvesm list ${e##*:} --vmid ${id}"
+        out+="${out:+; }qm unlock ${id}; $(rb_destroy_cmd "$id"); pvesm list ${e##*:} --vmid ${id}"
         ;;
       vm:* | vmnew:*)
         id="${e#*:}" && id="${id%%:*}"
-        out+="${out:+; }qm stop ${id}; qm destroy ${id} --purge 1 --destroy-unreferenced-disks 1 --skiplock 1"
+        out+="${out:+; }qm stop ${id}; $(rb_destroy_cmd "$id") --skiplock 1"
         ;;
       file:*) out+="${out:+; }rm -f ${e#file:}" ;;
       nodefile:*) e="${e#nodefile:}" && out+="${out:+; }ssh root@${e%%:*} rm -f ${e#*:}" ;;
@@ -77,49 +82,32 @@ rb_remedy() {
   printf '%s\n' "$out"
 }
 
+# rb_undo_entry ENTRY: undo one journal entry: 0 done, 1 the undo failed, 2 not undone here (kept).
+# A crashed create's removed volumes are left in RB_GONE.
+rb_undo_entry() {
+  local e="$1"
+  case "$e" in
+    vm:*) rb_undo_vm "${e#vm:}" || return 1 ;;
+    vmcrash:*) rb_undo_crashed "${e#vmcrash:}" || return 1 ;;
+    vmnew:*) ! rb_is_ours "${e#vmnew:}" || rb_undo_vm "${e#vmnew:}" || return 1 ;;
+    file:*)
+      log_info "rollback: removing ${e#file:}"
+      rm -f -- "${e#file:}" || return 1
+      ;;
+    nodefile:*) rb_undo_nodefile "${e#nodefile:}" || return 1 ;;
+    *) return 2 ;;
+  esac
+}
+
 # rb_undo: undo every non-temp entry, newest first; 1 if any undo failed (those entries stay).
 rb_undo() {
-  local i e rc=0 left=() removed=()
+  local i e r rc=0 left=() removed=()
   for ((i = ${#RB_JOURNAL[@]} - 1; i >= 0; i--)); do
-    e="${RB_JOURNAL[i]}"
-    case "$e" in
-      vm:*)
-        if ! rb_undo_vm "${e#vm:}"; then
-          rc=1
-          left+=("$e")
-        fi
-        ;;
-      vmcrash:*)
-        RB_GONE=""
-        if ! rb_undo_crashed "${e#vmcrash:}"; then
-          rc=1
-          left+=("$e")
-        fi
-        [[ -z "$RB_GONE" ]] || removed+=("$RB_GONE")
-        ;;
-      vmnew:*)
-        if rb_is_ours "${e#vmnew:}"; then
-          if ! rb_undo_vm "${e#vmnew:}"; then
-            rc=1
-            left+=("$e")
-          fi
-        fi
-        ;;
-      file:*)
-        log_info "rollback: removing ${e#file:}"
-        if ! rm -f -- "${e#file:}"; then
-          rc=1
-          left+=("$e")
-        fi
-        ;;
-      nodefile:*)
-        if ! rb_undo_nodefile "${e#nodefile:}"; then
-          rc=1
-          left+=("$e")
-        fi
-        ;;
-      *) left+=("$e") ;;
-    esac
+    e="${RB_JOURNAL[i]}" r=0 RB_GONE=""
+    rb_undo_entry "$e" || r=$?
+    ((r == 0)) || left+=("$e")
+    ((r != 1)) || rc=1
+    [[ -z "$RB_GONE" ]] || removed+=("$RB_GONE")
   done
   RB_JOURNAL=("${left[@]+"${left[@]}"}")
   # what a crashed create left and the rollback removed, for the run's result
@@ -146,13 +134,14 @@ rb_undo_crashed() {
   qm unlock "$id" >&2 || true
   if ! qm destroy "$id" --purge 1 --destroy-unreferenced-disks 1 >&2 &&
     ! qm config "$id" 2>&1 >/dev/null | grep -q 'does not exist'; then
-    log_error "rollback: could not destroy VM ${id}; remove it with: qm unlock ${id}; qm destroy ${id} --purge 1 --destroy-unreferenced-disks 1"
+    log_error "rollback: could not destroy VM ${id}; remove it with: qm unlock ${id}; $(rb_destroy_cmd "$id")"
     return 1
   fi
   for v in $(rb_vols "$id" "$store"); do
     log_info "rollback: freeing leftover volume ${v}"
     if [[ -n "${PVE_REMOTE_NODE:-}" ]] || ! pvesm free "$v" >&2; then
-      log_error "rollback: could not free ${v}; remove it with: pvesm free ${v} (on node ${PVE_REMOTE_NODE:-$(pve_local_node)})"
+      log_error "rollback: could not free ${v}; remove it with:" \
+        "pvesm free ${v} (on node ${PVE_REMOTE_NODE:-$(pve_local_node)})"
       return 1
     fi
   done
@@ -190,7 +179,7 @@ rb_undo_vm() {
     log_info "rollback: VM $id does not exist; nothing to remove"
     return 0
   fi
-  log_error "rollback: could not destroy VM $id; remove it with: qm destroy $id --purge 1 --destroy-unreferenced-disks 1"
+  log_error "rollback: could not destroy VM $id; remove it with: $(rb_destroy_cmd "$id")"
   return 1
 }
 
