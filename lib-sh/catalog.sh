@@ -14,6 +14,7 @@
 # Aliases: ubuntu -> ubuntu-24.04, debian -> debian-13, rocky -> rocky-9, almalinux/alma ->
 # almalinux-9 (the 10s need an x86-64-v3 CPU, so the short names stay on what runs on any
 # host), centos -> centos-stream-10, fedora -> fedora-43, opensuse/leap -> opensuse-leap-16.
+source "$(dirname "${BASH_SOURCE[0]}")/state.sh"
 
 # img_catalog_keys: the catalog keys, one a line.
 img_catalog_keys() {
@@ -47,12 +48,12 @@ img_catalog_resolve() {
   return 1
 }
 
-# img_catalog KEY: set IMG_KEY, IMG_URL, IMG_SUMS_URL, IMG_SUMS_ALGO (sha256|sha512), IMG_FILE
+# img_catalog KEY: set IMG[key], IMG[url], IMG[sums_url], IMG[sums_algo] (sha256|sha512), IMG[file]
 # (the name as listed in the checksum file; unique per key, also the cache file name),
-# IMG_DEFAULT_USER, IMG_AGENT (1: the image ships qemu-guest-agent) and IMG_CPU_LEVEL (the x86-64
+# IMG[default_user], IMG[agent] (1: the image ships qemu-guest-agent) and IMG[cpu_level] (the x86-64
 # level the OS needs beyond the bundle's default x86-64-v2-AES, else empty) for a catalog key or
 # alias; 1 for an unknown key (globals untouched).
-# shellcheck disable=SC2034 # the IMG_ globals are this function's output (read by steps/image.sh)
+# shellcheck disable=SC2034 # the IMG record is this function's output (read by steps/image.sh)
 img_catalog() {
   local key base code n sums user agent=0 level=""
   key="$(img_catalog_resolve "${1-}")" || return 1

@@ -207,6 +207,7 @@ chk_vmid_conflict() {
 # nothing. The probe runs on this node's bridge only, untagged (lib-sh/validation-ipuse.sh).
 chk_ipfree() {
   local ip kind id node key name tool rc=0 who fix
+  local -A probe=() # ipuse_probe's answer: [mac] [err]
   [[ "$CFG_IP" != dhcp ]] || return 0
   ip="${CFG_IP%/*}"
   read -r kind id node key name < <(ipuse_configs "$ip") || true
@@ -222,22 +223,22 @@ chk_ipfree() {
     log_info "--ip ${ip}: the guest configs hold it nowhere; not probed on the network (${PVE_REMOTE_NODE:+the bridge is on node ${PVE_REMOTE_NODE}}${CFG_VLAN:+VLAN ${CFG_VLAN} has no interface on this host})"
     return 0
   fi
-  ipuse_probe "$ip" "$CFG_BRIDGE" "$tool" || rc=$?
+  ipuse_probe probe "$ip" "$CFG_BRIDGE" "$tool" || rc=$?
   case "$rc" in
     0)
       who=""
-      [[ -z "$IPUSE_MAC" ]] || who="$(ipuse_mac_owner "$IPUSE_MAC")"
+      [[ -z "${probe[mac]}" ]] || who="$(ipuse_mac_owner "${probe[mac]}")"
       if [[ -n "$who" ]]; then
         read -r kind id node key name <<<"$who"
-        who="$(chk_guest_label VM "$id" "$name") on node ${node} (MAC ${IPUSE_MAC}) has it"
+        who="$(chk_guest_label VM "$id" "$name") on node ${node} (MAC ${probe[mac]}) has it"
       else
-        who="a device${IPUSE_MAC:+ with MAC ${IPUSE_MAC}} has it"
+        who="a device${probe[mac]:+ with MAC ${probe[mac]}} has it"
       fi
       linus_fail 7 "--ip ${ip} answers on bridge ${CFG_BRIDGE} (${tool}): ${who}" \
         "pick another --ip (or --ip dhcp); check with: ip neigh show ${ip}"
       ;;
     1) log_info "--ip ${ip} is free: no guest config holds it and nothing answered on ${CFG_BRIDGE} (${tool})" ;;
-    *) log_warn "--ip ${ip}: could not probe it on ${CFG_BRIDGE} (${IPUSE_ERR}); only the guest configs were checked" ;;
+    *) log_warn "--ip ${ip}: could not probe it on ${CFG_BRIDGE} (${probe[err]}); only the guest configs were checked" ;;
   esac
 }
 
