@@ -3,6 +3,9 @@
 # Steps allocate + create: under a host lock, take `pvesh get /cluster/nextid` and claim it with
 # ONE `qm create` carrying the whole VM (hardware, imported boot disk, cloud-init); a lost race
 # ("already exists") retries with a fresh id. Then the disk is resized and checked.
+# Reads: CFG_* (hardware, network, cloud-init), IMG[path src], TPL[id vendor], HOST[snippet_store
+#   snippet_shared key_pub], CI[from_template snippet_volid], PVE_REMOTE_NODE.
+# Sets: VM[id_try id name mac password_file], CI[key_warning snippet_volid shared_volid].
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/checks-env.sh"

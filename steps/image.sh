@@ -3,6 +3,8 @@
 # Step image: a verified cloud image in $LINUS_CACHE_DIR (IMG_PATH). The vendor's checksum file
 # is fetched every run; a cached image is reused only when it matches it. Downloads go to a
 # .part file, are verified, then renamed; a lock keeps two runs from fetching the same image.
+# Reads: CFG_OS CFG_IMAGE_URL CFG_IMAGE_SHA256 CFG_DISK CFG_DRY_RUN, TPL[id], PVE_REMOTE_NODE.
+# Sets: IMG[url sums_url sums_algo file default_user expected path src skipped reused need_gib].
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/catalog.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/img-fetch.sh"

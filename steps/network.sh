@@ -1,6 +1,9 @@
 # shellcheck shell=bash
 # Step network: find the VM's IPv4 address (static: known; else the guest agent, matched by
 # net0's MAC, with the neighbour table of the VM's node as the fallback).
+# Reads: CFG_IP CFG_BRIDGE CFG_VLAN CFG_NETWORK_TIMEOUT CFG_DRY_RUN, VM[id mac], HOST[snippet_store],
+#   PVE_REMOTE_NODE.
+# Sets: VM[ip ip_source].
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/network.sh"

@@ -1,5 +1,8 @@
 # shellcheck shell=bash
 # Step output: the SUCCESS (or DRY_RUN) lines, extra lines, LINUS_JSON last.
+# Reads: CFG_* (the summary), VM[id name ip ip_source mac ssh_check host_key host_key_hex known_hosts
+#   cloud_init password_file], HOST[key snippet_store vlan_mode], IMG[url], CI[key_warning].
+# Sets: nothing: it prints the result lines.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/result.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/catalog.sh"

@@ -4,6 +4,8 @@
 # exists anywhere in the cluster, report it with the lines of a fresh success plus
 # LINUS_REUSED:1 instead of failing with exit 7. A VM of the name without the tag is left to
 # step validate (exit 7, as without the option).
+# Reads: CFG_REUSE_EXISTING CFG_NAME CFG_USER CFG_GIVEN CFG_CORES CFG_MEMORY, IMG (img_os_label).
+# Sets: VM[reused] (the found VM is a local record of act_find, not state).
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/options.sh"

@@ -3,6 +3,8 @@
 # Step ssh: wait for the VM's SSH server, report its host key fingerprint, and log in as the VM
 # user with the host root's key to wait for cloud-init (`cloud-init status --wait`). Host keys
 # are accepted (accept-new) only into this VM's own known_hosts file, never blindly.
+# Reads: CFG_USER CFG_SSH_TIMEOUT CFG_NO_HOST_KEY CFG_DRY_RUN, VM[id ip], HOST[key], LINUS_RUN_DIR.
+# Sets: VM[known_hosts host_key host_key_hex ssh_check cloud_init].
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
 

@@ -1,5 +1,7 @@
 # shellcheck shell=bash
 # Step start: start the VM and check that it runs.
+# Reads: CFG_DRY_RUN, VM[id], CI[from_template shared_volid] (ci_shared_restore).
+# Sets: nothing (the VM runs).
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/cloudinit.sh"

@@ -7,6 +7,9 @@
 # `qm clone` it: linked where the storage can (lvmthin, zfspool, rbd; qcow2 on dir/nfs/cifs/btrfs),
 # full otherwise (lvm). A new upstream image (new checksum) gives a new template. Builds are
 # serialised by a lock per template, and the lookup is repeated under it: two runs end with one.
+# Reads: CFG_TEMPLATE_CACHE CFG_STORAGE CFG_NODE, IMG[expected path src need_gib skipped], HOST[storage_type
+#   snippet_storages snippet_store], CI[shared_volid].
+# Sets: TPL[id name need vendor], CI[from_template].
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/template.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/image.sh"
