@@ -22,9 +22,9 @@ chk_source() {
     url="$CFG_IMAGE_URL" what="the image URL"
   else
     img_catalog "$CFG_OS" || linus_fail 1 "unknown --os ${CFG_OS}" "see --help for the catalog"
-    url="$IMG_SUMS_URL" what="the checksum file of ${CFG_OS}"
+    url="${IMG[sums_url]}" what="the checksum file of ${CFG_OS}"
   fi
-  IMAGE_SOURCE="$(val_url_shown "$url")"
+  HOST[image_source]="$(val_url_shown "$url")"
   if command -v curl >/dev/null 2>&1; then
     out="$(timeout -k 2 25 curl -fsS -r 0-0 --connect-timeout 10 --max-time 20 "$url" 2>&1 >/dev/null)" || rc=$?
   else
@@ -33,20 +33,21 @@ chk_source() {
   ((rc == 0)) && return 0
   out="$(val_url_redact "${out##*$'\n'}")"
   ((rc == 124 || rc == 137)) && out="no answer within 25 s"
-  linus_fail 4 "${what} does not answer: ${IMAGE_SOURCE} (${out:-exit ${rc}})" \
+  linus_fail 4 "${what} does not answer: ${HOST[image_source]} (${out:-exit ${rc}})" \
     "check this host's DNS and internet access (curl -sSI URL), its proxy settings (https_proxy), or use a reachable mirror with --image-url and --image-sha256"
 }
 
 # preflight_storage: the storage fields of the summary (from the storage check, no new call).
 preflight_storage() {
   res_set STORAGE "${CFG_STORAGE:-unknown}"
-  [[ "${PVE_STORAGE_AVAIL:-}" =~ ^[0-9]+$ ]] && res_set_num STORAGE_FREE_GIB "$((PVE_STORAGE_AVAIL / 1073741824))"
-  [[ -z "${STORAGE_TYPE:-}" ]] || res_set STORAGE_TYPE "$STORAGE_TYPE"
-  [[ -z "${IMAGE_SOURCE:-}" ]] || res_set IMAGE_SOURCE "$IMAGE_SOURCE"
+  [[ "${HOST[storage_avail]:-}" =~ ^[0-9]+$ ]] && res_set_num STORAGE_FREE_GIB "$((HOST[storage_avail] / 1073741824))"
+  [[ -z "${HOST[storage_type]:-}" ]] || res_set STORAGE_TYPE "${HOST[storage_type]}"
+  [[ -z "${HOST[image_source]:-}" ]] || res_set IMAGE_SOURCE "${HOST[image_source]}"
   return 0
 }
 
-# preflight_run_check NAME: run one check in a subshell; its globals come back through a state file.
+# preflight_run_check NAME: run one check in a subshell; the options (CFG_*) and STATE_CARRY
+# (lib-sh/state.sh: the records and the Proxmox layer's caches) come back through a state file.
 # Returns the check's exit code; the failure record is left in LINUS_ERR_*.
 preflight_run_check() {
   local c="$1" state="$LINUS_RUN_DIR/check-state" rc=0
@@ -55,7 +56,7 @@ preflight_run_check() {
     trap - ERR
     "chk_$c"
     # shellcheck disable=SC2046 # one variable name a word
-    declare -p $(compgen -v | grep -E '^(CFG_|PVE_|SNIPPET_|STORAGE_|IMAGE_SOURCE$|HOST_KEY|RESOURCES_JSON|VM_NODE|LINUS_WARNINGS$)') 2>/dev/null |
+    declare -p $(compgen -v CFG_) "${STATE_CARRY[@]}" 2>/dev/null |
       sed 's/^declare -/declare -g -/' >"$state"
   ) || rc=$?
   if ((rc == 0)); then
@@ -93,17 +94,17 @@ act_preflight() {
     fi
     case "$c" in root | tools | version | node) skip="$c" ;; esac
   done
-  LINUS_FAIL_EXTRA+=("PVE_VERSION=${PVE_VERSION:-unknown}" "VM_NODE=${CFG_NODE:-unknown}"
-    "SNIPPET_STORAGES=${SNIPPET_STORAGES:-none}")
+  LINUS_FAIL_EXTRA+=("PVE_VERSION=${HOST[pve_version]:-unknown}" "VM_NODE=${CFG_NODE:-unknown}"
+    "SNIPPET_STORAGES=${HOST[snippet_storages]:-none}")
   if [[ -n "$first" ]]; then
     LINUS_STEP="$f_step"
     linus_fail "$f_code" "$f_msg" "$f_fix"
   fi
-  [[ -n "${SNIPPET_STORAGES:-}" ]] || log_warn "no storage has snippets content: VMs get no guest agent; IPs then come from the neighbour table (pvesm set local --content iso,vztmpl,backup,snippets)"
+  [[ -n "${HOST[snippet_storages]:-}" ]] || log_warn "no storage has snippets content: VMs get no guest agent; IPs then come from the neighbour table (pvesm set local --content iso,vztmpl,backup,snippets)"
   res_set RESULT SUCCESS
   for c in "${LINUS_FAIL_EXTRA[@]}"; do res_set "${c%%=*}" "${c#*=}"; done
   LINUS_FAIL_EXTRA=()
   preflight_storage
-  log_ok "preflight passed: storage ${CFG_STORAGE} has ${PVE_STORAGE_AVAIL:+$((PVE_STORAGE_AVAIL / 1073741824)) GiB }free${IMAGE_SOURCE:+, ${IMAGE_SOURCE} answers}"
+  log_ok "preflight passed: storage ${CFG_STORAGE} has ${HOST[storage_avail]:+$((HOST[storage_avail] / 1073741824)) GiB }free${HOST[image_source]:+, ${HOST[image_source]} answers}"
   res_print
 }

@@ -20,7 +20,7 @@ act_provision() {
   local s
   for s in "${PROVISION_STEPS[@]}"; do
     "step_${s}"
-    [[ "${VM_REUSED:-0}" == 1 ]] && return 0
+    [[ "${VM[reused]:-0}" == 1 ]] && return 0
   done
   return 0
 }

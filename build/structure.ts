@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_ENTRY } from './compiler/compile.js';
-import { cfgWrittenOutside, sharedGlobals, type SourceFile } from './structure/globals.js';
+import { cfgWrittenOutside, recordUses, sharedGlobals, type SourceFile } from './structure/globals.js';
 import { isBashFile, longFunctions, longLines, type Finding } from './structure/lines.js';
 import { analyzeTrace, runTrace } from './structure/trace.js';
 
@@ -53,6 +53,10 @@ const nonCfg = shared.filter((g) => !g.name.startsWith('CFG_'));
 for (const g of nonCfg) console.log(`  ${g.name}: written ${g.writers.join(' ')}; read ${g.readers.join(' ')}`);
 console.log(`CFG_* shared (not limited): ${shared.length - nonCfg.length}`);
 limit('shared non-CFG globals', nonCfg.length, LIMITS.sharedGlobals);
+console.log('records (lib-sh/state.sh; each counts as one name above):');
+for (const r of recordUses(bundle, ['HOST', 'IMG', 'TPL', 'CI', 'VM'])) {
+  console.log(`  ${r.name}[${r.keys.join(' ')}]: written ${r.writers.join(' ')}; read ${r.readers.join(' ')}`);
+}
 const cfgOut = cfgWrittenOutside(bundle, ['steps/options.sh', 'lib-sh/options.sh', 'actions/options.sh']);
 console.log(`CFG_* written outside the options file: ${cfgOut.length}`);
 for (const g of cfgOut) console.log(`  ${g.name}: ${g.writers.join(' ')}`);

@@ -14,6 +14,7 @@
 # Aliases: ubuntu -> ubuntu-24.04, debian -> debian-13, rocky -> rocky-9, almalinux/alma ->
 # almalinux-9 (the 10s need an x86-64-v3 CPU, so the short names stay on what runs on any
 # host), centos -> centos-stream-10, fedora -> fedora-43, opensuse/leap -> opensuse-leap-16.
+source "$(dirname "${BASH_SOURCE[0]}")/state.sh"
 
 # img_catalog_keys: the catalog keys, one a line.
 img_catalog_keys() {
@@ -47,12 +48,12 @@ img_catalog_resolve() {
   return 1
 }
 
-# img_catalog KEY: set IMG_KEY, IMG_URL, IMG_SUMS_URL, IMG_SUMS_ALGO (sha256|sha512), IMG_FILE
+# img_catalog KEY: set IMG[key], IMG[url], IMG[sums_url], IMG[sums_algo] (sha256|sha512), IMG[file]
 # (the name as listed in the checksum file; unique per key, also the cache file name),
-# IMG_DEFAULT_USER, IMG_AGENT (1: the image ships qemu-guest-agent) and IMG_CPU_LEVEL (the x86-64
+# IMG[default_user], IMG[agent] (1: the image ships qemu-guest-agent) and IMG[cpu_level] (the x86-64
 # level the OS needs beyond the bundle's default x86-64-v2-AES, else empty) for a catalog key or
 # alias; 1 for an unknown key (globals untouched).
-# shellcheck disable=SC2034 # the IMG_ globals are this function's output (read by steps/image.sh)
+# shellcheck disable=SC2034 # the IMG record is this function's output (read by steps/image.sh)
 img_catalog() {
   local key base code n sums user agent=0 level=""
   key="$(img_catalog_resolve "${1-}")" || return 1
@@ -64,7 +65,7 @@ img_catalog() {
         ubuntu-22.04) code=jammy ;;
       esac
       base="https://cloud-images.ubuntu.com/${code}/current"
-      IMG_FILE="${code}-server-cloudimg-amd64.img" sums=SHA256SUMS user=ubuntu
+      IMG[file]="${code}-server-cloudimg-amd64.img" sums=SHA256SUMS user=ubuntu
       ;;
     debian-*)
       n="${key#debian-}"
@@ -73,50 +74,50 @@ img_catalog() {
         13) code=trixie ;;
       esac
       base="https://cloud.debian.org/images/cloud/${code}/latest"
-      IMG_FILE="debian-${n}-genericcloud-amd64.qcow2" sums=SHA512SUMS user=debian
+      IMG[file]="debian-${n}-genericcloud-amd64.qcow2" sums=SHA512SUMS user=debian
       ;;
     rocky-*)
       n="${key#rocky-}"
       base="https://dl.rockylinux.org/pub/rocky/${n}/images/x86_64"
-      IMG_FILE="Rocky-${n}-GenericCloud-Base.latest.x86_64.qcow2" sums="${IMG_FILE}.CHECKSUM" user=rocky agent=1
+      IMG[file]="Rocky-${n}-GenericCloud-Base.latest.x86_64.qcow2" sums="${IMG[file]}.CHECKSUM" user=rocky agent=1
       ;;
     almalinux-*)
       n="${key#almalinux-}"
       base="https://repo.almalinux.org/almalinux/${n}/cloud/x86_64/images"
-      IMG_FILE="AlmaLinux-${n}-GenericCloud-latest.x86_64.qcow2" sums=CHECKSUM user=almalinux agent=1
+      IMG[file]="AlmaLinux-${n}-GenericCloud-latest.x86_64.qcow2" sums=CHECKSUM user=almalinux agent=1
       ;;
     centos-stream-10)
       base="https://cloud.centos.org/centos/10-stream/x86_64/images"
-      IMG_FILE="CentOS-Stream-GenericCloud-10-latest.x86_64.qcow2" sums="${IMG_FILE}.SHA256SUM"
+      IMG[file]="CentOS-Stream-GenericCloud-10-latest.x86_64.qcow2" sums="${IMG[file]}.SHA256SUM"
       user=cloud-user agent=1
       ;;
     fedora-43)
       # Fedora publishes no "latest" name: the compose (1.6) is part of both file names
       base="https://download.fedoraproject.org/pub/fedora/linux/releases/43/Cloud/x86_64/images"
-      IMG_FILE="Fedora-Cloud-Base-Generic-43-1.6.x86_64.qcow2" sums="Fedora-Cloud-43-1.6-x86_64-CHECKSUM"
+      IMG[file]="Fedora-Cloud-Base-Generic-43-1.6.x86_64.qcow2" sums="Fedora-Cloud-43-1.6-x86_64-CHECKSUM"
       user=fedora agent=1
       ;;
     opensuse-leap-16)
       base="https://download.opensuse.org/distribution/leap/16.0/appliances"
-      IMG_FILE="Leap-16.0-Minimal-VM.x86_64-Cloud.qcow2" sums="${IMG_FILE}.sha256" user=opensuse
+      IMG[file]="Leap-16.0-Minimal-VM.x86_64-Cloud.qcow2" sums="${IMG[file]}.sha256" user=opensuse
       ;;
     *) return 1 ;;
   esac
   case "$key" in rocky-10 | almalinux-10 | centos-stream-10) level=x86-64-v3 ;; esac
-  IMG_SUMS_ALGO=sha256
-  [[ "$sums" == SHA512SUMS ]] && IMG_SUMS_ALGO=sha512
-  IMG_KEY="$key" IMG_URL="${base}/${IMG_FILE}" IMG_SUMS_URL="${base}/${sums}"
-  IMG_DEFAULT_USER="$user" IMG_AGENT="$agent" IMG_CPU_LEVEL="$level"
+  IMG[sums_algo]=sha256
+  [[ "$sums" == SHA512SUMS ]] && IMG[sums_algo]=sha512
+  IMG[key]="$key" IMG[url]="${base}/${IMG[file]}" IMG[sums_url]="${base}/${sums}"
+  IMG[default_user]="$user" IMG[agent]="$agent" IMG[cpu_level]="$level"
 }
 
 # img_catalog_cpu KEY CPU: the --cpu model for a VM of catalog KEY when the bundle's choice is CPU:
 # x86-64-v3 for an OS that needs it (the RHEL 10 family), unless CPU is `host` (PVE 7.4, which
 # has no x86-64-vN models; the host CPU is then checked for the level instead). Else CPU.
 img_catalog_cpu() {
-  local IMG_CPU_LEVEL=""
+  local -A IMG=() # img_catalog fills this copy, not the run's IMG
   img_catalog "$1" >/dev/null 2>&1 || true
-  if [[ -n "$IMG_CPU_LEVEL" && "$2" != host ]]; then
-    printf '%s\n' "$IMG_CPU_LEVEL"
+  if [[ -n "${IMG[cpu_level]}" && "$2" != host ]]; then
+    printf '%s\n' "${IMG[cpu_level]}"
   else
     printf '%s\n' "$2"
   fi

@@ -31,20 +31,21 @@ chk_cpu_missing() {
 
 # chk_cpu: the node's CPU has the level the catalog OS needs (none: nothing is asked).
 chk_cpu() {
-  local IMG_CPU_LEVEL="" flags missing older
+  local -A IMG=() # img_catalog fills this copy, not the run's IMG
+  local flags missing older
   [[ -z "$CFG_IMAGE_URL" ]] || return 0
   img_catalog "$CFG_OS" || return 0
-  [[ -n "$IMG_CPU_LEVEL" ]] || return 0
+  [[ -n "${IMG[cpu_level]}" ]] || return 0
   if ! pve_get "/nodes/${CFG_NODE}/status"; then
     linus_fail 4 "cannot read the CPU flags of node '${CFG_NODE}': ${PVE_ERR}" \
       "check the node (pvesh get /nodes/${CFG_NODE}/status)"
   fi
   # shellcheck disable=SC2016 # a perl program: its $ are perl's
   flags="$(pve_json 'print ref $d eq "HASH" ? ($d->{cpuinfo}{flags} // "") : "", "\n"' <<<"$PVE_OUT")"
-  missing="$(chk_cpu_missing "$IMG_CPU_LEVEL" "$flags")"
+  missing="$(chk_cpu_missing "${IMG[cpu_level]}" "$flags")"
   [[ -n "$missing" ]] || return 0
-  older="${IMG_KEY%-10}-9"
-  [[ "$IMG_KEY" != centos-stream-10 ]] || older="rocky-9 or almalinux-9"
-  linus_fail 4 "${IMG_KEY} needs an ${IMG_CPU_LEVEL} CPU (AVX2); the CPU of node '${CFG_NODE}' lacks: ${missing}" \
+  older="${IMG[key]%-10}-9"
+  [[ "${IMG[key]}" != centos-stream-10 ]] || older="rocky-9 or almalinux-9"
+  linus_fail 4 "${IMG[key]} needs an ${IMG[cpu_level]} CPU (AVX2); the CPU of node '${CFG_NODE}' lacks: ${missing}" \
     "use a node whose CPU has AVX2 (Intel Haswell / AMD Excavator or newer) with --node NAME, or pick ${older}"
 }

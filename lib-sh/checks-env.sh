@@ -82,19 +82,19 @@ chk_storage() {
   {
     read -r info
     read -r images
-    read -r SNIPPET_STORAGES
+    read -r "HOST[snippet_storages]"
   } <<<"$out" || true
   local fix="pick one of: ${images:-none} (pvesm status --content images)"
   [[ "$info" != absent ]] || linus_fail 4 "storage '${CFG_STORAGE}' does not exist or is disabled on node '${CFG_NODE}'" \
     "${fix}; or enable it if it is disabled (pvesm set ${CFG_STORAGE} --disable 0)"
-  read -r has avail STORAGE_TYPE STORAGE_SHARED <<<"$info"
+  read -r has avail "HOST[storage_type]" STORAGE_SHARED <<<"$info"
   [[ "$has" != inactive ]] || linus_fail 4 "storage '${CFG_STORAGE}' is not active on node '${CFG_NODE}'" "check it with pvesm status, or $fix"
   [[ "$has" == 1 ]] || linus_fail 4 "storage '${CFG_STORAGE}' does not hold VM disks (no 'images' content)" "add images content (pvesm set ${CFG_STORAGE} --content ...) or $fix"
-  PVE_STORAGE_AVAIL="$avail"
+  HOST[storage_avail]="$avail"
   if [[ "$avail" =~ ^[0-9]+$ ]] && ((avail < CFG_DISK * 1073741824)); then
     local msg="storage '${CFG_STORAGE}' has $((avail / 1073741824)) GiB free, the disk needs ${CFG_DISK} GiB"
     chk_thin || linus_fail 4 "$msg" "free space on it, use a smaller --disk, or $fix"
-    log_warn "${msg}; ${STORAGE_TYPE} is thin-provisioned, so only the data written counts (the image now, more as the VM fills its disk): watch the pool's usage"
+    log_warn "${msg}; ${HOST[storage_type]} is thin-provisioned, so only the data written counts (the image now, more as the VM fills its disk): watch the pool's usage"
   fi
   chk_pick_snippet_store ""
 }
@@ -103,17 +103,17 @@ chk_storage() {
 # created (lvmthin, rbd; sparse files on dir/nfs/cifs/btrfs). zfspool is thick unless the storage
 # has `sparse 1`, which /cluster/resources does not show: treated as thick. lvm is thick.
 chk_thin() {
-  case "${STORAGE_TYPE:-}" in lvmthin | rbd | dir | nfs | cifs | btrfs) return 0 ;; *) return 1 ;; esac
+  case "${HOST[storage_type]:-}" in lvmthin | rbd | dir | nfs | cifs | btrfs) return 0 ;; *) return 1 ;; esac
 }
 
 # chk_thin_room FILE: on a thin storage, the imported data (about FILE's size) must fit the free space.
 chk_thin_room() {
   local size
   chk_thin || return 0
-  [[ "${PVE_STORAGE_AVAIL:-}" =~ ^[0-9]+$ && -f "$1" ]] || return 0
+  [[ "${HOST[storage_avail]:-}" =~ ^[0-9]+$ && -f "$1" ]] || return 0
   size="$(stat -c %s -- "$1" 2>/dev/null)" || return 0
-  if ((size > PVE_STORAGE_AVAIL)); then
-    linus_fail 4 "storage '${CFG_STORAGE}' has $((PVE_STORAGE_AVAIL / 1048576)) MiB free, less than the image's $((size / 1048576)) MiB of data" \
+  if ((size > HOST[storage_avail])); then
+    linus_fail 4 "storage '${CFG_STORAGE}' has $((HOST[storage_avail] / 1048576)) MiB free, less than the image's $((size / 1048576)) MiB of data" \
       "free space on '${CFG_STORAGE}' (pvesm status) or pick another --storage"
   fi
 }
@@ -123,12 +123,12 @@ chk_thin_room() {
 # content.
 chk_pick_snippet_store() {
   local s
-  SNIPPET_STORE="" SNIPPET_SHARED=0
-  for s in ${1:+"$1"} "$CFG_STORAGE" local ${SNIPPET_STORAGES//,/ }; do
-    if [[ ",${SNIPPET_STORAGES}," == *",$s,"* ]]; then
-      SNIPPET_STORE="$s"
+  HOST[snippet_store]="" HOST[snippet_shared]=0
+  for s in ${1:+"$1"} "$CFG_STORAGE" local ${HOST[snippet_storages]//,/ }; do
+    if [[ ",${HOST[snippet_storages]}," == *",$s,"* ]]; then
+      HOST[snippet_store]="$s"
       # shellcheck disable=SC2016 # a perl program: its $ are perl's
-      SNIPPET_SHARED="$(pve_json 'print((grep { ($_->{type} // "") eq "storage" && $_->{storage} eq $ARGV[0] && $_->{shared} } @$d) ? 1 : 0)' "$s" <<<"$RESOURCES_JSON")"
+      HOST[snippet_shared]="$(pve_json 'print((grep { ($_->{type} // "") eq "storage" && $_->{storage} eq $ARGV[0] && $_->{shared} } @$d) ? 1 : 0)' "$s" <<<"$RESOURCES_JSON")"
       return 0
     fi
   done
@@ -207,6 +207,7 @@ chk_vmid_conflict() {
 # nothing. The probe runs on this node's bridge only, untagged (lib-sh/validation-ipuse.sh).
 chk_ipfree() {
   local ip kind id node key name tool rc=0 who fix
+  local -A probe=() # ipuse_probe's answer: [mac] [err]
   [[ "$CFG_IP" != dhcp ]] || return 0
   ip="${CFG_IP%/*}"
   read -r kind id node key name < <(ipuse_configs "$ip") || true
@@ -222,22 +223,22 @@ chk_ipfree() {
     log_info "--ip ${ip}: the guest configs hold it nowhere; not probed on the network (${PVE_REMOTE_NODE:+the bridge is on node ${PVE_REMOTE_NODE}}${CFG_VLAN:+VLAN ${CFG_VLAN} has no interface on this host})"
     return 0
   fi
-  ipuse_probe "$ip" "$CFG_BRIDGE" "$tool" || rc=$?
+  ipuse_probe probe "$ip" "$CFG_BRIDGE" "$tool" || rc=$?
   case "$rc" in
     0)
       who=""
-      [[ -z "$IPUSE_MAC" ]] || who="$(ipuse_mac_owner "$IPUSE_MAC")"
+      [[ -z "${probe[mac]}" ]] || who="$(ipuse_mac_owner "${probe[mac]}")"
       if [[ -n "$who" ]]; then
         read -r kind id node key name <<<"$who"
-        who="$(chk_guest_label VM "$id" "$name") on node ${node} (MAC ${IPUSE_MAC}) has it"
+        who="$(chk_guest_label VM "$id" "$name") on node ${node} (MAC ${probe[mac]}) has it"
       else
-        who="a device${IPUSE_MAC:+ with MAC ${IPUSE_MAC}} has it"
+        who="a device${probe[mac]:+ with MAC ${probe[mac]}} has it"
       fi
       linus_fail 7 "--ip ${ip} answers on bridge ${CFG_BRIDGE} (${tool}): ${who}" \
         "pick another --ip (or --ip dhcp); check with: ip neigh show ${ip}"
       ;;
     1) log_info "--ip ${ip} is free: no guest config holds it and nothing answered on ${CFG_BRIDGE} (${tool})" ;;
-    *) log_warn "--ip ${ip}: could not probe it on ${CFG_BRIDGE} (${IPUSE_ERR}); only the guest configs were checked" ;;
+    *) log_warn "--ip ${ip}: could not probe it on ${CFG_BRIDGE} (${probe[err]}); only the guest configs were checked" ;;
   esac
 }
 

@@ -58,18 +58,18 @@ chk_version() {
     linus_fail 4 "cannot read the Proxmox VE version from pveversion" "check that pve-manager is installed and working (pveversion -v)"
   fi
   if ((PVE_MAJOR < 7 || (PVE_MAJOR == 7 && PVE_MINOR < 4))); then
-    linus_fail 4 "Proxmox VE ${PVE_VERSION} is too old; 7.4 or later is needed" "upgrade the host to Proxmox VE 7.4, 8.x or 9.x"
+    linus_fail 4 "Proxmox VE ${HOST[pve_version]} is too old; 7.4 or later is needed" "upgrade the host to Proxmox VE 7.4, 8.x or 9.x"
   fi
 }
 
 # chk_hostkey: the host root's public key (for the SSH login check), unless --no-host-key.
 chk_hostkey() {
   local k
-  HOST_KEY="" HOST_KEY_PUB=""
+  HOST[key]="" HOST[key_pub]=""
   [[ "$CFG_NO_HOST_KEY" == 1 ]] && return 0
   for k in id_ed25519 id_rsa; do
     if [[ -r "$HOME/.ssh/$k.pub" && -r "$HOME/.ssh/$k" ]]; then
-      HOST_KEY="$HOME/.ssh/$k" HOST_KEY_PUB="$HOME/.ssh/$k.pub"
+      HOST[key]="$HOME/.ssh/$k" HOST[key_pub]="$HOME/.ssh/$k.pub"
       return 0
     fi
   done

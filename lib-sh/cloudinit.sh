@@ -20,18 +20,18 @@ CI_SHARED_NAME=linus-agent-vendor.yaml
 # root's key is the only one: then nobody but root on this host can log in to the VM.
 ci_keys_file() {
   local text="" root_blobs=""
-  CI_KEYS_FILE="" CI_KEY_WARNING=""
+  CI_KEYS_FILE="" CI[key_warning]=""
   [[ -n "$CFG_SSH_KEYS" ]] && text+="${CFG_SSH_KEYS}"$'\n'
   [[ -n "$CFG_SSH_KEY_FILE" ]] && text+="$(<"$CFG_SSH_KEY_FILE")"$'\n'
-  [[ -n "${HOST_KEY_PUB:-}" ]] && text+="$(<"$HOST_KEY_PUB")"$'\n'
+  [[ -n "${HOST[key_pub]:-}" ]] && text+="$(<"${HOST[key_pub]}")"$'\n'
   text="$(printf '%s' "$text" | sed -e 's/\r$//' -e '/^[[:space:]]*$/d' -e '/^#/d' | awk '!seen[$0]++')"
   [[ -n "$text" ]] || return 0
-  [[ -n "${HOST_KEY_PUB:-}" ]] && root_blobs="$(ci_key_blobs "$(<"$HOST_KEY_PUB")")"
+  [[ -n "${HOST[key_pub]:-}" ]] && root_blobs="$(ci_key_blobs "$(<"${HOST[key_pub]}")")"
   if [[ -n "$root_blobs" ]] && ! ci_key_blobs "$text" | grep -qvxF -- "$root_blobs"; then
-    CI_KEY_WARNING="the VM accepts only the SSH key of root on the Proxmox host ($(res_safe_path "$HOST_KEY_PUB")), not yours"
-    CI_KEY_WARNING+="; pass your public key with --ssh-key 'ssh-ed25519 AAAA... you@laptop' or --ssh-key-file"
-    CI_KEY_WARNING+=", or build the command with linus provision-cmd, which adds your key"
-    log_warn "$CI_KEY_WARNING"
+    CI[key_warning]="the VM accepts only the SSH key of root on the Proxmox host ($(res_safe_path "${HOST[key_pub]}")), not yours"
+    CI[key_warning]+="; pass your public key with --ssh-key 'ssh-ed25519 AAAA... you@laptop' or --ssh-key-file"
+    CI[key_warning]+=", or build the command with linus provision-cmd, which adds your key"
+    log_warn "${CI[key_warning]}"
   fi
   CI_KEYS_FILE="$LINUS_RUN_DIR/sshkeys.pub"
   rb_add tmp "$CI_KEYS_FILE"
@@ -48,12 +48,12 @@ ci_key_blobs() {
 # once a run per storage.
 ci_snippet_dir() {
   local p
-  [[ -n "${CI_SNIPPET_DIR:-}" && "${CI_SNIPPET_DIR_OF:-}" == "${SNIPPET_STORE:-}" ]] && return 0
-  CI_SNIPPET_DIR="" CI_SNIPPET_DIR_OF="${SNIPPET_STORE:-}"
-  [[ -n "${SNIPPET_STORE:-}" ]] || return 0
-  if ! p="$(pvesm path "${SNIPPET_STORE}:snippets/linus-probe.yaml" 2>/dev/null)" || [[ "$p" != /* ]]; then
-    log_warn "cannot resolve the snippets path of storage '${SNIPPET_STORE}'; going on without the guest agent"
-    SNIPPET_STORE=""
+  [[ -n "${CI_SNIPPET_DIR:-}" && "${CI_SNIPPET_DIR_OF:-}" == "${HOST[snippet_store]:-}" ]] && return 0
+  CI_SNIPPET_DIR="" CI_SNIPPET_DIR_OF="${HOST[snippet_store]:-}"
+  [[ -n "${HOST[snippet_store]:-}" ]] || return 0
+  if ! p="$(pvesm path "${HOST[snippet_store]}:snippets/linus-probe.yaml" 2>/dev/null)" || [[ "$p" != /* ]]; then
+    log_warn "cannot resolve the snippets path of storage '${HOST[snippet_store]}'; going on without the guest agent"
+    HOST[snippet_store]=""
     return 0
   fi
   CI_SNIPPET_DIR="${p%/*}"
@@ -62,9 +62,9 @@ ci_snippet_dir() {
 # ci_write_snippet VMID: the vendor snippet for this VM, journaled; CI_SNIPPET_VOLID names it.
 ci_write_snippet() {
   local name="linus-$1-vendor.yaml"
-  CI_SNIPPET_VOLID="" CI_SNIPPET_FILE=""
-  [[ -n "${CI_SNIPPET_DIR:-}" && "${CI_FROM_TEMPLATE:-0}" != 1 ]] || return 0 # (a clone may use its template's snippet)
-  CI_SNIPPET_VOLID="${SNIPPET_STORE}:snippets/${name}"
+  CI[snippet_volid]="" CI_SNIPPET_FILE=""
+  [[ -n "${CI_SNIPPET_DIR:-}" && "${CI[from_template]:-0}" != 1 ]] || return 0 # (a clone may use its template's snippet)
+  CI[snippet_volid]="${HOST[snippet_store]}:snippets/${name}"
   CI_SNIPPET_FILE="${CI_SNIPPET_DIR}/${name}"
   if [[ "$CFG_DRY_RUN" == 1 ]]; then
     log_info "would write the guest-agent vendor snippet ${CI_SNIPPET_FILE}"
@@ -82,7 +82,7 @@ ci_write_snippet() {
 # journaled.
 ci_place() {
   local file="$1" mode="$2" node="" f
-  [[ -n "${PVE_REMOTE_NODE:-}" && "${SNIPPET_SHARED:-0}" != 1 ]] && node="$PVE_REMOTE_NODE"
+  [[ -n "${PVE_REMOTE_NODE:-}" && "${HOST[snippet_shared]:-0}" != 1 ]] && node="$PVE_REMOTE_NODE"
   CI_PLACED="${node:+${node}:}${file}" CI_PLACED_NEW=0
   if [[ -z "$node" ]]; then
     [[ "$mode" == keep || ("$mode" == new && -e "$file") ]] || { rb_add file "$file" && CI_PLACED_NEW=1; }
@@ -119,12 +119,12 @@ ci_unplace() {
 # share it, so only a template build journals it (when it is new), and only until the template
 # is finished (ci_shared_settle).
 ci_write_shared() {
-  CI_SHARED_VOLID="" CI_SHARED_NEW=0
+  CI[shared_volid]="" CI_SHARED_NEW=0
   ci_snippet_dir
   [[ -n "$CI_SNIPPET_DIR" ]] || return 1
   ci_place "${CI_SNIPPET_DIR}/${CI_SHARED_NAME}" "$([[ "$1" == journal ]] && echo new || echo keep)"
   CI_SHARED_FILE="$CI_PLACED" CI_SHARED_NEW="$CI_PLACED_NEW"
-  CI_SHARED_VOLID="${SNIPPET_STORE}:snippets/${CI_SHARED_NAME}"
+  CI[shared_volid]="${HOST[snippet_store]}:snippets/${CI_SHARED_NAME}"
 }
 
 # ci_shared_settle keep|drop: the template build is over. keep: the shared snippet is the
@@ -140,8 +140,8 @@ ci_shared_settle() {
 # (CI_FROM_TEMPLATE=1), when PVE_ERR names that snippet (deleted since): write it again; 1 when
 # the failure is something else.
 ci_shared_restore() {
-  [[ "${CI_FROM_TEMPLATE:-0}" == 1 && "${PVE_ERR:-}" == *"$CI_SHARED_NAME"* ]] || return 1
-  log_warn "the templates' vendor snippet ${SNIPPET_STORE}:snippets/${CI_SHARED_NAME} is missing; writing it again"
+  [[ "${CI[from_template]:-0}" == 1 && "${PVE_ERR:-}" == *"$CI_SHARED_NAME"* ]] || return 1
+  log_warn "the templates' vendor snippet ${HOST[snippet_store]}:snippets/${CI_SHARED_NAME} is missing; writing it again"
   ci_write_shared keep
 }
 
@@ -151,8 +151,8 @@ ci_shared_restore() {
 ci_remove_snippet() {
   [[ -n "${CI_SNIPPET_FILE:-}" && "$CFG_DRY_RUN" != 1 ]] || return 0
   local how=remove
-  if [[ "${PVE_ERR:-}" == *"already exists"* && -n "${VM_ID_TRY:-}" ]] &&
-    ! pvesh get /cluster/nextid --vmid "$VM_ID_TRY" >/dev/null 2>&1; then
+  if [[ "${PVE_ERR:-}" == *"already exists"* && -n "${VM[id_try]:-}" ]] &&
+    ! pvesh get /cluster/nextid --vmid "${VM[id_try]}" >/dev/null 2>&1; then
     how=forget # the id is in use cluster-wide: keep that VM's file
   fi
   ci_unplace "$CI_SNIPPET_PLACED" "$how"
@@ -176,7 +176,7 @@ ci_args() {
     ci_out+=(--nameserver "${dns[*]}")
   fi
   ((PVE_MAJOR >= 8)) && ci_out+=(--ciupgrade 0)
-  [[ -n "${CI_SNIPPET_VOLID:-}" ]] && ci_out+=(--cicustom "vendor=${CI_SNIPPET_VOLID}")
+  [[ -n "${CI[snippet_volid]:-}" ]] && ci_out+=(--cicustom "vendor=${CI[snippet_volid]}")
   return 0
 }
 
@@ -185,7 +185,7 @@ ci_args() {
 ci_password() {
   local id="$1" pw hash salt try rc dir="${LINUS_STATE_DIR:-/var/lib/linus-provision}/passwords"
   [[ "$CFG_PASSWORD" == 1 ]] || return 0
-  VM_PASSWORD_FILE="$dir/vm-${id}.password"
+  VM[password_file]="$dir/vm-${id}.password"
   log_cmd qm set "$id" --cipassword '<hidden>'
   [[ "$CFG_DRY_RUN" == 1 ]] && return 0
   # 32 letters and digits, drawn again until ssh-mcp 2's redactor would hide them should they
@@ -197,8 +197,8 @@ ci_password() {
     ((rc == 1 && try < 100)) || break # 0: it would be hidden; 2: no perl to tell, the first one
   done
   (umask 077 && mkdir -p "$dir" && chmod 700 "$dir")
-  rb_add file "$VM_PASSWORD_FILE"
-  (umask 077 && printf '%s\n' "$pw" >"$VM_PASSWORD_FILE")
+  rb_add file "${VM[password_file]}"
+  (umask 077 && printf '%s\n' "$pw" >"${VM[password_file]}")
   # hand PVE a SHA-512 crypt hash (it keeps hashed values as they are): the clear password is then
   # in no process list, command log or task log
   salt="$(head -c 12 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | cut -c1-16)"
@@ -209,5 +209,5 @@ ci_password() {
     linus_fail 5 "qm set --cipassword failed for VM ${id}: $(pve_err_text "$LINUS_RUN_DIR/cipw.err")" \
       "check the VM config (qm config ${id})"
   fi
-  log_ok "password set; it is only in ${VM_PASSWORD_FILE} (mode 600)"
+  log_ok "password set; it is only in ${VM[password_file]} (mode 600)"
 }

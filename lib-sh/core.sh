@@ -1,9 +1,10 @@
 # shellcheck shell=bash
 # Core: failing (linus_fail), the EXIT/ERR/signal traps, source locations, the run's temp dir.
-# Function definitions only; no side effects when sourced.
+# Function definitions only; no side effects when sourced (but state.sh's records: lib-sh/state.sh).
 source "$(dirname "${BASH_SOURCE[0]}")/logging.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/result.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/journal.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/state.sh"
 
 # linus_srcloc LINE [FILE]: "source/path:line" for a line of the running script. Bundled, the
 # compiler's _LINUS_LINEMAP (triples: bundle_start 'path' source_start) maps a bundle line back
@@ -156,7 +157,7 @@ linus_print_failure() {
   linus_proto_restore
   log_error "${LINUS_ERR_MSG}"
   [[ -n "${LINUS_ERR_FIX}" ]] && log_info "remediation: ${LINUS_ERR_FIX}"
-  res_failure_head "$LINUS_ERR_CODE" "$LINUS_ERR_STEP" "$LINUS_ERR_MSG" "${LINUS_ERR_FIX:-none}" "$1" "${VM_ID:-}"
+  res_failure_head "$LINUS_ERR_CODE" "$LINUS_ERR_STEP" "$LINUS_ERR_MSG" "${LINUS_ERR_FIX:-none}" "$1" "${VM[id]:-}"
   for kv in "${LINUS_FAIL_EXTRA[@]+"${LINUS_FAIL_EXTRA[@]}"}"; do
     res_set "${kv%%=*}" "${kv#*=}"
   done

@@ -1,5 +1,4 @@
 # shellcheck shell=bash
-# shellcheck disable=SC2034 # PVE_/IMG_ globals set here are read by the callers
 # Image downloads: curl (or wget) to a file, hashing; URLs never printed with their query string.
 source "$(dirname "${BASH_SOURCE[0]}")/logging.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/validation.sh"
@@ -9,10 +8,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/validation.sh"
 # one argv word of curl/wget (byte-exact: no shell ever parses it); a query string in it is
 # redacted from their messages (img_redacted).
 img_fetch() {
-  local log rc=0
-  img_fetch_cmd "$@"
+  local log rc=0 cmd=()
+  img_fetch_cmd cmd "$@"
   log="$(mktemp "${LINUS_RUN_DIR:-${TMPDIR:-/tmp}}/fetch.XXXXXX")"
-  img_redacted "$1" "${IMG_CMD[@]}" 2>"$log" || rc=$?
+  img_redacted "$1" "${cmd[@]}" 2>"$log" || rc=$?
   if ((rc != 0)) && [[ -s "$log" ]]; then
     log_info "$(<"$log")"
   fi
@@ -20,15 +19,16 @@ img_fetch() {
   return "$rc"
 }
 
-# img_fetch_cmd URL DEST: IMG_CMD, the download command img_fetch runs (curl, else wget), without
-# progress meters: curl -sS (errors only; --no-progress-meter would need curl 7.67, -sS works on
-# every curl), wget --no-verbose (errors and one success line; wget -q would hide the errors).
+# img_fetch_cmd ARRAY URL DEST: into the caller's ARRAY, the download command img_fetch runs
+# (curl, else wget), without progress meters: curl -sS (errors only; --no-progress-meter would
+# need curl 7.67, -sS works on every curl), wget --no-verbose (errors and one success line; wget -q would hide the errors).
 # Shown by --dry-run (through img_redacted, like every line that could show the URL).
 img_fetch_cmd() {
+  local -n _img_cmd="$1"
   if command -v curl >/dev/null 2>&1; then
-    IMG_CMD=(curl -fsSL --retry 3 --retry-delay 2 --connect-timeout 30 -o "$2" "$1")
+    _img_cmd=(curl -fsSL --retry 3 --retry-delay 2 --connect-timeout 30 -o "$3" "$2")
   else
-    IMG_CMD=(wget --no-verbose --tries=3 --timeout=30 -O "$2" "$1")
+    _img_cmd=(wget --no-verbose --tries=3 --timeout=30 -O "$3" "$2")
   fi
 }
 

@@ -38,7 +38,6 @@ opt_defaults() {
   # the settings given (flag or env var), not defaulted: --reuse-existing compares only these
   CFG_GIVEN=" ${VM_CPU:+cores }${VM_RAM:+memory }${VM_OS:+os }${VM_IMAGE_URL:+image-url }"
   unset VM_ID VM_IP
-  VM_ID="" VM_IP=""
 }
 
 # opt_bool VALUE NAME: 1 for 1/yes/true/on, 0 for 0/no/false/off/empty (any case); anything else
@@ -187,7 +186,7 @@ chk_user_options() {
     if [[ -n "$CFG_IMAGE_URL" ]]; then
       CFG_USER="$(img_custom_user "$CFG_IMAGE_URL")" # the distro in the file name says which (lib-sh/catalog.sh)
     else
-      img_catalog "$CFG_OS" && CFG_USER="$IMG_DEFAULT_USER"
+      img_catalog "$CFG_OS" && CFG_USER="${IMG[default_user]}"
     fi
   fi
   opt_check user "$CFG_USER" --user

@@ -108,14 +108,14 @@ place_vlan_ports() {
 # physical port, where the start dies "no physical interface on bridge"; VLAN_WHY says so.
 place_vlan_mode() {
   local rule
-  VLAN_MODE="" VLAN_PORTS="" VLAN_WHY=""
+  HOST[vlan_mode]="" VLAN_PORTS="" VLAN_WHY=""
   case "${2%%$'\n'*}" in
     OVSBridge*)
-      VLAN_MODE=ovs
+      HOST[vlan_mode]=ovs
       return 0
       ;;
     "bridge 1")
-      VLAN_MODE=vlan-aware
+      HOST[vlan_mode]=vlan-aware
       return 0
       ;;
   esac
@@ -128,7 +128,7 @@ place_vlan_mode() {
     VLAN_WHY="has no physical port (Proxmox refuses the start: no physical interface on bridge '${CFG_BRIDGE}')"
     return 1
   fi
-  VLAN_MODE=bridge-vlan-device
+  HOST[vlan_mode]=bridge-vlan-device
 }
 
 # chk_vlan INFO: --vlan on CFG_BRIDGE of CFG_NODE (INFO as for place_vlan_mode): VLAN_MODE,
@@ -141,11 +141,11 @@ chk_vlan() {
     linus_fail 4 "bridge '${br}' on node '${CFG_NODE}' is not VLAN aware and ${VLAN_WHY}, so --vlan ${tag} cannot work" \
       "${fix} or pick a bridge that has one (--bridge)"
   fi
-  case "$VLAN_MODE" in
+  case "${HOST[vlan_mode]}" in
     bridge-vlan-device)
       fix="over ${VLAN_PORTS// /, } (VLAN device ${VLAN_PORTS%% *}.${tag})"
       log_info "bridge ${br} is not VLAN aware: at start Proxmox puts VLAN ${tag} on bridge ${br}v${tag} ${fix}"
       ;;
-    *) log_info "VLAN ${CFG_VLAN} on ${CFG_BRIDGE} (${VLAN_MODE})" ;;
+    *) log_info "VLAN ${CFG_VLAN} on ${CFG_BRIDGE} (${HOST[vlan_mode]})" ;;
   esac
 }

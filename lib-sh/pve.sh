@@ -65,7 +65,7 @@ pve_version() {
   [[ "$out" =~ ^[0-9]+\.[0-9]+ ]] && out="pve-manager/${out}"
   [[ -n "$out" ]] || out="$(pveversion 2>/dev/null)" || return 1
   if [[ "$out" =~ pve-manager/([0-9]+)\.([0-9]+)(\.[0-9]+)? ]]; then
-    PVE_VERSION="${BASH_REMATCH[1]}.${BASH_REMATCH[2]}${BASH_REMATCH[3]}"
+    HOST[pve_version]="${BASH_REMATCH[1]}.${BASH_REMATCH[2]}${BASH_REMATCH[3]}"
     PVE_MAJOR="${BASH_REMATCH[1]}"
     PVE_MINOR="${BASH_REMATCH[2]}"
     return 0

@@ -17,14 +17,14 @@ source "$(dirname "${BASH_SOURCE[0]}")/cloudinit.sh"
 tpl_identity() {
   local os="${CFG_IMAGE_URL:+custom}"
   os="${os:-$CFG_OS}"
-  TPL_SHA="${IMG_EXPECTED:0:12}"
-  TPL_NAME="linus-tpl-${os//./-}-${TPL_SHA}"
+  TPL_SHA="${IMG[expected]:0:12}"
+  TPL[name]="linus-tpl-${os//./-}-${TPL_SHA}"
   TPL_TAGS="linus;linus-tpl;sha-${TPL_SHA};st-${CFG_STORAGE}"
 }
 
 # tpl_linked: 0 when the storage type makes linked clones (STORAGE_TYPE from chk_storage).
 tpl_linked() {
-  case "${STORAGE_TYPE:-}" in lvmthin | zfspool | rbd | dir | nfs | cifs | btrfs) return 0 ;; *) return 1 ;; esac
+  case "${HOST[storage_type]:-}" in lvmthin | zfspool | rbd | dir | nfs | cifs | btrfs) return 0 ;; *) return 1 ;; esac
 }
 
 # tpl_find cached|fresh: TPL_ID of the template for this image on this storage and node, or empty,
@@ -32,7 +32,7 @@ tpl_linked() {
 # From the resources the validate step read (no call), or one fresh /cluster/resources call.
 tpl_find() {
   local found
-  TPL_ID="" TPL_VENDOR=""
+  TPL[id]="" TPL[vendor]=""
   PVE_OUT="${RESOURCES_JSON:-}"
   if [[ "$1" == fresh || -z "$PVE_OUT" ]] && ! pve_get /cluster/resources --type vm; then
     linus_fail 5 "cannot list the cluster's VMs: ${PVE_ERR}" "check pvesh get /cluster/resources"
@@ -45,8 +45,8 @@ tpl_find() {
       next unless $t{"linus-tpl"} && $t{"sha-$sha"} && $t{lc "st-$st"};
       my ($vendor) = map { /^vendor-(.+)$/ ? $1 : () } sort keys %t;
       my ($need) = map { /^need-(\d+)g$/ ? $1 : () } keys %t;
-      print join(" ", $v->{vmid}, $need // "-", $vendor // ""), "\n"; last }' "$TPL_NAME" "$CFG_NODE" "$TPL_SHA" "$CFG_STORAGE" <<<"$PVE_OUT")"
-  read -r TPL_ID TPL_NEED TPL_VENDOR <<<"$found" || true
+      print join(" ", $v->{vmid}, $need // "-", $vendor // ""), "\n"; last }' "${TPL[name]}" "$CFG_NODE" "$TPL_SHA" "$CFG_STORAGE" <<<"$PVE_OUT")"
+  read -r "TPL[id]" "TPL[need]" "TPL[vendor]" <<<"$found" || true
 }
 
 # tpl_ready: 0 when --template-cache is on and the template of this image (IMG_EXPECTED) is on
@@ -56,9 +56,9 @@ tpl_ready() {
   [[ "${CFG_TEMPLATE_CACHE:-0}" == 1 && "$CFG_DRY_RUN" != 1 ]] || return 1
   tpl_identity
   tpl_find cached
-  [[ -n "$TPL_ID" && "${TPL_NEED:-}" =~ ^[0-9]+$ ]] || return 1
-  if ((CFG_DISK < TPL_NEED)); then
-    linus_fail 1 "--disk ${CFG_DISK} GiB is below the image's virtual size (${TPL_NEED} GiB)" "use --disk ${TPL_NEED} or more"
+  [[ -n "${TPL[id]}" && "${TPL[need]:-}" =~ ^[0-9]+$ ]] || return 1
+  if ((CFG_DISK < TPL[need])); then
+    linus_fail 1 "--disk ${CFG_DISK} GiB is below the image's virtual size (${TPL[need]} GiB)" "use --disk ${TPL[need]} or more"
   fi
 }
 
@@ -68,41 +68,41 @@ tpl_ready() {
 # clone gets its own snippet as on the import path (and the inherited reference is replaced).
 tpl_use_vendor() {
   local s
-  CI_FROM_TEMPLATE=0
-  [[ -n "${TPL_VENDOR:-}" ]] || return 0
-  for s in ${SNIPPET_STORAGES//,/ }; do
-    [[ "${s,,}" == "$TPL_VENDOR" ]] || continue
+  CI[from_template]=0
+  [[ -n "${TPL[vendor]:-}" ]] || return 0
+  for s in ${HOST[snippet_storages]//,/ }; do
+    [[ "${s,,}" == "${TPL[vendor]}" ]] || continue
     chk_pick_snippet_store "$s"
-    CI_FROM_TEMPLATE=1
+    CI[from_template]=1
     return 0
   done
-  log_warn "the vendor snippet storage '${TPL_VENDOR}' of template ${TPL_ID} has no snippets content now: this VM gets its own snippet"
+  log_warn "the vendor snippet storage '${TPL[vendor]}' of template ${TPL[id]} has no snippets content now: this VM gets its own snippet"
 }
 
 # tpl_build: import the image into a new VM, never boot it, make it a template.
 tpl_build() {
-  local id lockfd scsi0="${CFG_STORAGE}:0,import-from=${IMG_SRC:-$IMG_PATH},iothread=1,discard=on"
+  local id lockfd scsi0="${CFG_STORAGE}:0,import-from=${IMG[src]:-${IMG[path]}},iothread=1,discard=on"
   local tags="$TPL_TAGS" vendor=()
-  tpl_linked && [[ "${STORAGE_TYPE:-}" =~ ^(dir|nfs|cifs|btrfs)$ ]] && scsi0+=",format=qcow2"
-  log_info "building template ${TPL_NAME} on ${CFG_STORAGE} (once per image and storage)"
+  tpl_linked && [[ "${HOST[storage_type]:-}" =~ ^(dir|nfs|cifs|btrfs)$ ]] && scsi0+=",format=qcow2"
+  log_info "building template ${TPL[name]} on ${CFG_STORAGE} (once per image and storage)"
   if ci_write_shared journal; then
-    vendor=(--cicustom "vendor=${CI_SHARED_VOLID}")
-    tags+=";vendor-${SNIPPET_STORE}"
-    TPL_VENDOR="${SNIPPET_STORE,,}"
+    vendor=(--cicustom "vendor=${CI[shared_volid]}")
+    tags+=";vendor-${HOST[snippet_store]}"
+    TPL[vendor]="${HOST[snippet_store],,}"
   fi
-  [[ -z "${IMG_NEED_GIB:-}" ]] || tags+=";need-${IMG_NEED_GIB}g" # later runs check --disk without the image
+  [[ -z "${IMG[need_gib]:-}" ]] || tags+=";need-${IMG[need_gib]}g" # later runs check --disk without the image
   linus_lock vmid "${LINUS_VMID_LOCK_WAIT:-120}" || linus_fail 5 "another provisioning run holds the VM id lock for too long" "wait for it, then run again"
   lockfd="$LINUS_LOCK_FD"
   pve_get /cluster/nextid || linus_fail 5 "no free VM id: ${PVE_ERR}" "check the datacenter next-id range"
   id="${PVE_OUT//[\"[:space:]]/}"
-  rb_add vmnew "$id:$TPL_NAME" # undone only if the VM exists and is ours (an interrupted create)
-  if ! pve_run qm create "$id" --name "$TPL_NAME" --tags "$tags" --ostype l26 --scsihw virtio-scsi-single \
+  rb_add vmnew "$id:${TPL[name]}" # undone only if the VM exists and is ours (an interrupted create)
+  if ! pve_run qm create "$id" --name "${TPL[name]}" --tags "$tags" --ostype l26 --scsihw virtio-scsi-single \
     --serial0 socket --vga serial0 --agent enabled=1 --scsi0 "$scsi0" --ide2 "${CFG_STORAGE}:cloudinit" --boot order=scsi0 "${vendor[@]}"; then
-    rb_forget vmnew "$id:$TPL_NAME"
+    rb_forget vmnew "$id:${TPL[name]}"
     ci_shared_settle drop
     linus_fail 5 "creating template VM ${id} failed: ${PVE_ERR}" "check storage '${CFG_STORAGE}' (pvesm status)"
   fi
-  rb_forget vmnew "$id:$TPL_NAME"
+  rb_forget vmnew "$id:${TPL[name]}"
   rb_add vm "$id"
   linus_unlock "$lockfd"
   local terr=""
@@ -112,8 +112,8 @@ tpl_build() {
   [[ "$(pve_config_value template)" == 1 ]] || linus_fail 5 "qm template ${id} did not make a template: ${terr:-${PVE_ERR:-no error text}}" "check qm config ${id}"
   rb_forget vm "$id" # a finished template is a cache entry, not part of this run; so is its snippet
   ci_shared_settle keep
-  TPL_ID="$id"
-  log_ok "template ${TPL_ID} (${TPL_NAME}) ready"
+  TPL[id]="$id"
+  log_ok "template ${TPL[id]} (${TPL[name]}) ready"
 }
 
 # tpl_in_use TEMPLATE_ID: 0 when a VM was cloned from it (tag linus-from-ID; PVE cannot tell on

@@ -72,40 +72,42 @@ ipuse_probe_tool() {
   fi
 }
 
-# ipuse_probe IP DEV TOOL: 0 when IP answers on interface DEV of this host (IPUSE_MAC = its MAC,
-# lower case, when known), 1 when it does not, 2 when TOOL could not probe (IPUSE_ERR says why).
-# Bounded: at most about 4 seconds.
-# shellcheck disable=SC2034 # IPUSE_ERR and IPUSE_MAC are read by the caller
+# ipuse_probe REC IP DEV TOOL: 0 when IP answers on interface DEV of this host (REC[mac] = its
+# MAC, lower case, when known), 1 when it does not, 2 when TOOL could not probe (REC[err] says
+# why); REC is the caller's associative array. Bounded: at most about 4 seconds.
+# shellcheck disable=SC2154 # _ipuse: a nameref to the caller's associative array (keys, not variables)
 ipuse_probe() {
+  local -n _ipuse="$1"
+  shift
   local ip="$1" dev="$2" out rc=0
-  IPUSE_MAC="" IPUSE_ERR=""
+  _ipuse[mac]="" _ipuse[err]=""
   case "$3" in
     arping)
       out="$(timeout -k 1 5 arping -D -c 2 -w 3 -I "$dev" "$ip" 2>&1)" || rc=$?
       if [[ "$out" =~ reply\ from\ [0-9.]+\ \[([0-9A-Fa-f:]{17})\] ]]; then
-        IPUSE_MAC="${BASH_REMATCH[1],,}"
+        _ipuse[mac]="${BASH_REMATCH[1],,}"
         return 0
       fi
       ((rc == 0)) && return 1 # DAD mode: exit 0 = no reply
-      IPUSE_ERR="${out##*$'\n'}"
-      [[ -n "$IPUSE_ERR" ]] || IPUSE_ERR="arping exit ${rc}"
+      _ipuse[err]="${out##*$'\n'}"
+      [[ -n "${_ipuse[err]}" ]] || _ipuse[err]="arping exit ${rc}"
       return 2
       ;;
     ping)
       out="$(timeout -k 1 4 ping -n -c 1 -W 2 -I "$dev" "$ip" 2>&1)" || rc=$?
-      IPUSE_MAC="$(ipuse_neigh "$ip" "$dev")"
-      if ((rc == 0)) || [[ -n "$IPUSE_MAC" ]]; then return 0; fi
+      _ipuse[mac]="$(ipuse_neigh "$ip" "$dev")"
+      if ((rc == 0)) || [[ -n "${_ipuse[mac]}" ]]; then return 0; fi
       ((rc == 1)) && return 1 # no reply
-      IPUSE_ERR="${out##*$'\n'}"
-      [[ -n "$IPUSE_ERR" ]] || IPUSE_ERR="ping exit ${rc}"
+      _ipuse[err]="${out##*$'\n'}"
+      [[ -n "${_ipuse[err]}" ]] || _ipuse[err]="ping exit ${rc}"
       return 2
       ;;
     neigh)
-      IPUSE_MAC="$(ipuse_neigh "$ip" "$dev")"
-      [[ -n "$IPUSE_MAC" ]] && return 0
+      _ipuse[mac]="$(ipuse_neigh "$ip" "$dev")"
+      [[ -n "${_ipuse[mac]}" ]] && return 0
       return 1
       ;;
   esac
-  IPUSE_ERR="no probe '${3}'"
+  _ipuse[err]="no probe '${3}'"
   return 2
 }

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# shellcheck disable=SC2034 # FOUND_*/VM_* globals set here are read by the actions
+# shellcheck disable=SC2154,SC2178 # namerefs to a caller's associative array: shellcheck takes their keys for variables
 # Finding one VM cluster-wide (destroy, status, --reuse-existing): one /cluster/resources call,
 # its config (qm; through pvesh for another node: lib-sh/pve-node.sh) and its IP, found the way
 # step network finds it (steps/network.sh: the guest agent, matched by net0's MAC, else the
@@ -30,12 +30,13 @@ act_resources() {
   fi
 }
 
-# act_find ID NAME: the guest with this id, or the VM with this name (one of them empty):
-# FOUND_ID FOUND_TYPE FOUND_NODE FOUND_STATUS FOUND_TEMPLATE FOUND_NAME FOUND_TAGS; 1 when absent.
-# Exit 1 when a name is ambiguous.
+# act_find REC ID NAME: the guest with this id, or the VM with this name (one of them empty), into
+# the caller's associative array REC: [id] [type] [node] [status] [template] [name] [tags];
+# 1 when absent. Exit 1 when a name is ambiguous.
 act_find() {
-  local out
-  FOUND_ID="" FOUND_TYPE="" FOUND_NODE="" FOUND_STATUS="" FOUND_TEMPLATE=0 FOUND_NAME="" FOUND_TAGS=""
+  local -n _act_vm="$1"
+  local out f
+  _act_vm=([id]="" [type]="" [node]="" [status]="" [template]=0 [name]="" [tags]="")
   act_resources
   # shellcheck disable=SC2016 # a perl program: its $ are perl's
   out="$(pve_json 'my ($id, $name) = @ARGV;
@@ -43,49 +44,56 @@ act_find() {
       next if $id ne "" && ($_->{vmid} // "") ne $id;
       next if $id eq "" && (($_->{type} // "") ne "qemu" || ($_->{name} // "") ne $name);
       print join("\t", $_->{vmid}, $_->{type} // "?", $_->{node} // "?", $_->{status} // "unknown",
-        $_->{template} ? 1 : 0, $_->{name} // "", $_->{tags} // ""), "\n" }' "$1" "$2" <<<"$RESOURCES_JSON")"
+        $_->{template} ? 1 : 0, $_->{name} // "", $_->{tags} // ""), "\n" }' "$2" "$3" <<<"$RESOURCES_JSON")"
   [[ -n "$out" ]] || return 1
   if [[ "$out" == *$'\n'* ]]; then
-    linus_fail 1 "more than one VM is named '$2': ids $(cut -f1 <<<"$out" | tr '\n' ' ')" "give the VMID instead of --name"
+    linus_fail 1 "more than one VM is named '$3': ids $(cut -f1 <<<"$out" | tr '\n' ' ')" "give the VMID instead of --name"
   fi
-  IFS=$'\t' read -r FOUND_ID FOUND_TYPE FOUND_NODE FOUND_STATUS FOUND_TEMPLATE FOUND_NAME FOUND_TAGS <<<"$out"
+  IFS=$'\t' read -r -a f <<<"$out"
+  _act_vm=([id]="${f[0]}" [type]="${f[1]}" [node]="${f[2]}" [status]="${f[3]}" [template]="${f[4]}"
+    [name]="${f[5]:-}" [tags]="${f[6]:-}")
 }
 
-# act_has_tag TAG: 0 when the found guest carries TAG.
+# act_has_tag REC TAG: 0 when the found guest REC carries TAG.
 act_has_tag() {
-  [[ ";${FOUND_TAGS//[, ]/;};" == *";$1;"* ]]
+  local -n _act_vm="$1"
+  [[ ";${_act_vm[tags]//[, ]/;};" == *";$2;"* ]]
 }
 
-# act_is_local: 0 when the found VM is on the node this script runs on.
+# act_is_local REC: 0 when the found VM REC is on the node this script runs on.
 act_is_local() {
-  [[ "$FOUND_NODE" == "$(pve_local_node)" ]]
+  local -n _act_vm="$1"
+  [[ "${_act_vm[node]}" == "$(pve_local_node)" ]]
 }
 
-# act_on_node: qm calls from here on go to the found VM's node (PVE_REMOTE_NODE: the qm shim of
+# act_on_node REC: qm calls from here on go to the found VM's node (PVE_REMOTE_NODE: the qm shim of
 # lib-sh/pve-node.sh runs them through pvesh there when it is not this node).
 act_on_node() {
+  local -n _act_vm="$1"
   PVE_REMOTE_NODE=""
-  act_is_local || PVE_REMOTE_NODE="$FOUND_NODE"
+  act_is_local "$1" || PVE_REMOTE_NODE="${_act_vm[node]}"
 }
 
-# act_config: the found VM's config into PVE_CONFIG (key: value lines); 1 on failure (PVE_ERR).
+# act_config REC: the found VM's config into PVE_CONFIG (key: value lines); 1 on failure (PVE_ERR).
 act_config() {
-  act_on_node
-  pve_config_get "$FOUND_ID"
+  local -n _act_vm="$1"
+  act_on_node "$1"
+  pve_config_get "${_act_vm[id]}"
 }
 
-# act_vm_ip: VM_IP and VM_IP_SOURCE (agent, neighbour or none) of the found VM, from its config
-# in PVE_CONFIG, by step network's own functions (the neighbour table is this host's: it is
-# asked only for VMs on this node).
+# act_vm_ip REC: into the found VM REC, from its config in PVE_CONFIG: [mac] [bridge] [vlan] of
+# net0 and [ip] [ip_source] (agent, neighbour or none), by step network's own functions (the
+# neighbour table is this host's: it is asked only for VMs on this node).
 act_vm_ip() {
+  local -n _act_vm="$1"
   local net0
   net0="$(pve_config_value net0)"
-  VM_ID="$FOUND_ID" VM_IP="" VM_IP_SOURCE=none VM_MAC=""
-  [[ "$net0" =~ ([0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}) ]] && VM_MAC="${BASH_REMATCH[1],,}"
-  CFG_BRIDGE="" CFG_VLAN=""
-  [[ ",$net0," =~ ,bridge=([^,]+), ]] && CFG_BRIDGE="${BASH_REMATCH[1]}"
-  [[ ",$net0," =~ ,tag=([0-9]+), ]] && CFG_VLAN="${BASH_REMATCH[1]}"
-  [[ "$FOUND_STATUS" == running ]] || return 0
-  act_on_node
-  net_from_agent || { act_is_local && net_from_neighbour; } || true
+  _act_vm[ip]="" _act_vm[ip_source]=none _act_vm[mac]="" _act_vm[bridge]="" _act_vm[vlan]=""
+  [[ "$net0" =~ ([0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}) ]] && _act_vm[mac]="${BASH_REMATCH[1],,}"
+  [[ ",$net0," =~ ,bridge=([^,]+), ]] && _act_vm[bridge]="${BASH_REMATCH[1]}"
+  [[ ",$net0," =~ ,tag=([0-9]+), ]] && _act_vm[vlan]="${BASH_REMATCH[1]}"
+  [[ "${_act_vm[status]}" == running ]] || return 0
+  act_on_node "$1"
+  net_from_agent "$1" ||
+    { act_is_local "$1" && net_from_neighbour "$1" 15 "${_act_vm[bridge]}" "${_act_vm[vlan]}"; } || true
 }

@@ -1,6 +1,9 @@
 # shellcheck shell=bash
 # Step network: find the VM's IPv4 address (static: known; else the guest agent, matched by
 # net0's MAC, with the neighbour table of the VM's node as the fallback).
+# Reads: CFG_IP CFG_BRIDGE CFG_VLAN CFG_NETWORK_TIMEOUT CFG_DRY_RUN, VM[id mac], HOST[snippet_store],
+#   PVE_REMOTE_NODE.
+# Sets: VM[ip ip_source].
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/network.sh"
@@ -10,14 +13,14 @@ step_network() {
   local start now
   log_step network "finding the VM's IP address"
   if [[ "$CFG_IP" != dhcp ]]; then
-    VM_IP="${CFG_IP%/*}" VM_IP_SOURCE=static
-    log_ok "static address ${VM_IP}"
+    VM[ip]="${CFG_IP%/*}" VM[ip_source]=static
+    log_ok "static address ${VM[ip]}"
     return 0
   fi
   local table="the host's neighbour table" ssh_warned=0 polls=0
   [[ -z "${PVE_REMOTE_NODE:-}" ]] || table="node ${PVE_REMOTE_NODE}'s neighbour table (over ssh)"
   if [[ "$CFG_DRY_RUN" == 1 ]]; then
-    log_cmd qm guest cmd "${VM_ID}" network-get-interfaces
+    log_cmd qm guest cmd "${VM[id]}" network-get-interfaces
     if [[ -n "${PVE_REMOTE_NODE:-}" ]]; then
       pve_ssh_cmd "$PVE_REMOTE_NODE"
       log_cmd "${PVE_SSH_CMD[@]}" ip neigh show dev "$CFG_BRIDGE"
@@ -26,15 +29,16 @@ step_network() {
     fi
     return 0
   fi
-  [[ -n "${SNIPPET_STORE:-}" ]] || log_warn "no storage has snippets content: the guest agent is not installed; the IP comes from ${table}"
+  [[ -n "${HOST[snippet_store]:-}" ]] || log_warn "no storage has snippets content: the guest agent is not installed; the IP comes from ${table}"
   NET_NEIGH_ERR=""
   start="$(net_now)" now="$start"
   # with the agent coming (vendor snippet), its answer is preferred for a grace period
   local grace="${LINUS_NEIGHBOUR_GRACE:-20}"
-  [[ -n "${SNIPPET_STORE:-}" ]] || grace=0
+  [[ -n "${HOST[snippet_store]:-}" ]] || grace=0
   while :; do
-    if net_from_agent || { ((now - start >= grace)) && net_from_neighbour "$((CFG_NETWORK_TIMEOUT - (now - start)))"; }; then
-      log_ok "IP address ${VM_IP} (source: ${VM_IP_SOURCE}) after $((now - start))s"
+    if net_from_agent VM || { ((now - start >= grace)) &&
+      net_from_neighbour VM "$((CFG_NETWORK_TIMEOUT - (now - start)))" "$CFG_BRIDGE" "$CFG_VLAN"; }; then
+      log_ok "IP address ${VM[ip]} (source: ${VM[ip_source]}) after $((now - start))s"
       return 0
     fi
     if [[ -n "$NET_NEIGH_ERR" && "$ssh_warned" == 0 ]]; then
@@ -46,12 +50,12 @@ step_network() {
     log_progress "waiting for the VM's IP address (guest agent, neighbour table)" "$((now - start))" "$CFG_NETWORK_TIMEOUT"
     pve_poll_sleep "$((++polls))"
   done
-  local remedy="check that DHCP serves bridge ${CFG_BRIDGE}${CFG_VLAN:+ VLAN ${CFG_VLAN}}, watch the boot on the console (qm terminal ${VM_ID}), or use --ip with --gateway"
-  [[ -n "${SNIPPET_STORE:-}" ]] || remedy="enable snippets content on a storage (pvesm set local --content iso,vztmpl,backup,snippets) so the guest agent gets installed, or use --ip with --gateway; ${remedy}"
+  local remedy="check that DHCP serves bridge ${CFG_BRIDGE}${CFG_VLAN:+ VLAN ${CFG_VLAN}}, watch the boot on the console (qm terminal ${VM[id]}), or use --ip with --gateway"
+  [[ -n "${HOST[snippet_store]:-}" ]] || remedy="enable snippets content on a storage (pvesm set local --content iso,vztmpl,backup,snippets) so the guest agent gets installed, or use --ip with --gateway; ${remedy}"
   local cause=""
   if [[ -n "$NET_NEIGH_ERR" ]]; then
     cause=" (${table} could not be read: ${NET_NEIGH_ERR})"
     remedy="check root ssh from this node to ${PVE_REMOTE_NODE} (ssh root@${PVE_REMOTE_NODE} true; pvecm updatecerts), or use --ip with --gateway; ${remedy}"
   fi
-  linus_fail 6 "VM ${VM_ID} reported no IPv4 address within ${CFG_NETWORK_TIMEOUT}s${cause}" "$remedy"
+  linus_fail 6 "VM ${VM[id]} reported no IPv4 address within ${CFG_NETWORK_TIMEOUT}s${cause}" "$remedy"
 }

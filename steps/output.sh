@@ -1,5 +1,8 @@
 # shellcheck shell=bash
 # Step output: the SUCCESS (or DRY_RUN) lines, extra lines, LINUS_JSON last.
+# Reads: CFG_* (the summary), VM[id name ip ip_source mac ssh_check host_key host_key_hex known_hosts
+#   cloud_init password_file], HOST[key snippet_store vlan_mode], IMG[url], CI[key_warning].
+# Sets: nothing: it prints the result lines.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/result.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/catalog.sh"
@@ -12,25 +15,25 @@ step_output() {
     output_dry_run
     return 0
   fi
-  res_success_head "$VM_ID" "$VM_IP" "$CFG_USER" "$VM_NAME_FINAL" "$(img_os_label)" \
+  res_success_head "${VM[id]}" "${VM[ip]}" "$CFG_USER" "${VM[name]}" "$(img_os_label)" \
     "$CFG_CORES" "$CFG_MEMORY" "$CFG_DISK" "$CFG_NODE"
-  res_set VM_IP_SOURCE "$VM_IP_SOURCE"
-  res_set VM_MAC "${VM_MAC:-}"
+  res_set VM_IP_SOURCE "${VM[ip_source]}"
+  res_set VM_MAC "${VM[mac]:-}"
   res_set VM_STORAGE "$CFG_STORAGE"
   res_set VM_BRIDGE "$CFG_BRIDGE"
-  [[ -n "$CFG_VLAN" ]] && res_set_num VM_VLAN "$CFG_VLAN" && res_set VLAN_MODE "${VLAN_MODE:-}"
-  res_set SSH_CHECK "$SSH_CHECK"
-  res_set VM_HOST_KEY "${VM_HOST_KEY:-unknown}"
-  res_set VM_HOST_KEY_SHA256_HEX "${VM_HOST_KEY_HEX:-unknown}"
-  res_set CLOUD_INIT "${CLOUD_INIT_STATUS:-unknown}"
-  res_set GUEST_AGENT "$([[ -n "${SNIPPET_STORE:-}" ]] && echo installed || echo absent)"
-  [[ -n "${VM_PASSWORD_FILE:-}" ]] && res_set VM_PASSWORD_FILE "$(res_safe_path "$VM_PASSWORD_FILE")"
-  [[ "$SSH_CHECK" == login ]] && res_set SSH_COMMAND "ssh -i $(res_safe_path "$HOST_KEY") $(
-    res_safe_path "-o UserKnownHostsFile=${SSH_KNOWN_HOSTS}"
-  ) ${CFG_USER}@${VM_IP}"
-  [[ -n "${CI_KEY_WARNING:-}" ]] && res_set WARNING "$CI_KEY_WARNING"
+  [[ -n "$CFG_VLAN" ]] && res_set_num VM_VLAN "$CFG_VLAN" && res_set VLAN_MODE "${HOST[vlan_mode]:-}"
+  res_set SSH_CHECK "${VM[ssh_check]}"
+  res_set VM_HOST_KEY "${VM[host_key]:-unknown}"
+  res_set VM_HOST_KEY_SHA256_HEX "${VM[host_key_hex]:-unknown}"
+  res_set CLOUD_INIT "${VM[cloud_init]:-unknown}"
+  res_set GUEST_AGENT "$([[ -n "${HOST[snippet_store]:-}" ]] && echo installed || echo absent)"
+  [[ -n "${VM[password_file]:-}" ]] && res_set VM_PASSWORD_FILE "$(res_safe_path "${VM[password_file]}")"
+  [[ "${VM[ssh_check]}" == login ]] && res_set SSH_COMMAND "ssh -i $(res_safe_path "${HOST[key]}") $(
+    res_safe_path "-o UserKnownHostsFile=${VM[known_hosts]}"
+  ) ${CFG_USER}@${VM[ip]}"
+  [[ -n "${CI[key_warning]:-}" ]] && res_set WARNING "${CI[key_warning]}"
   res_set_num ELAPSED_SECONDS "$SECONDS"
-  log_ok "VM ${VM_ID} (${VM_NAME_FINAL}) is ready at ${VM_IP}"
+  log_ok "VM ${VM[id]} (${VM[name]}) is ready at ${VM[ip]}"
   res_print
 }
 
@@ -38,8 +41,8 @@ step_output() {
 output_dry_run() {
   res_reset
   res_set RESULT DRY_RUN
-  res_set_num VM_ID "${VM_ID:-}"
-  res_set VM_NAME "${VM_NAME_FINAL:-}"
+  res_set_num VM_ID "${VM[id]:-}"
+  res_set VM_NAME "${VM[name]:-}"
   res_set VM_USER "$CFG_USER"
   res_set VM_OS "$(img_os_label)"
   res_set_num VM_CPU "$CFG_CORES"
@@ -48,10 +51,10 @@ output_dry_run() {
   res_set VM_NODE "$CFG_NODE"
   res_set VM_STORAGE "$CFG_STORAGE"
   res_set VM_BRIDGE "$CFG_BRIDGE"
-  [[ -z "$CFG_VLAN" ]] || res_set VLAN_MODE "${VLAN_MODE:-}"
-  res_set IMAGE_URL "$(val_url_shown "$IMG_URL")" # a signed URL's query is its credential
-  res_set SNIPPET_STORAGE "${SNIPPET_STORE:-none}"
-  [[ -n "${CI_KEY_WARNING:-}" ]] && res_set WARNING "$CI_KEY_WARNING"
+  [[ -z "$CFG_VLAN" ]] || res_set VLAN_MODE "${HOST[vlan_mode]:-}"
+  res_set IMAGE_URL "$(val_url_shown "${IMG[url]}")" # a signed URL's query is its credential
+  res_set SNIPPET_STORAGE "${HOST[snippet_store]:-none}"
+  [[ -n "${CI[key_warning]:-}" ]] && res_set WARNING "${CI[key_warning]}"
   log_ok "dry run: nothing was changed; the commands above are the plan (the id may differ at run time)"
   res_print
 }

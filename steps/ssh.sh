@@ -3,6 +3,8 @@
 # Step ssh: wait for the VM's SSH server, report its host key fingerprint, and log in as the VM
 # user with the host root's key to wait for cloud-init (`cloud-init status --wait`). Host keys
 # are accepted (accept-new) only into this VM's own known_hosts file, never blindly.
+# Reads: CFG_USER CFG_SSH_TIMEOUT CFG_NO_HOST_KEY CFG_DRY_RUN, VM[id ip], HOST[key], LINUS_RUN_DIR.
+# Sets: VM[known_hosts host_key host_key_hex ssh_check cloud_init].
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
 
@@ -11,8 +13,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
 ssh_known_hosts() {
   local dir="${LINUS_STATE_DIR:-/var/lib/linus-provision}/known_hosts"
   (umask 077 && mkdir -p "$dir")
-  SSH_KNOWN_HOSTS="$dir/${VM_ID}"
-  rm -f "$SSH_KNOWN_HOSTS"
+  VM[known_hosts]="$dir/${VM[id]}"
+  rm -f "${VM[known_hosts]}"
 }
 
 # ssh_fingerprint FILE: the SHA256 fingerprint of the best host key in FILE (ed25519 first).
@@ -51,15 +53,15 @@ ssh_wait_port() {
   SSH_SCAN="$LINUS_RUN_DIR/keyscan"
   rb_add tmp "$SSH_SCAN"
   while :; do
-    if ssh-keyscan -T 5 "$VM_IP" >"$SSH_SCAN" 2>/dev/null && [[ -s "$SSH_SCAN" ]]; then
+    if ssh-keyscan -T 5 "${VM[ip]}" >"$SSH_SCAN" 2>/dev/null && [[ -s "$SSH_SCAN" ]]; then
       return 0
     fi
     left="$(ssh_remaining "$start")"
     if ((left <= 0)); then
-      linus_fail 6 "the SSH server of VM ${VM_ID} (${VM_IP}) did not answer within ${CFG_SSH_TIMEOUT}s" \
-        "watch the boot on the console (qm terminal ${VM_ID}); check firewalls between this host and ${VM_IP}"
+      linus_fail 6 "the SSH server of VM ${VM[id]} (${VM[ip]}) did not answer within ${CFG_SSH_TIMEOUT}s" \
+        "watch the boot on the console (qm terminal ${VM[id]}); check firewalls between this host and ${VM[ip]}"
     fi
-    log_progress "waiting for SSH on ${VM_IP}" "$((CFG_SSH_TIMEOUT - left))" "$CFG_SSH_TIMEOUT"
+    log_progress "waiting for SSH on ${VM[ip]}" "$((CFG_SSH_TIMEOUT - left))" "$CFG_SSH_TIMEOUT"
     pve_poll_sleep "$((++polls))"
   done
 }
@@ -74,8 +76,8 @@ ssh_cloud_init_run() {
   exec {fd}< <(
     r=0
     timeout "$left" ssh -n -o BatchMode=yes -o StrictHostKeyChecking=accept-new \
-      -o "UserKnownHostsFile=${SSH_KNOWN_HOSTS}" -o ConnectTimeout=10 -o LogLevel=ERROR \
-      -o IdentitiesOnly=yes -i "$HOST_KEY" "${CFG_USER}@${VM_IP}" cloud-init status --wait \
+      -o "UserKnownHostsFile=${VM[known_hosts]}" -o ConnectTimeout=10 -o LogLevel=ERROR \
+      -o IdentitiesOnly=yes -i "${HOST[key]}" "${CFG_USER}@${VM[ip]}" cloud-init status --wait \
       >"$SSH_CI_OUT" 2>&1 </dev/null || r=$?
     echo "$r"
   )
@@ -85,8 +87,8 @@ ssh_cloud_init_run() {
     ((st > 128)) || break
     now="$(printf '%(%s)T' -1)"
     # dots on stdout: logged in, cloud-init is still running
-    text="waiting to log in as ${CFG_USER}@${VM_IP}"
-    [[ -s "$SSH_CI_OUT" && "$(head -c 1 "$SSH_CI_OUT")" == . ]] && text="waiting for cloud-init in VM ${VM_ID}"
+    text="waiting to log in as ${CFG_USER}@${VM[ip]}"
+    [[ -s "$SSH_CI_OUT" && "$(head -c 1 "$SSH_CI_OUT")" == . ]] && text="waiting for cloud-init in VM ${VM[id]}"
     log_progress "$text" "$((now - start))" "$CFG_SSH_TIMEOUT"
   done
   exec {fd}<&-
@@ -106,58 +108,58 @@ ssh_login() {
     ssh_cloud_init_run "$left" "$start" || rc=$?
     case "$rc" in
       0)
-        CLOUD_INIT_STATUS="done"
+        VM[cloud_init]="done"
         return 0
         ;;
       2)
-        CLOUD_INIT_STATUS=degraded
+        VM[cloud_init]=degraded
         log_warn "cloud-init finished with recoverable errors (see /var/log/cloud-init.log in the VM)"
         return 0
         ;;
       1)
-        CLOUD_INIT_STATUS=error
+        VM[cloud_init]=error
         log_warn "cloud-init reported an error (see /var/log/cloud-init.log in the VM); the login works"
         return 0
         ;;
       124) break ;;
     esac
     last="$(grep -v '^[.[:space:]]*$' "$SSH_CI_OUT" | tail -n 1 || true)"
-    log_progress "waiting to log in as ${CFG_USER}@${VM_IP}" "$((CFG_SSH_TIMEOUT - left))" "$CFG_SSH_TIMEOUT"
+    log_progress "waiting to log in as ${CFG_USER}@${VM[ip]}" "$((CFG_SSH_TIMEOUT - left))" "$CFG_SSH_TIMEOUT"
     pve_poll_sleep "$((++polls))"
   done
   if [[ -s "$SSH_CI_OUT" && "$(head -c 1 "$SSH_CI_OUT")" == . ]]; then
-    linus_fail 6 "cloud-init in VM ${VM_ID} did not finish within ${CFG_SSH_TIMEOUT}s (the login as ${CFG_USER}@${VM_IP} works)" \
-      "see /var/log/cloud-init-output.log in the VM (ssh ${CFG_USER}@${VM_IP}); raise --ssh-timeout on slow hosts"
+    linus_fail 6 "cloud-init in VM ${VM[id]} did not finish within ${CFG_SSH_TIMEOUT}s (the login as ${CFG_USER}@${VM[ip]} works)" \
+      "see /var/log/cloud-init-output.log in the VM (ssh ${CFG_USER}@${VM[ip]}); raise --ssh-timeout on slow hosts"
   fi
-  linus_fail 6 "could not log in as ${CFG_USER}@${VM_IP} with ${HOST_KEY} within ${CFG_SSH_TIMEOUT}s${last:+ (${last})}" \
-    "watch the boot on the console (qm terminal ${VM_ID}); raise --ssh-timeout on slow hosts"
+  linus_fail 6 "could not log in as ${CFG_USER}@${VM[ip]} with ${HOST[key]} within ${CFG_SSH_TIMEOUT}s${last:+ (${last})}" \
+    "watch the boot on the console (qm terminal ${VM[id]}); raise --ssh-timeout on slow hosts"
 }
 
 # step_ssh: SSH_CHECK (login|port), VM_HOST_KEY (and VM_HOST_KEY_HEX), CLOUD_INIT_STATUS.
 step_ssh() {
   local start
-  log_step ssh "verifying SSH on ${VM_IP:-the VM}"
+  log_step ssh "verifying SSH on ${VM[ip]:-the VM}"
   if [[ "$CFG_DRY_RUN" == 1 ]]; then
-    log_cmd ssh-keyscan -T 5 "${VM_IP:-VM_IP}"
+    log_cmd ssh-keyscan -T 5 "${VM[ip]:-VM_IP}"
     [[ "$CFG_NO_HOST_KEY" == 1 ]] || log_cmd ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new \
-      -o "UserKnownHostsFile=${LINUS_STATE_DIR:-/var/lib/linus-provision}/known_hosts/${VM_ID}" \
-      -i "${HOST_KEY:-KEY}" "${CFG_USER}@${VM_IP:-VM_IP}" cloud-init status --wait
+      -o "UserKnownHostsFile=${LINUS_STATE_DIR:-/var/lib/linus-provision}/known_hosts/${VM[id]}" \
+      -i "${HOST[key]:-KEY}" "${CFG_USER}@${VM[ip]:-VM_IP}" cloud-init status --wait
     return 0
   fi
   start="$(printf '%(%s)T' -1)"
   ssh_known_hosts
   ssh_wait_port "$start"
-  VM_HOST_KEY="$(ssh_fingerprint "$SSH_SCAN" || true)"
-  CLOUD_INIT_STATUS=unknown
+  VM[host_key]="$(ssh_fingerprint "$SSH_SCAN" || true)"
+  VM[cloud_init]=unknown
   if [[ "$CFG_NO_HOST_KEY" == 1 ]]; then
-    SSH_CHECK=port
-    VM_HOST_KEY_HEX="$(ssh_fingerprint_hex "$VM_HOST_KEY" || true)"
+    VM[ssh_check]=port
+    VM[host_key_hex]="$(ssh_fingerprint_hex "${VM[host_key]}" || true)"
     log_ok "the SSH server answers (--no-host-key: this proves only that sshd runs, not that a login works)"
     return 0
   fi
   ssh_login "$start"
-  SSH_CHECK=login
-  VM_HOST_KEY="$(ssh_fingerprint "$SSH_KNOWN_HOSTS" || printf '%s' "$VM_HOST_KEY")"
-  VM_HOST_KEY_HEX="$(ssh_fingerprint_hex "$VM_HOST_KEY" || true)"
-  log_ok "logged in as ${CFG_USER}@${VM_IP}; cloud-init ${CLOUD_INIT_STATUS}; host key ${VM_HOST_KEY:-unknown}"
+  VM[ssh_check]=login
+  VM[host_key]="$(ssh_fingerprint "${VM[known_hosts]}" || printf '%s' "${VM[host_key]}")"
+  VM[host_key_hex]="$(ssh_fingerprint_hex "${VM[host_key]}" || true)"
+  log_ok "logged in as ${CFG_USER}@${VM[ip]}; cloud-init ${VM[cloud_init]}; host key ${VM[host_key]:-unknown}"
 }

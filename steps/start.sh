@@ -1,5 +1,7 @@
 # shellcheck shell=bash
 # Step start: start the VM and check that it runs.
+# Reads: CFG_DRY_RUN, VM[id], CI[from_template shared_volid] (ci_shared_restore).
+# Sets: nothing (the VM runs).
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/cloudinit.sh"
@@ -8,14 +10,14 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/cloudinit.sh"
 # then qm status must say running.
 step_start() {
   local st
-  log_step start "starting VM ${VM_ID}"
-  if ! pve_run qm start "$VM_ID" && ! { ci_shared_restore && pve_run qm start "$VM_ID"; }; then
-    linus_fail 5 "qm start ${VM_ID} failed: ${PVE_ERR}" "look at the task log (journalctl -u pvedaemon) and qm config ${VM_ID}"
+  log_step start "starting VM ${VM[id]}"
+  if ! pve_run qm start "${VM[id]}" && ! { ci_shared_restore && pve_run qm start "${VM[id]}"; }; then
+    linus_fail 5 "qm start ${VM[id]} failed: ${PVE_ERR}" "look at the task log (journalctl -u pvedaemon) and qm config ${VM[id]}"
   fi
   [[ "$CFG_DRY_RUN" == 1 ]] && return 0
-  st="$(qm status "$VM_ID" 2>&1 || true)"
+  st="$(qm status "${VM[id]}" 2>&1 || true)"
   if [[ "$st" != "status: running" ]]; then
-    linus_fail 5 "VM ${VM_ID} is not running after qm start (${st//$'\n'/ })" "look at the task log and qm config ${VM_ID}"
+    linus_fail 5 "VM ${VM[id]} is not running after qm start (${st//$'\n'/ })" "look at the task log and qm config ${VM[id]}"
   fi
-  log_ok "VM ${VM_ID} is running"
+  log_ok "VM ${VM[id]} is running"
 }

@@ -7,6 +7,9 @@
 # `qm clone` it: linked where the storage can (lvmthin, zfspool, rbd; qcow2 on dir/nfs/cifs/btrfs),
 # full otherwise (lvm). A new upstream image (new checksum) gives a new template. Builds are
 # serialised by a lock per template, and the lookup is repeated under it: two runs end with one.
+# Reads: CFG_TEMPLATE_CACHE CFG_STORAGE CFG_NODE, IMG[expected path src need_gib skipped], HOST[storage_type
+#   snippet_storages snippet_store], CI[shared_volid].
+# Sets: TPL[id name need vendor], CI[from_template].
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/template.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/image.sh"
@@ -19,23 +22,23 @@ step_template() {
   TPL_FULL=0
   tpl_linked || TPL_FULL=1
   if [[ "$CFG_DRY_RUN" == 1 ]]; then
-    log_cmd qm clone "<template ${TPL_NAME}>" "<vmid>" --name "<name>"
-    TPL_ID=dry-run
+    log_cmd qm clone "<template ${TPL[name]}>" "<vmid>" --name "<name>"
+    TPL[id]=dry-run
     return 0
   fi
   tpl_find cached
-  if [[ -n "$TPL_ID" ]]; then
-    log_ok "template ${TPL_ID} (${TPL_NAME}) found; cloning it ($( ((TPL_FULL)) && echo full || echo linked) clone)"
+  if [[ -n "${TPL[id]}" ]]; then
+    log_ok "template ${TPL[id]} (${TPL[name]}) found; cloning it ($( ((TPL_FULL)) && echo full || echo linked) clone)"
     tpl_use_vendor
     return 0
   fi
-  if ! linus_lock "template-${TPL_NAME}-${CFG_STORAGE}" "${LINUS_TEMPLATE_LOCK_WAIT:-1800}"; then
-    linus_fail 5 "another run has been building template ${TPL_NAME} for too long" "wait for it, then run again"
+  if ! linus_lock "template-${TPL[name]}-${CFG_STORAGE}" "${LINUS_TEMPLATE_LOCK_WAIT:-1800}"; then
+    linus_fail 5 "another run has been building template ${TPL[name]} for too long" "wait for it, then run again"
   fi
   local lockfd="$LINUS_LOCK_FD"
   tpl_find fresh # another run may have built it while we waited
-  if [[ -z "$TPL_ID" ]]; then
-    [[ "${IMG_SKIPPED:-0}" != 1 ]] || image_fetch # its template went meanwhile: the image is needed after all
+  if [[ -z "${TPL[id]}" ]]; then
+    [[ "${IMG[skipped]:-0}" != 1 ]] || image_fetch # its template went meanwhile: the image is needed after all
     tpl_build
   fi
   linus_unlock "$lockfd"

@@ -2,6 +2,10 @@
 # shellcheck disable=SC2034 # CFG_/VM_/IMG_ globals set here are read by the other steps
 # Step validate: the host (root, tools, PVE version, node, storage, bridge) and the name/VMID
 # conflicts. Read-only: nothing on the host changes before all of this passes.
+# Reads: CFG_* (all options), RESOURCES_JSON.
+# Sets: HOST[pve_version key key_pub storage_type storage_avail snippet_storages snippet_store
+#   snippet_shared vlan_mode], IMG[key cpu_level ...] (chk_cpu: its own copy), CFG_NODE (--node auto),
+#   PVE_REMOTE_NODE.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/options.sh"
@@ -19,5 +23,5 @@ step_validate() {
   for c in "${STEP_CHECKS[@]}"; do
     "chk_$c"
   done
-  log_ok "validation passed: node ${CFG_NODE}, storage ${CFG_STORAGE}, bridge ${CFG_BRIDGE}, PVE ${PVE_VERSION}"
+  log_ok "validation passed: node ${CFG_NODE}, storage ${CFG_STORAGE}, bridge ${CFG_BRIDGE}, PVE ${HOST[pve_version]}"
 }

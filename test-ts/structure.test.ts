@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cfgWrittenOutside, scanNames, sharedGlobals } from '../build/structure/globals.js';
+import { cfgWrittenOutside, recordUses, scanNames, sharedGlobals } from '../build/structure/globals.js';
 import { isBashFile, longFunctions, longLines } from '../build/structure/lines.js';
 import { analyzeTrace, pairCounts, seqStats } from '../build/structure/trace.js';
 
@@ -68,6 +68,21 @@ describe('structure: globals', () => {
       { name: 'Y', writers: ['steps/a.sh'], readers: ['steps/b.sh'] },
     ].filter((g) => g.name !== 'Y'));
     expect(cfgWrittenOutside(files, ['steps/options.sh']).map((g) => g.name)).toEqual(['CFG_A']);
+  });
+});
+
+describe('structure: records', () => {
+  it('lists a record\'s keys and the files that write and read it, as one shared name', () => {
+    const files = [
+      { path: 'lib-sh/state.sh', text: 'declare -gA VM=(\n  [id]="" # x\n)' },
+      { path: 'steps/a.sh', text: 'VM[id]=1 VM[ip]="$x"\nread -r "VM[mac]" <<<"$y"\n# VM[nope]=1' },
+      { path: 'steps/b.sh', text: 'echo "${VM[ip]} ${VM[id]:-} ${#VM[mac]}"' },
+      { path: 'steps/c.sh', text: 'printf -v \'VM[name]\' %s x' },
+    ];
+    expect(recordUses(files, ['VM'])).toEqual([
+      { name: 'VM', keys: ['id', 'ip', 'mac', 'name'], writers: ['steps/a.sh', 'steps/c.sh'], readers: ['steps/b.sh'] },
+    ]);
+    expect(sharedGlobals(files).map((g) => g.name)).toEqual(['VM']);
   });
 });
 

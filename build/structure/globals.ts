@@ -70,3 +70,38 @@ export function cfgWrittenOutside(files: readonly SourceFile[], optionsFiles: re
   for (const [name, writers] of [...byName.entries()].sort()) out.push({ name, writers, readers: [] });
   return out;
 }
+
+export interface RecordUse {
+  name: string;
+  keys: string[];
+  writers: string[];
+  readers: string[];
+}
+
+/** Associative-array records (`NAME[key]=` written, `${NAME[key]}` read), with their keys and the
+ * files that write and read them; a record counts as one name in sharedGlobals. */
+export function recordUses(files: readonly SourceFile[], names: readonly string[]): RecordUse[] {
+  return names.map((name) => {
+    const keys = new Set<string>();
+    const writers: string[] = [];
+    const readers: string[] = [];
+    const wr = new RegExp(`(?:^|[\\s;&|("'])${name}\\[([a-z_][a-z0-9_]*)\\]\\+?=|(?:printf\\s+-v|read\\b[^\\n]*)\\s+['"]?${name}\\[([a-z_][a-z0-9_]*)\\]`, 'g');
+    const rd = new RegExp(`\\$\\{[#!]?${name}\\[([a-z_][a-z0-9_]*)\\]`, 'g');
+    for (const f of files) {
+      const text = f.text.split('\n').filter((l) => !/^\s*#/.test(l)).join('\n');
+      let w = false;
+      let r = false;
+      for (const m of text.matchAll(wr)) {
+        keys.add(m[1] ?? m[2]);
+        w = true;
+      }
+      for (const m of text.matchAll(rd)) {
+        keys.add(m[1]);
+        r = true;
+      }
+      if (w) writers.push(f.path);
+      if (r && !w) readers.push(f.path);
+    }
+    return { name, keys: [...keys].sort(), writers, readers };
+  });
+}

@@ -18,79 +18,79 @@ setup() {
 
 @test "ubuntu-24.04 and ubuntu-22.04" {
   img_catalog ubuntu-24.04
-  assert_equal "$IMG_KEY" ubuntu-24.04
-  assert_equal "$IMG_URL" https://cloud-images.ubuntu.com/noble/current/noble-server-cloudimg-amd64.img
-  assert_equal "$IMG_SUMS_URL" https://cloud-images.ubuntu.com/noble/current/SHA256SUMS
-  assert_equal "$IMG_SUMS_ALGO" sha256
-  assert_equal "$IMG_FILE" noble-server-cloudimg-amd64.img
-  assert_equal "$IMG_DEFAULT_USER" ubuntu
+  assert_equal "${IMG[key]}" ubuntu-24.04
+  assert_equal "${IMG[url]}" https://cloud-images.ubuntu.com/noble/current/noble-server-cloudimg-amd64.img
+  assert_equal "${IMG[sums_url]}" https://cloud-images.ubuntu.com/noble/current/SHA256SUMS
+  assert_equal "${IMG[sums_algo]}" sha256
+  assert_equal "${IMG[file]}" noble-server-cloudimg-amd64.img
+  assert_equal "${IMG[default_user]}" ubuntu
   img_catalog ubuntu-22.04
-  assert_equal "$IMG_URL" https://cloud-images.ubuntu.com/jammy/current/jammy-server-cloudimg-amd64.img
-  assert_equal "$IMG_SUMS_URL" https://cloud-images.ubuntu.com/jammy/current/SHA256SUMS
-  assert_equal "$IMG_FILE" jammy-server-cloudimg-amd64.img
+  assert_equal "${IMG[url]}" https://cloud-images.ubuntu.com/jammy/current/jammy-server-cloudimg-amd64.img
+  assert_equal "${IMG[sums_url]}" https://cloud-images.ubuntu.com/jammy/current/SHA256SUMS
+  assert_equal "${IMG[file]}" jammy-server-cloudimg-amd64.img
 }
 
 @test "debian-12 and debian-13" {
   img_catalog debian-12
-  assert_equal "$IMG_URL" https://cloud.debian.org/images/cloud/bookworm/latest/debian-12-genericcloud-amd64.qcow2
-  assert_equal "$IMG_SUMS_URL" https://cloud.debian.org/images/cloud/bookworm/latest/SHA512SUMS
-  assert_equal "$IMG_SUMS_ALGO" sha512
-  assert_equal "$IMG_FILE" debian-12-genericcloud-amd64.qcow2
-  assert_equal "$IMG_DEFAULT_USER" debian
+  assert_equal "${IMG[url]}" https://cloud.debian.org/images/cloud/bookworm/latest/debian-12-genericcloud-amd64.qcow2
+  assert_equal "${IMG[sums_url]}" https://cloud.debian.org/images/cloud/bookworm/latest/SHA512SUMS
+  assert_equal "${IMG[sums_algo]}" sha512
+  assert_equal "${IMG[file]}" debian-12-genericcloud-amd64.qcow2
+  assert_equal "${IMG[default_user]}" debian
   img_catalog debian-13
-  assert_equal "$IMG_URL" https://cloud.debian.org/images/cloud/trixie/latest/debian-13-genericcloud-amd64.qcow2
-  assert_equal "$IMG_SUMS_URL" https://cloud.debian.org/images/cloud/trixie/latest/SHA512SUMS
+  assert_equal "${IMG[url]}" https://cloud.debian.org/images/cloud/trixie/latest/debian-13-genericcloud-amd64.qcow2
+  assert_equal "${IMG[sums_url]}" https://cloud.debian.org/images/cloud/trixie/latest/SHA512SUMS
 }
 
 @test "rocky-9 and almalinux-9" {
   img_catalog rocky-9
-  assert_equal "$IMG_URL" https://dl.rockylinux.org/pub/rocky/9/images/x86_64/Rocky-9-GenericCloud-Base.latest.x86_64.qcow2
-  assert_equal "$IMG_SUMS_URL" https://dl.rockylinux.org/pub/rocky/9/images/x86_64/Rocky-9-GenericCloud-Base.latest.x86_64.qcow2.CHECKSUM
-  assert_equal "$IMG_SUMS_ALGO" sha256
-  assert_equal "$IMG_DEFAULT_USER" rocky
+  assert_equal "${IMG[url]}" https://dl.rockylinux.org/pub/rocky/9/images/x86_64/Rocky-9-GenericCloud-Base.latest.x86_64.qcow2
+  assert_equal "${IMG[sums_url]}" https://dl.rockylinux.org/pub/rocky/9/images/x86_64/Rocky-9-GenericCloud-Base.latest.x86_64.qcow2.CHECKSUM
+  assert_equal "${IMG[sums_algo]}" sha256
+  assert_equal "${IMG[default_user]}" rocky
   img_catalog almalinux-9
-  assert_equal "$IMG_URL" https://repo.almalinux.org/almalinux/9/cloud/x86_64/images/AlmaLinux-9-GenericCloud-latest.x86_64.qcow2
-  assert_equal "$IMG_SUMS_URL" https://repo.almalinux.org/almalinux/9/cloud/x86_64/images/CHECKSUM
-  assert_equal "$IMG_FILE" AlmaLinux-9-GenericCloud-latest.x86_64.qcow2
-  assert_equal "$IMG_DEFAULT_USER" almalinux
+  assert_equal "${IMG[url]}" https://repo.almalinux.org/almalinux/9/cloud/x86_64/images/AlmaLinux-9-GenericCloud-latest.x86_64.qcow2
+  assert_equal "${IMG[sums_url]}" https://repo.almalinux.org/almalinux/9/cloud/x86_64/images/CHECKSUM
+  assert_equal "${IMG[file]}" AlmaLinux-9-GenericCloud-latest.x86_64.qcow2
+  assert_equal "${IMG[default_user]}" almalinux
 }
 
 @test "aliases resolve to their keys" {
   img_catalog ubuntu
-  assert_equal "$IMG_KEY" ubuntu-24.04
+  assert_equal "${IMG[key]}" ubuntu-24.04
   img_catalog debian
-  assert_equal "$IMG_KEY" debian-13
+  assert_equal "${IMG[key]}" debian-13
   img_catalog rocky
-  assert_equal "$IMG_KEY" rocky-9
+  assert_equal "${IMG[key]}" rocky-9
   img_catalog almalinux
-  assert_equal "$IMG_KEY" almalinux-9
+  assert_equal "${IMG[key]}" almalinux-9
   img_catalog Ubuntu-24.04
-  assert_equal "$IMG_KEY" ubuntu-24.04
+  assert_equal "${IMG[key]}" ubuntu-24.04
   img_catalog alma
-  assert_equal "$IMG_KEY" almalinux-9
+  assert_equal "${IMG[key]}" almalinux-9
   img_catalog centos
-  assert_equal "$IMG_KEY" centos-stream-10
+  assert_equal "${IMG[key]}" centos-stream-10
   img_catalog centos-stream
-  assert_equal "$IMG_KEY" centos-stream-10
+  assert_equal "${IMG[key]}" centos-stream-10
   img_catalog fedora
-  assert_equal "$IMG_KEY" fedora-43
+  assert_equal "${IMG[key]}" fedora-43
   img_catalog opensuse
-  assert_equal "$IMG_KEY" opensuse-leap-16
+  assert_equal "${IMG[key]}" opensuse-leap-16
   img_catalog LEAP
-  assert_equal "$IMG_KEY" opensuse-leap-16
+  assert_equal "${IMG[key]}" opensuse-leap-16
 }
 
 # entry KEY URL SUMS_URL ALGO USER AGENT LEVEL: img_catalog KEY sets exactly these.
 entry() {
   img_catalog "$1"
-  assert_equal "$IMG_KEY" "$1"
-  assert_equal "$IMG_URL" "$2"
-  assert_equal "$IMG_FILE" "${2##*/}"
-  assert_equal "$IMG_SUMS_URL" "$3"
-  assert_equal "$IMG_SUMS_ALGO" "$4"
-  assert_equal "$IMG_DEFAULT_USER" "$5"
-  assert_equal "$IMG_AGENT" "$6"
-  assert_equal "$IMG_CPU_LEVEL" "$7"
+  assert_equal "${IMG[key]}" "$1"
+  assert_equal "${IMG[url]}" "$2"
+  assert_equal "${IMG[file]}" "${2##*/}"
+  assert_equal "${IMG[sums_url]}" "$3"
+  assert_equal "${IMG[sums_algo]}" "$4"
+  assert_equal "${IMG[default_user]}" "$5"
+  assert_equal "${IMG[agent]}" "$6"
+  assert_equal "${IMG[cpu_level]}" "$7"
 }
 
 @test "ubuntu-26.04: resolute, SHA256SUMS beside it, user ubuntu, no agent, no CPU level" {
@@ -131,12 +131,12 @@ entry() {
   local k
   for k in ubuntu-24.04 ubuntu-22.04 debian-13 debian-12 rocky-9 almalinux-9; do
     img_catalog "$k"
-    assert_equal "$IMG_CPU_LEVEL" ''
+    assert_equal "${IMG[cpu_level]}" ''
   done
   img_catalog rocky-9
-  assert_equal "$IMG_AGENT" 1
+  assert_equal "${IMG[agent]}" 1
   img_catalog debian-13
-  assert_equal "$IMG_AGENT" 0
+  assert_equal "${IMG[agent]}" 0
 }
 
 @test "img_catalog_cpu: x86-64-v3 for the RHEL 10 family unless host; the bundle's choice otherwise" {
@@ -173,20 +173,20 @@ entry() {
   local k files=()
   while IFS= read -r k; do
     img_catalog "$k"
-    [[ "$IMG_URL" == https://*/"$IMG_FILE" && "$IMG_SUMS_URL" == https://* ]]
-    files+=("$IMG_FILE")
+    [[ "${IMG[url]}" == https://*/"${IMG[file]}" && "${IMG[sums_url]}" == https://* ]]
+    files+=("${IMG[file]}")
   done < <(img_catalog_keys)
   assert_equal "$(printf '%s\n' "${files[@]}" | sort -u | wc -l)" 12
 }
 
 @test "unknown keys return 1 and leave the globals alone" {
-  IMG_URL=keep
+  IMG[url]=keep
   # shellcheck disable=SC2016 # '$(id)' is a literal hostile value
   for k in '' centos-9 ubuntu-20.04 fedora-42 rocky-8 opensuse-leap-15 'ubuntu-24.04; rm -rf /' '$(id)' 'ubuntu ' debian-1 '*'; do
     run img_catalog "$k"
     assert_failure
     img_catalog "$k" || true
-    assert_equal "$IMG_URL" keep
+    assert_equal "${IMG[url]}" keep
   done
 }
 

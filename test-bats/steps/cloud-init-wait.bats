@@ -16,7 +16,7 @@ up() {
 
 @test "progress lines while cloud-init runs; its dots and 'status: done' are not shown" {
   pvesim timing --cloudinit 2 >/dev/null
-  up 'step_ssh; echo "ci=$CLOUD_INIT_STATUS"'
+  up 'step_ssh; echo "ci=${VM[cloud_init]}"'
   [ "$status" -eq 0 ] || {
     echo "$output"
     false
@@ -41,7 +41,7 @@ up() {
 
 @test "cloud-init error: a warning, the run goes on, CLOUD_INIT_STATUS=error" {
   pvesim cloud-init error
-  up 'step_ssh; echo "ci=$CLOUD_INIT_STATUS check=$SSH_CHECK"'
+  up 'step_ssh; echo "ci=${VM[cloud_init]} check=${VM[ssh_check]}"'
   [ "$status" -eq 0 ] || {
     echo "$output"
     false
@@ -53,7 +53,7 @@ up() {
 
 @test "cloud-init degraded (exit 2): a warning, CLOUD_INIT_STATUS=degraded" {
   pvesim cloud-init degraded
-  up 'step_ssh; echo "ci=$CLOUD_INIT_STATUS"'
+  up 'step_ssh; echo "ci=${VM[cloud_init]}"'
   [ "$status" -eq 0 ] || {
     echo "$output"
     false

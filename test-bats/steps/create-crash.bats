@@ -67,7 +67,7 @@ untouched() {
 
 @test "lost race to a VM mid-create (already exists): the next id is taken, that VM untouched" {
   pvesim fault qm '^create 100 ' --count 1 --error "unable to create VM 100 - VM 100 already exists on node 'pve'" --exit 255
-  create 'pvesim guest add 100 --name other --lock create >/dev/null; step_create; echo "id=$VM_ID"'
+  create 'pvesim guest add 100 --name other --lock create >/dev/null; step_create; echo "id=${VM[id]}"'
   [ "$status" -eq 0 ] || {
     echo "$output"
     false

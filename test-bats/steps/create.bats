@@ -10,7 +10,7 @@ setup() {
 create() { run in_step "$(validated "step_image >/dev/null 2>&1; $1")"; }
 
 @test "nextid, one qm create with the whole config, resize checked in qm config" {
-  create 'step_create; echo "id=$VM_ID mac=$VM_MAC"'
+  create 'step_create; echo "id=${VM[id]} mac=${VM[mac]}"'
   [ "$status" -eq 0 ]
   assert_line --regexp '^id=100 mac=bc:24:11(:[0-9a-f]{2}){3}$'
   assert_call '^pvesh get /cluster/nextid'
@@ -23,7 +23,7 @@ create() { run in_step "$(validated "step_image >/dev/null 2>&1; $1")"; }
 
 @test "a lost race (already exists) asks nextid again and retries" {
   pvesim fault qm '^create 100 ' --count 1 --error "unable to create VM 100 - VM 100 already exists on node 'pve'" --exit 255
-  create 'step_create; echo "id=$VM_ID"'
+  create 'step_create; echo "id=${VM[id]}"'
   [ "$status" -eq 0 ] || {
     echo "$output"
     false
@@ -47,7 +47,7 @@ create() { run in_step "$(validated "step_image >/dev/null 2>&1; $1")"; }
 }
 
 @test "--vmid is honoured; taken between check and create: exit 7" {
-  IN_STEP_ARGS="--vmid 555" create 'step_create; echo "id=$VM_ID"'
+  IN_STEP_ARGS="--vmid 555" create 'step_create; echo "id=${VM[id]}"'
   [ "$status" -eq 0 ]
   assert_line "id=555"
   refute_call '^pvesh get /cluster/nextid'
@@ -105,7 +105,7 @@ create() { run in_step "$(validated "step_image >/dev/null 2>&1; $1")"; }
 }
 
 @test "--password: set with qm set after create, file 600, secret nowhere in the output" {
-  IN_STEP_ARGS="--password" create 'step_create; echo "file=$VM_PASSWORD_FILE"'
+  IN_STEP_ARGS="--password" create 'step_create; echo "file=${VM[password_file]}"'
   [ "$status" -eq 0 ]
   local f="$LINUS_STATE_DIR/passwords/vm-100.password"
   assert_line "file=$f"

@@ -10,7 +10,7 @@ setup() {
 IMG=noble-server-cloudimg-amd64.img
 
 @test "downloads, verifies against SHA256SUMS and renames into the cache" {
-  run in_step "$(validated 'step_image; echo "path=$IMG_PATH"')"
+  run in_step "$(validated 'step_image; echo "path=${IMG[path]}"')"
   [ "$status" -eq 0 ]
   assert_line "path=$LINUS_CACHE_DIR/$IMG"
   [ -f "$LINUS_CACHE_DIR/$IMG" ]
@@ -61,7 +61,7 @@ IMG=noble-server-cloudimg-amd64.img
   f="$(sim_image https://cloud-images.ubuntu.com/custom/my.img)"
   sum="$(sha256sum "$f" | cut -d' ' -f1)"
   IN_STEP_ARGS="--image-url https://cloud-images.ubuntu.com/custom/my.img --image-sha256 $sum --user u" \
-    run in_step "$(validated 'step_image; echo "path=$IMG_PATH"')"
+    run in_step "$(validated 'step_image; echo "path=${IMG[path]}"')"
   [ "$status" -eq 0 ]
   assert_line "path=$LINUS_CACHE_DIR/custom-${sum:0:12}-my.img"
   IN_STEP_ARGS="--image-url https://cloud-images.ubuntu.com/custom/my.img --image-sha256 $(printf 'b%.0s' {1..64}) --user u" \

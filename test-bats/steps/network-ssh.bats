@@ -22,7 +22,7 @@ up() { run in_step "$(validated "step_image >/dev/null 2>&1; step_create >/dev/n
 }
 
 @test "IP from the guest agent, matched by net0's MAC" {
-  LINUS_NEIGHBOUR_GRACE=600 up 'step_start >/dev/null 2>&1; step_network; echo "ip=$VM_IP src=$VM_IP_SOURCE"'
+  LINUS_NEIGHBOUR_GRACE=600 up 'step_start >/dev/null 2>&1; step_network; echo "ip=${VM[ip]} src=${VM[ip_source]}"'
   [ "$status" -eq 0 ]
   assert_line "ip=$(pvesim ip 100) src=agent"
   assert_call '^qm guest cmd 100 network-get-interfaces$'
@@ -30,7 +30,7 @@ up() { run in_step "$(validated "step_image >/dev/null 2>&1; step_create >/dev/n
 
 @test "no agent (no snippets storage): IP from the neighbour table" {
   pvesim storage set local --content iso,vztmpl,backup
-  up 'step_start >/dev/null 2>&1; step_network; echo "ip=$VM_IP src=$VM_IP_SOURCE"'
+  up 'step_start >/dev/null 2>&1; step_network; echo "ip=${VM[ip]} src=${VM[ip_source]}"'
   [ "$status" -eq 0 ]
   assert_line "ip=$(pvesim ip 100) src=neighbour"
   assert_call '^ip neigh show dev vmbr0$'
@@ -47,13 +47,13 @@ up() { run in_step "$(validated "step_image >/dev/null 2>&1; step_create >/dev/n
 }
 
 @test "static IP: known up front, no polling" {
-  IN_STEP_ARGS="--ip 10.233.5.5/16 --gateway 10.233.0.1" up 'step_network; echo "ip=$VM_IP src=$VM_IP_SOURCE"'
+  IN_STEP_ARGS="--ip 10.233.5.5/16 --gateway 10.233.0.1" up 'step_network; echo "ip=${VM[ip]} src=${VM[ip_source]}"'
   assert_line "ip=10.233.5.5 src=static"
   refute_call '^qm guest cmd'
 }
 
 @test "ssh: login as the VM user with the host key; host key fingerprint; accept-new into a per-VM file" {
-  up 'step_start >/dev/null 2>&1; step_network >/dev/null 2>&1; step_ssh; echo "check=$SSH_CHECK key=$VM_HOST_KEY ci=$CLOUD_INIT_STATUS"'
+  up 'step_start >/dev/null 2>&1; step_network >/dev/null 2>&1; step_ssh; echo "check=${VM[ssh_check]} key=${VM[host_key]} ci=${VM[cloud_init]}"'
   [ "$status" -eq 0 ]
   assert_line --regexp '^check=login key=SHA256:[A-Za-z0-9+/]{43} ci=done$'
   assert_call "^ssh -n -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=$LINUS_STATE_DIR/known_hosts/100 .* -i $HOME/.ssh/id_ed25519 ubuntu@[0-9.]+ cloud-init status --wait$"
@@ -62,7 +62,7 @@ up() { run in_step "$(validated "step_image >/dev/null 2>&1; step_create >/dev/n
 
 @test "ssh with --no-host-key: only the port check, said so" {
   IN_STEP_ARGS="--no-host-key --ssh-key-file $HOME/.ssh/id_ed25519.pub" \
-    up 'step_start >/dev/null 2>&1; step_network >/dev/null 2>&1; step_ssh; echo "check=$SSH_CHECK"'
+    up 'step_start >/dev/null 2>&1; step_network >/dev/null 2>&1; step_ssh; echo "check=${VM[ssh_check]}"'
   [ "$status" -eq 0 ]
   assert_line "check=port"
   assert_output --partial "proves only that sshd runs"

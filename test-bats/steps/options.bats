@@ -22,8 +22,8 @@ setup() {
 
 @test "env VM_ID and VM_IP become --vmid/--ip and are no state" {
   export VM_ID=150 VM_IP=10.1.2.3/24 VM_GATEWAY=10.1.2.1
-  run in_step 'chk_options; echo "$CFG_VMID $CFG_IP [$VM_ID] [$VM_IP]"'
-  [ "${lines[-1]}" = "150 10.1.2.3/24 [] []" ]
+  run in_step 'chk_options; echo "$CFG_VMID $CFG_IP [${VM_ID-unset}] [${VM_IP-unset}] [${VM[id]}] [${VM[ip]}]"'
+  [ "${lines[-1]}" = "150 10.1.2.3/24 [unset] [unset] [] []" ]
 }
 
 @test "a bad value: exit 1 naming the option" {

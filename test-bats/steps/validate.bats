@@ -10,7 +10,7 @@ setup() {
 chk() { run in_step "chk_options; chk_version; $1"; }
 
 @test "step_validate passes on a stock host, with read-only calls only" {
-  run in_step 'step_validate; echo "node=$CFG_NODE snip=$SNIPPET_STORE ver=$PVE_MAJOR.$PVE_MINOR"'
+  run in_step 'step_validate; echo "node=$CFG_NODE snip=${HOST[snippet_store]} ver=$PVE_MAJOR.$PVE_MINOR"'
   [ "$status" -eq 0 ]
   assert_line "node=pve snip=local ver=8.3"
   assert_no_mutating_calls
@@ -72,7 +72,7 @@ chk() { run in_step "chk_options; chk_version; $1"; }
 
 @test "storage: thin pools (lvmthin) overcommit: a warning, not a failure; the image data must still fit" {
   pvesim storage set local-lvm --free-gib 10
-  IN_STEP_ARGS="--disk 50" chk 'chk_node; chk_storage; echo "type=$STORAGE_TYPE"'
+  IN_STEP_ARGS="--disk 50" chk 'chk_node; chk_storage; echo "type=${HOST[storage_type]}"'
   [ "$status" -eq 0 ]
   assert_line "type=lvmthin"
   assert_output --partial "thin-provisioned"
@@ -82,16 +82,16 @@ chk() { run in_step "chk_options; chk_version; $1"; }
   [ "$status" -eq 4 ]
   # the data of the image itself must fit a thin pool
   head -c 2097152 /dev/zero >"$BATS_TEST_TMPDIR/img"
-  chk 'chk_node; chk_storage; PVE_STORAGE_AVAIL=1048576; chk_thin_room "$BATS_TEST_TMPDIR/img"'
+  chk 'chk_node; chk_storage; HOST[storage_avail]=1048576; chk_thin_room "$BATS_TEST_TMPDIR/img"'
   [ "$status" -eq 4 ]
   assert_line --partial "less than the image's 2 MiB of data"
 }
 
 @test "storage: snippets storages found; none gives an empty SNIPPET_STORE" {
-  chk 'chk_node; chk_storage; echo "[$SNIPPET_STORAGES] [$SNIPPET_STORE]"'
+  chk 'chk_node; chk_storage; echo "[${HOST[snippet_storages]}] [${HOST[snippet_store]}]"'
   assert_line "[local] [local]"
   pvesim storage set local --content iso,vztmpl,backup
-  chk 'chk_node; chk_storage; echo "[$SNIPPET_STORAGES] [$SNIPPET_STORE]"'
+  chk 'chk_node; chk_storage; echo "[${HOST[snippet_storages]}] [${HOST[snippet_store]}]"'
   [ "$status" -eq 0 ]
   assert_line "[] []"
 }
@@ -287,7 +287,7 @@ chk() { run in_step "chk_options; chk_version; $1"; }
     dirname mkdir chmod head stat date sleep env tail wc cut uname id awk basename readlink ls cp mv node; do
     p="$(command -v "$t")" && ln -sf "$p" "$BATS_TEST_TMPDIR/nocurl/$t"
   done
-  run env PATH="$BATS_TEST_TMPDIR/nocurl" bash -c 'source "$REPO_ROOT/actions/preflight.sh"; exec 3>&1; opt_parse; chk_options; chk_source; echo "src=$IMAGE_SOURCE"'
+  run env PATH="$BATS_TEST_TMPDIR/nocurl" bash -c 'source "$REPO_ROOT/actions/preflight.sh"; exec 3>&1; opt_parse; chk_options; chk_source; echo "src=${HOST[image_source]}"'
   [ "$status" -eq 0 ] || {
     echo "$output"
     false
