@@ -17,10 +17,7 @@ chk_node() {
     linus_fail 4 "cannot read the cluster resources: ${PVE_ERR}" "check that pve-cluster and pveproxy run (systemctl status pve-cluster)"
   fi
   [[ "$CFG_NODE" != auto ]] || place_pick_node
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  line="$(pve_json 'my @n = grep { ($_->{type} // "") eq "node" } @$d; my ($n) = grep { $_->{node} eq $ARGV[0] } @n;
-    print join(" ", $n ? ($n->{status} // "unknown", map { int($n->{$_} // 0) } qw(maxcpu maxmem mem)) : ("absent", 0, 0, 0)), "\n";
-    print join(",", sort map { $_->{node} } @n), "\n";' "$CFG_NODE" <<<"$RESOURCES_JSON")"
+  line="$(pq_node_line "$CFG_NODE" <<<"$RESOURCES_JSON")"
   {
     read -r state maxcpu maxmem mem
     read -r all
@@ -60,16 +57,7 @@ chk_mem() {
 # "absent" (the resources list only storages that are enabled on that node); then the storages of
 # NODE with images content; then those with snippets content (from RESOURCES_JSON).
 chk_storage_info() {
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  pve_json 'my @s = grep { ($_->{type} // "") eq "storage" && ($_->{node} // "") eq $ARGV[0] } @$d;
-    my $ok = sub { ($_[0]->{status} // "") eq "available" };
-    my $has = sub { my ($s, $c) = @_; grep { $_ eq $c } split /,/, ($s->{content} // "") };
-    my ($s) = grep { $_->{storage} eq $ARGV[1] } @s;
-    print $s ? join(" ", $ok->($s) ? ($has->($s, "images") ? 1 : 0) : "inactive",
-      defined $s->{maxdisk} ? ($s->{maxdisk} - ($s->{disk} // 0)) : -1, $s->{plugintype} // "?", $s->{shared} ? 1 : 0) : "absent", "\n";
-    print join(",", sort map { $_->{storage} } grep { $ok->($_) && $has->($_, "images") } @s), "\n";
-    print join(",", sort map { $_->{storage} } grep { $ok->($_) && $has->($_, "snippets") } @s), "\n";' \
-    "$1" "$2" <<<"$RESOURCES_JSON"
+  pq_storage_info "$1" "$2" <<<"$RESOURCES_JSON"
 }
 
 # chk_storage: the storage is enabled and available on the node, holds images and has room
@@ -127,8 +115,7 @@ chk_pick_snippet_store() {
   for s in ${1:+"$1"} "$CFG_STORAGE" local ${SNIPPET_STORAGES//,/ }; do
     if [[ ",${SNIPPET_STORAGES}," == *",$s,"* ]]; then
       SNIPPET_STORE="$s"
-      # shellcheck disable=SC2016 # a perl program: its $ are perl's
-      SNIPPET_SHARED="$(pve_json 'print((grep { ($_->{type} // "") eq "storage" && $_->{storage} eq $ARGV[0] && $_->{shared} } @$d) ? 1 : 0)' "$s" <<<"$RESOURCES_JSON")"
+      SNIPPET_SHARED="$(pq_storage_shared "$s" <<<"$RESOURCES_JSON")"
       return 0
     fi
   done
@@ -141,21 +128,14 @@ chk_bridge_info() {
   local json
   if [[ "$1" == "$(pve_local_node)" ]]; then
     json="$(ip -d -j link show 2>/dev/null)" || return 1
-    # shellcheck disable=SC2016 # a perl program: its $ are perl's
-    json="$(pve_json 'print JSON::PP->new->encode([map { my $k = $_->{linkinfo}{info_kind} // "";
-      $k eq "bridge" || $k eq "openvswitch" ? { iface => $_->{ifname}, type => $k eq "bridge" ? "bridge" : "OVSBridge",
-        bridge_vlan_aware => $_->{linkinfo}{info_data}{vlan_filtering} ? 1 : 0 } : () } @$d])' <<<"$json")" || return 1
+    json="$(pq_links_as_network <<<"$json")" || return 1
   elif [[ "${PVE_NET_NODE:-}" == "$1" ]]; then
     json="$PVE_NET_JSON" # read already (--node auto)
   else
     pve_get "/nodes/$1/network" || return 1
     json="$PVE_OUT" PVE_NET_NODE="$1" PVE_NET_JSON="$PVE_OUT"
   fi
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  pve_json 'my @b = grep { ($_->{type} // "") =~ /^(bridge|OVSBridge)$/ } @$d;
-    my ($b) = grep { $_->{iface} eq $ARGV[0] } @b;
-    print $b ? join(" ", $b->{type}, $b->{bridge_vlan_aware} ? 1 : 0) : "absent", "\n";
-    print join(",", sort map { $_->{iface} } @b), "\n";' "$2" <<<"$json"
+  pq_bridge_info "$2" <<<"$json"
 }
 
 # chk_bridge: the bridge exists on the node and, with --vlan, can carry the tag.
@@ -188,10 +168,7 @@ chk_conflict() {
 # message: the advice for a taken name, --reuse-existing, does not apply to an id).
 chk_vmid_conflict() {
   local out type node name dir=qemu-server what=VM
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  out="$(pve_json 'for (grep { ($_->{type} // "") =~ /^(qemu|lxc)$/ } @$d) {
-      if (($_->{vmid} // "") eq $ARGV[0]) { print join("\t", $_->{type}, $_->{node} // "?", $_->{name} // ""), "\n"; last } }' \
-    "$1" <<<"$RESOURCES_JSON")"
+  out="$(pq_guest_by_vmid "$1" <<<"$RESOURCES_JSON")"
   [[ -n "$out" ]] || return 0
   IFS=$'\t' read -r type node name <<<"$out"
   [[ "$type" != lxc ]] || dir=lxc what=CT
@@ -251,10 +228,7 @@ chk_guest_label() {
 chk_name_conflict() {
   local out id node f
   [[ -n "${RESOURCES_JSON:-}" ]] || return 0
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  out="$(pve_json 'for (grep { ($_->{type} // "") eq "qemu" } @$d) {
-      if (!defined $_->{name}) { print "?$_->{vmid} $_->{node}\n" }
-      elsif ($_->{name} eq $ARGV[0]) { print "=$_->{vmid} $_->{node}\n" } }' "$1" <<<"$RESOURCES_JSON")"
+  out="$(pq_vm_name_holders "$1" <<<"$RESOURCES_JSON")"
   while read -r id node; do
     [[ -n "$id" ]] || continue
     if [[ "$id" == \?* ]]; then

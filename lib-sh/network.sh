@@ -11,17 +11,7 @@ net_now() { printf '%(%s)T\n' -1; }
 net_from_agent() {
   local out ip
   out="$(qm guest cmd "$VM_ID" network-get-interfaces 2>/dev/null)" || return 1
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  ip="$(pve_json 'my $mac = lc($ARGV[0] // "");
-    my @ifs = grep { my $n = $_->{name} // "";
-      $n ne "lo" && $n !~ /^(docker|br-|veth|cni|flannel|virbr|cali|tun|tap)/ } (ref $d eq "ARRAY" ? @$d : ());
-    my @m = grep { lc($_->{"hardware-address"} // "") eq $mac } @ifs;
-    @ifs = @m if $mac ne "";
-    for my $i (@ifs) { for my $a (@{ $i->{"ip-addresses"} // [] }) {
-      my $ip = $a->{"ip-address"} // "";
-      next unless ($a->{"ip-address-type"} // "") eq "ipv4";
-      next if $ip =~ /^(127\.|169\.254\.)/;
-      print "$ip\n"; exit 0 } }' "${VM_MAC:-}" <<<"$out" 2>/dev/null)" || return 1
+  ip="$(pq_agent_ipv4 "${VM_MAC:-}" <<<"$out" 2>/dev/null)" || return 1
   [[ -n "$ip" ]] || return 1
   VM_IP="$ip" VM_IP_SOURCE=agent
 }

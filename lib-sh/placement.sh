@@ -10,15 +10,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/pve.sh"
 # place_pick_node: CFG_NODE := the chosen node (a node really named "auto" is taken as named).
 place_pick_node() {
   local cands node out info why=()
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  cands="$(pve_json 'my ($st) = @ARGV; my @n = grep { ($_->{type} // "") eq "node" } @$d;
-    if (grep { $_->{node} eq "auto" } @n) { print "auto\n"; exit 0 }
-    my %has = map { ($_->{node} => 1) } grep { ($_->{type} // "") eq "storage" && $_->{storage} eq $st
-      && ($_->{status} // "") eq "available" && grep { $_ eq "images" } split /,/, ($_->{content} // "") } @$d;
-    for (sort { ($b->{maxmem} - $b->{mem}) <=> ($a->{maxmem} - $a->{mem}) || $a->{node} cmp $b->{node} }
-         grep { ($_->{status} // "") eq "online" && defined $_->{maxmem} } @n) {
-      print join(" ", $_->{node}, $has{$_->{node}} ? 1 : 0, int(($_->{maxmem} - ($_->{mem} // 0)) / 1048576)), "\n" }' \
-    "$CFG_STORAGE" <<<"$RESOURCES_JSON")"
+  cands="$(pq_nodes_by_free_memory "$CFG_STORAGE" <<<"$RESOURCES_JSON")"
   if [[ "$cands" == auto ]]; then
     CFG_NODE=auto
     return 0
@@ -82,23 +74,11 @@ place_vlan_ports() {
   local json
   if [[ "$1" == "$(pve_local_node)" ]]; then
     json="$(ip -d -j link show 2>/dev/null)" || return 1
-    # shellcheck disable=SC2016 # a perl program: its $ are perl's
-    pve_json 'my ($br, $rule) = @ARGV; my (undef, $bond, $vlan) = split /,/, $rule; my @p;
-      for my $l (@$d) {
-        next unless ($l->{master} // "") eq $br;
-        my ($n, $k) = ($l->{ifname} // "", $l->{linkinfo}{info_kind} // "");
-        push @p, $n if $rule eq "re" ? $n =~ /^(((eth|bond)\d+|en[^.]+)(\.\d+)?)$/
-          : ($l->{link_type} // "") eq "ether" && ($k eq "" || ($k eq "bond" && $bond) || ($k eq "vlan" && $vlan)) }
-      print join(" ", sort @p), "\n"' "$2" "$3" <<<"$json"
+    pq_link_vlan_ports "$2" "$3" <<<"$json"
     return
   fi
   pve_get "/nodes/$1/network" || return 1
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  pve_json 'my ($br, $rule) = @ARGV; my (undef, $bond, $vlan) = split /,/, $rule;
-    my %t = map { (($_->{iface} // "") => ($_->{type} // "")) } @$d; my ($b) = grep { $_->{iface} eq $br } @$d;
-    my @p = grep { my $t = $t{$_} // ""; $_ ne "none" && ($rule eq "re" ? /^(((eth|bond)\d+|en[^.]+)(\.\d+)?)$/
-      : $t eq "eth" || ($t eq "bond" && $bond) || ($t eq "vlan" && $vlan)) } split /[\s,]+/, ($b->{bridge_ports} // "");
-    print join(" ", sort grep { $_ ne "" } @p), "\n"' "$2" "$3" <<<"$PVE_OUT"
+  pq_network_vlan_ports "$2" "$3" <<<"$PVE_OUT"
 }
 
 # place_vlan_mode NODE INFO: how --vlan works on CFG_BRIDGE of NODE (INFO: chk_bridge_info's

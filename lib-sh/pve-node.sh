@@ -1,5 +1,4 @@
 # shellcheck shell=bash
-# shellcheck disable=SC2016 # the single-quoted strings are perl programs (their $ are perl's)
 # VMs on another cluster node. `qm` acts only on the node it runs on (qemu-server: qm is node-local), so when
 # the VM of this run lives elsewhere (PVE_REMOTE_NODE, set by chk_node) every `qm` call of
 # the run -- the steps' and the rollback journal's -- goes through `pvesh` on
@@ -9,6 +8,7 @@
 # even when the task failed: create, clone and destroy are verified here, start by the caller's
 # status check.
 source "$(dirname "${BASH_SOURCE[0]}")/logging.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/pq.sh"
 
 # qm ARGS...: the real qm on the local node, pve_qm_remote for a VM of this run on another node.
 # (Named qm, not pve_*, on purpose: the journal and the steps call qm by that name.)
@@ -30,6 +30,7 @@ pve_ssh_cmd() {
 # pve_urlencode: stdin strictly percent-encoded (what the API's `urlencoded` format accepts:
 # only [-a-zA-Z0-9_.!~*'()] stay as they are; spaces %20, newlines %0A).
 pve_urlencode() {
+  # shellcheck disable=SC2016 # a perl program: its $ are perl's
   perl -e 'local $/; my $t = <STDIN> // ""; $t =~ s/([^-A-Za-z0-9_.!~*\x27()])/sprintf("%%%02X", ord($1))/ge; print $t'
 }
 
@@ -74,11 +75,10 @@ pve_qm_remote() {
       ;;
     destroy) pve_task_checked "$node" "$id" absent pvesh delete "$q" "$@" ;;
     status)
-      pvesh get "${q}/status/current" --output-format json | pve_json 'print "status: ", ($d->{status} // "unknown"), "\n"'
+      pvesh get "${q}/status/current" --output-format json | pq_qm_status
       ;;
     config)
-      pvesh get "${q}/config" --output-format json |
-        pve_json 'for (sort keys %$d) { next if $_ eq "digest"; print "$_: $d->{$_}\n" }'
+      pvesh get "${q}/config" --output-format json | pq_qm_config
       ;;
     guest | agent)
       [[ "$sub" == agent ]] || {
@@ -87,7 +87,7 @@ pve_qm_remote() {
         q="/nodes/${node}/qemu/${id}"
       }
       pvesh get "${q}/agent/$1" --output-format json |
-        pve_json 'print JSON::PP->new->pretty->canonical->encode(ref $d eq "HASH" && exists $d->{result} ? $d->{result} : $d)'
+        pq_agent_result
       ;;
     *)
       printf 'qm %s for a VM on node %s is not supported by this tool\n' "$sub" "$node" >&2
@@ -176,7 +176,7 @@ pve_task_conf() {
   local out
   PVE_TASK_STATE=present PVE_TASK_NAME="" PVE_TASK_ERR=""
   if out="$(pvesh get "/nodes/${1}/qemu/${2}/config" --output-format json 2>&1)"; then
-    PVE_TASK_NAME="$(pve_json 'print $d->{name} // ""' <<<"$out" 2>/dev/null)" || PVE_TASK_NAME=""
+    PVE_TASK_NAME="$(pq_config_name <<<"$out" 2>/dev/null)" || PVE_TASK_NAME=""
   elif [[ "$out" == *"does not exist"* ]]; then
     PVE_TASK_STATE=absent
   else

@@ -37,15 +37,7 @@ tpl_find() {
   if [[ "$1" == fresh || -z "$PVE_OUT" ]] && ! pve_get /cluster/resources --type vm; then
     linus_fail 5 "cannot list the cluster's VMs: ${PVE_ERR}" "check pvesh get /cluster/resources"
   fi
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  found="$(pve_json 'my ($name, $node, $sha, $st) = @ARGV;
-    for my $v (sort { $a->{vmid} <=> $b->{vmid} } @$d) {
-      next unless ($v->{type} // "") eq "qemu" && ($v->{template} // 0) == 1 && ($v->{node} // "") eq $node;
-      my %t = map { lc($_) => 1 } split /[;, ]/, ($v->{tags} // "");
-      next unless $t{"linus-tpl"} && $t{"sha-$sha"} && $t{lc "st-$st"};
-      my ($vendor) = map { /^vendor-(.+)$/ ? $1 : () } sort keys %t;
-      my ($need) = map { /^need-(\d+)g$/ ? $1 : () } keys %t;
-      print join(" ", $v->{vmid}, $need // "-", $vendor // ""), "\n"; last }' "$TPL_NAME" "$CFG_NODE" "$TPL_SHA" "$CFG_STORAGE" <<<"$PVE_OUT")"
+  found="$(pq_template_for "$TPL_NAME" "$CFG_NODE" "$TPL_SHA" "$CFG_STORAGE" <<<"$PVE_OUT")"
   read -r TPL_ID TPL_NEED TPL_VENDOR <<<"$found" || true
 }
 
@@ -121,6 +113,5 @@ tpl_build() {
 # /cluster/resources read (pve_resources).
 tpl_in_use() {
   pve_resources || return 0 # unknown: treat as in use
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  pve_json 'exit((grep { ($_->{tags} // "") =~ /(^|;)linus-from-\Q$ARGV[0]\E(;|$)/ } @$d) ? 0 : 1)' "$1" <<<"$RESOURCES_JSON"
+  pq_cloned_from "$1" <<<"$RESOURCES_JSON"
 }

@@ -37,13 +37,7 @@ act_find() {
   local out
   FOUND_ID="" FOUND_TYPE="" FOUND_NODE="" FOUND_STATUS="" FOUND_TEMPLATE=0 FOUND_NAME="" FOUND_TAGS=""
   act_resources
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  out="$(pve_json 'my ($id, $name) = @ARGV;
-    for (sort { $a->{vmid} <=> $b->{vmid} } @$d) {
-      next if $id ne "" && ($_->{vmid} // "") ne $id;
-      next if $id eq "" && (($_->{type} // "") ne "qemu" || ($_->{name} // "") ne $name);
-      print join("\t", $_->{vmid}, $_->{type} // "?", $_->{node} // "?", $_->{status} // "unknown",
-        $_->{template} ? 1 : 0, $_->{name} // "", $_->{tags} // ""), "\n" }' "$1" "$2" <<<"$RESOURCES_JSON")"
+  out="$(pq_vm_by_id_or_name "$1" "$2" <<<"$RESOURCES_JSON")"
   [[ -n "$out" ]] || return 1
   if [[ "$out" == *$'\n'* ]]; then
     linus_fail 1 "more than one VM is named '$2': ids $(cut -f1 <<<"$out" | tr '\n' ' ')" "give the VMID instead of --name"
