@@ -192,15 +192,20 @@ LINUS_JSON:{"result":"SUCCESS","count":1,"vms":[{"vm_id":7,"vm_name":"a b","vm_n
   assert_output $'bridge 1\nvmbr0,vmbr1,vmbr9'
 }
 
+# assert_rule_ports FN BRIDGE FILE: FN BRIDGE RULE on FILE for each RULE, against the ports a bridge
+# with eno1, bond0, eno1.20 (and a tap, never counted) gets under that rule.
+assert_rule_ports() {
+  local rule want
+  for rule in "re=bond0 eno1 eno1.20" "ip,0,0=eno1" "ip,1,0=bond0 eno1" "ip,1,1=bond0 eno1 eno1.20"; do
+    want="${rule#*=}"
+    run "$1" "$2" "${rule%%=*}" <"$3"
+    assert_success
+    assert_output "$want"
+  done
+}
+
 @test "pq_link_vlan_ports: by name (re), plain ethernet, bonds, VLAN devices; never taps" {
-  run pq_link_vlan_ports vmbr0 re <"$FX/ip-link.json"
-  assert_output 'bond0 eno1 eno1.20'
-  run pq_link_vlan_ports vmbr0 ip,0,0 <"$FX/ip-link.json"
-  assert_output 'eno1'
-  run pq_link_vlan_ports vmbr0 ip,1,0 <"$FX/ip-link.json"
-  assert_output 'bond0 eno1'
-  run pq_link_vlan_ports vmbr0 ip,1,1 <"$FX/ip-link.json"
-  assert_output 'bond0 eno1 eno1.20'
+  assert_rule_ports pq_link_vlan_ports vmbr0 "$FX/ip-link.json"
   run pq_link_vlan_ports vmbr1 re <"$FX/ip-link.json"
   assert_output 'eth7'
   run pq_link_vlan_ports vmbr9 ip,1,1 <"$FX/ip-link.json"
@@ -209,14 +214,7 @@ LINUS_JSON:{"result":"SUCCESS","count":1,"vms":[{"vm_id":7,"vm_name":"a b","vm_n
 }
 
 @test "pq_network_vlan_ports: bridge_ports by interface type; none, unknown ports, absent bridge" {
-  run pq_network_vlan_ports vmbr2 re <"$FX/network.json"
-  assert_output 'bond0 eno1 eno1.20'
-  run pq_network_vlan_ports vmbr2 ip,0,0 <"$FX/network.json"
-  assert_output 'eno1'
-  run pq_network_vlan_ports vmbr2 ip,1,0 <"$FX/network.json"
-  assert_output 'bond0 eno1'
-  run pq_network_vlan_ports vmbr2 ip,1,1 <"$FX/network.json"
-  assert_output 'bond0 eno1 eno1.20'
+  assert_rule_ports pq_network_vlan_ports vmbr2 "$FX/network.json"
   run pq_network_vlan_ports vmbr1 ip,1,1 <"$FX/network.json"
   assert_output ''
   run pq_network_vlan_ports vmbr7 re <"$FX/network.json"
