@@ -9,7 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/pve.sh"
 
 # place_pick_node: CFG_NODE := the chosen node (a node really named "auto" is taken as named).
 place_pick_node() {
-  local cands node out info why=()
+  local cands node out info msg why=()
   cands="$(pq_nodes_by_free_memory "$CFG_STORAGE" <<<"$RESOURCES_JSON")"
   if [[ "$cands" == auto ]]; then
     CFG_NODE=auto
@@ -35,10 +35,12 @@ place_pick_node() {
       continue
     fi
     CFG_NODE="$node"
-    log_info "--node auto: node ${node} (${free} MiB free memory, has ${CFG_STORAGE} and ${CFG_BRIDGE})${why[*]:+; skipped: ${why[*]}}"
+    msg="--node auto: node ${node} (${free} MiB free memory, has ${CFG_STORAGE} and ${CFG_BRIDGE})"
+    log_info "${msg}${why[*]:+; skipped: ${why[*]}}"
     return 0
   done <<<"$cands"
-  linus_fail 4 "--node auto: no online node has storage '${CFG_STORAGE}' and bridge '${CFG_BRIDGE}'${why[*]:+ (${why[*]})}" \
+  msg="--node auto: no online node has storage '${CFG_STORAGE}' and bridge '${CFG_BRIDGE}'"
+  linus_fail 4 "${msg}${why[*]:+ (${why[*]})}" \
     "pick --storage/--bridge that a node has (pvesm status, pvesh get /nodes/NODE/network), or bring a node online"
 }
 
@@ -114,11 +116,12 @@ place_vlan_mode() {
 # chk_vlan INFO: --vlan on CFG_BRIDGE of CFG_NODE (INFO as for place_vlan_mode): VLAN_MODE,
 # else exit 4 with Proxmox's reason and what to change.
 chk_vlan() {
-  local br="$CFG_BRIDGE" tag="$CFG_VLAN" fix
+  local br="$CFG_BRIDGE" tag="$CFG_VLAN" fix msg
   if ! place_vlan_mode "$CFG_NODE" "$1"; then
     fix="make ${br} VLAN aware (bridge-vlan-aware yes in its stanza of /etc/network/interfaces, then ifreload -a;"
     fix+=" or node > System > Network > ${br} > VLAN aware), give it one physical port (bridge-ports),"
-    linus_fail 4 "bridge '${br}' on node '${CFG_NODE}' is not VLAN aware and ${VLAN_WHY}, so --vlan ${tag} cannot work" \
+    msg="bridge '${br}' on node '${CFG_NODE}' is not VLAN aware and ${VLAN_WHY}"
+    linus_fail 4 "${msg}, so --vlan ${tag} cannot work" \
       "${fix} or pick a bridge that has one (--bridge)"
   fi
   case "$VLAN_MODE" in

@@ -68,30 +68,38 @@ pve_qm_remote() {
     start | stop | shutdown) pvesh create "${q}/status/${sub}" "$@" ;;
     template) pvesh create "${q}/template" "$@" ;;
     unlock) pvesh set "${q}/config" --delete lock --skiplock 1 ;; # qm unlock; root may skip the lock
-    clone)                                                        # a failed clone task exits 0 as well (and frees NEWID): checked like create, where it lands
+    # a failed clone task exits 0 as well (and frees NEWID): checked like create, where it lands
+    clone)
       t="$(pve_opt_value --target "${@:2}")"
       pve_task_checked "${t:-$node}" "$1" "named:$(pve_opt_value --name "${@:2}")" \
         pvesh create "/nodes/${node}/qemu/${id}/clone" --newid "$1" "${@:2}"
       ;;
     destroy) pve_task_checked "$node" "$id" absent pvesh delete "$q" "$@" ;;
-    status)
-      pvesh get "${q}/status/current" --output-format json | pq_qm_status
+    status | config | guest | agent) pve_qm_remote_get "$node" "$sub" "$id" "$@" ;;
+    *)
+      printf 'qm %s for a VM on node %s is not supported by this tool\n' "$sub" "$node" >&2
+      return 255
       ;;
-    config)
-      pvesh get "${q}/config" --output-format json | pq_qm_config
-      ;;
-    guest | agent)
+  esac
+}
+
+# pve_qm_remote_get NODE status|config|guest|agent ID ARGS...: the reading qm subcommands for a VM
+# on NODE through pvesh, printed as qm prints them (Proxmox's JSON read by lib-sh/pq.sh). `guest
+# cmd ID CMD` names the VM in its second word (ID is then "cmd"), `agent ID CMD` in its first.
+pve_qm_remote_get() {
+  local node="$1" sub="$2" id="$3" q
+  shift 3
+  q="/nodes/${node}/qemu/${id}"
+  case "$sub" in
+    status) pvesh get "${q}/status/current" --output-format json | pq_qm_status ;;
+    config) pvesh get "${q}/config" --output-format json | pq_qm_config ;;
+    *)
       [[ "$sub" == agent ]] || {
         id="$1"
         shift
         q="/nodes/${node}/qemu/${id}"
       }
-      pvesh get "${q}/agent/$1" --output-format json |
-        pq_agent_result
-      ;;
-    *)
-      printf 'qm %s for a VM on node %s is not supported by this tool\n' "$sub" "$node" >&2
-      return 255
+      pvesh get "${q}/agent/$1" --output-format json | pq_agent_result
       ;;
   esac
 }
@@ -150,6 +158,13 @@ pve_task_checked() {
     return 0
   fi
   ((rc == 0)) || return "$rc"
+  pve_task_want "$node" "$id" "$want"
+}
+
+# pve_task_want NODE ID WANT: after a task that exited 0, VM ID's config on NODE is as WANT says
+# (pve_task_checked); 255 with a message on stderr when not.
+pve_task_want() {
+  local node="$1" id="$2" want="$3"
   pve_task_conf "$node" "$id"
   if [[ "$PVE_TASK_STATE" == unknown ]]; then
     printf 'WARN: cannot read the config of VM %s on node %s after the task: %s\n' "$id" "$node" "$PVE_TASK_ERR" >&2
@@ -160,8 +175,8 @@ pve_task_checked() {
     absent:absent) return 0 ;;
     named:*:present)
       [[ "$want" == named: || "${want#named:}" == "$PVE_TASK_NAME" ]] && return 0
-      printf 'VM %s on node %s is named %s, not %s: the create task failed (see its output above) and another run took the id\n' \
-        "$id" "$node" "'${PVE_TASK_NAME}'" "'${want#named:}'" >&2
+      printf 'VM %s on node %s is named %s, not %s: %s\n' "$id" "$node" "'${PVE_TASK_NAME}'" "'${want#named:}'" \
+        "the create task failed (see its output above) and another run took the id" >&2
       return 255
       ;;
   esac

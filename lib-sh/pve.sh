@@ -27,8 +27,8 @@ pve_err_text() {
 
 # pve_run CMD [ARGS...]: run a changing command. Its output (import progress, "update VM",
 # "successfully created disk"...) is tool chatter, not for people: kept aside and shown, indented,
-# only when the command fails (its WARN lines always are); its stderr is kept in PVE_ERR. Under --dry-run the command is only
-# printed. Returns the command's exit code.
+# only when the command fails (its WARN lines always are); its stderr is kept in PVE_ERR. Under
+# --dry-run the command is only printed. Returns the command's exit code.
 pve_run() {
   local errf outf rc=0
   log_cmd "$@"
