@@ -22,6 +22,7 @@ pq_json() {
 
 # pq_node_line NODE: "STATUS MAXCPU MAXMEM MEM" of NODE (missing numbers 0, missing status
 # unknown) or "absent 0 0 0"; then the cluster's node names, sorted, comma separated.
+# Reads /cluster/resources, type node: node status maxcpu maxmem mem.
 pq_node_line() {
   pq_json 'my @n = grep { ($_->{type} // "") eq "node" } @$d; my ($n) = grep { $_->{node} eq $ARGV[0] } @n;
     print join(" ", $n ? ($n->{status} // "unknown", map { int($n->{$_} // 0) } qw(maxcpu maxmem mem))
@@ -33,6 +34,7 @@ pq_node_line() {
 # or "inactive" when its status is not available; AVAIL maxdisk - disk in bytes, -1 unknown) or
 # "absent"; then the available storages of NODE with images content; then those with snippets
 # content (both sorted, comma separated).
+# Reads /cluster/resources, type storage: node storage status content maxdisk disk plugintype shared.
 pq_storage_info() {
   pq_json 'my @s = grep { ($_->{type} // "") eq "storage" && ($_->{node} // "") eq $ARGV[0] } @$d;
     my $ok = sub { ($_[0]->{status} // "") eq "available" };
@@ -47,6 +49,7 @@ pq_storage_info() {
 }
 
 # pq_storage_shared STORAGE: 1 when STORAGE is shared (on any node), else 0.
+# Reads /cluster/resources, type storage: storage shared.
 pq_storage_shared() {
   pq_json 'print((grep { ($_->{type} // "") eq "storage" && $_->{storage} eq $ARGV[0] && $_->{shared} } @$d)
     ? 1 : 0)' "$1"
@@ -54,6 +57,7 @@ pq_storage_shared() {
 
 # pq_iso_store NODE: the available storage of NODE with iso content to download an image to:
 # local if it qualifies, else the first by name; nothing (no newline) when none.
+# Reads /cluster/resources, type storage: node storage status content.
 pq_iso_store() {
   pq_json 'my @s = map { $_->{storage} } grep { ($_->{type} // "") eq "storage" && $_->{node} eq $ARGV[0]
       && ($_->{status} // "") eq "available" && grep { $_ eq "iso" } split /,/, ($_->{content} // "") } @$d;
@@ -63,6 +67,8 @@ pq_iso_store() {
 # pq_nodes_by_free_memory STORAGE: the online nodes that report maxmem, most free memory first
 # (then by name), one "NODE HAS FREE_MIB" line each (HAS 1 when STORAGE is available there with
 # images content, else 0); just "auto" when a node is really named auto.
+# Reads /cluster/resources, type node: node status maxmem mem; type storage: node storage
+# status content.
 pq_nodes_by_free_memory() {
   pq_json 'my ($st) = @ARGV; my @n = grep { ($_->{type} // "") eq "node" } @$d;
     if (grep { $_->{node} eq "auto" } @n) { print "auto\n"; exit 0 }
@@ -76,6 +82,7 @@ pq_nodes_by_free_memory() {
 
 # pq_guest_by_vmid ID: "TYPE<TAB>NODE<TAB>NAME" of the VM or container with id ID (NODE ? and
 # NAME empty when missing), nothing when no guest has it.
+# Reads /cluster/resources, type qemu|lxc: vmid type node name.
 pq_guest_by_vmid() {
   pq_json 'for (grep { ($_->{type} // "") =~ /^(qemu|lxc)$/ } @$d) {
       if (($_->{vmid} // "") eq $ARGV[0]) {
@@ -84,6 +91,7 @@ pq_guest_by_vmid() {
 
 # pq_vm_name_holders NAME: the VMs (not containers) named NAME, "=VMID NODE" each, and those
 # with no name yet (made moments ago: the name is in their config only), "?VMID NODE" each.
+# Reads /cluster/resources, type qemu: vmid node name.
 pq_vm_name_holders() {
   pq_json 'for (grep { ($_->{type} // "") eq "qemu" } @$d) {
       if (!defined $_->{name}) { print "?$_->{vmid} $_->{node}\n" }
@@ -93,6 +101,7 @@ pq_vm_name_holders() {
 # pq_vm_by_id_or_name ID NAME: the guest with id ID, or (ID empty) each VM named NAME, by vmid, one
 # line each: "VMID TYPE NODE STATUS TEMPLATE NAME TAGS", tab separated (TEMPLATE 1|0; missing: ?,
 # unknown, empty). Nothing when none.
+# Reads /cluster/resources, any type: vmid type node status template name tags.
 pq_vm_by_id_or_name() {
   pq_json 'my ($id, $name) = @ARGV;
     for (sort { $a->{vmid} <=> $b->{vmid} } @$d) {
@@ -106,6 +115,7 @@ pq_vm_by_id_or_name() {
 # tagged linus-tpl, sha-SHA and st-STORAGE (tags any case, separated by ; , or space; NEED the
 # GiB of its need-Ng tag or -, VENDOR the STORE of its vendor-STORE tag or empty); nothing when
 # none. NAME is not matched (tags identify a template; its name may have been changed).
+# Reads /cluster/resources, type qemu: vmid node template tags.
 pq_template_for() {
   pq_json 'my ($name, $node, $sha, $st) = @ARGV;
     for my $v (sort { $a->{vmid} <=> $b->{vmid} } @$d) {
@@ -119,6 +129,7 @@ pq_template_for() {
 
 # pq_cloned_from TEMPLATE_ID: no output; exit 0 when a guest carries tag linus-from-TEMPLATE_ID
 # (; separated, as the tool writes it), else 1.
+# Reads /cluster/resources, any type: tags.
 pq_cloned_from() {
   pq_json 'exit((grep { ($_->{tags} // "") =~ /(^|;)linus-from-\Q$ARGV[0]\E(;|$)/ } @$d) ? 0 : 1)' "$1"
 }
@@ -127,6 +138,7 @@ pq_cloned_from() {
 # "LINUS_VM:id=.. name=.. node=.. state=.. template=0|1 tags=.." line per VM (not container)
 # tagged linus, by vmid (blanks and control characters as _, empty values as -), then LINUS_JSON
 # with them as the array "vms" (ASCII, keys sorted).
+# Reads /cluster/resources, type qemu: vmid name node status template tags.
 pq_linus_vms() {
   pq_json 'my $js = JSON::PP->new->ascii->canonical;
     my $one = sub { my $v = shift // ""; $v =~ s/[\x00-\x20\x7f]+/_/g; $v eq "" ? "-" : $v };
@@ -146,6 +158,7 @@ pq_linus_vms() {
 # pq_links_as_network: `ip -d -j link` reduced to the bridges in /nodes/NODE/network's shape: a
 # JSON array of {iface, type bridge|OVSBridge, bridge_vlan_aware 1|0} (kernel bridges and
 # openvswitch devices).
+# Reads `ip -d -j link`: ifname linkinfo.info_kind linkinfo.info_data.vlan_filtering.
 pq_links_as_network() {
   pq_json 'print JSON::PP->new->encode([map { my $k = $_->{linkinfo}{info_kind} // "";
       $k eq "bridge" || $k eq "openvswitch" ? { iface => $_->{ifname}, type => $k eq "bridge" ? "bridge" : "OVSBridge",
@@ -154,6 +167,7 @@ pq_links_as_network() {
 
 # pq_bridge_info BRIDGE: "TYPE VLAN_AWARE" of BRIDGE (type bridge or OVSBridge; 1|0) or
 # "absent"; then the names of all bridges, sorted, comma separated.
+# Reads /nodes/NODE/network (or pq_links_as_network's answer): iface type bridge_vlan_aware.
 pq_bridge_info() {
   pq_json 'my @b = grep { ($_->{type} // "") =~ /^(bridge|OVSBridge)$/ } @$d;
     my ($b) = grep { $_->{iface} eq $ARGV[0] } @b;
@@ -164,6 +178,7 @@ pq_bridge_info() {
 # pq_link_vlan_ports BRIDGE RULE: from `ip -d -j link`, the ports of BRIDGE (their master) that
 # Proxmox counts as physical under RULE (place_vlan_rule of lib-sh/placement.sh: "re", the names;
 # or "ip,BONDS,VLANS", plain ethernet links, bonds and VLAN devices if 1), sorted, space separated.
+# Reads `ip -d -j link`: ifname master link_type linkinfo.info_kind.
 pq_link_vlan_ports() {
   pq_json 'my ($br, $rule) = @ARGV; my (undef, $bond, $vlan) = split /,/, $rule; my @p;
       for my $l (@$d) {
@@ -177,6 +192,7 @@ pq_link_vlan_ports() {
 # pq_network_vlan_ports BRIDGE RULE: as pq_link_vlan_ports, from /nodes/NODE/network: the
 # bridge_ports of BRIDGE whose interface type is eth (bond, vlan when RULE says so), or by name
 # under "re".
+# Reads /nodes/NODE/network: iface type bridge_ports.
 pq_network_vlan_ports() {
   pq_json 'my ($br, $rule) = @ARGV; my (undef, $bond, $vlan) = split /,/, $rule;
     my %t = map { (($_->{iface} // "") => ($_->{type} // "")) } @$d; my ($b) = grep { $_->{iface} eq $br } @$d;
@@ -200,6 +216,7 @@ pq_volids() {
 
 # pq_vm_volids ID: the same content list: the volids named vm-ID-* (storage:vm-ID-... or
 # .../vm-ID-...), space separated on one line (empty when none or not an array).
+# Reads /nodes/NODE/storage/STORAGE/content: volid.
 pq_vm_volids() {
   pq_json 'print join(" ", map { $_->{volid} } grep { ($_->{volid} // "") =~ m{[:/]vm-\Q$ARGV[0]\E-} }
     ref $d eq "ARRAY" ? @$d : ()), "\n"' "$1"
@@ -218,6 +235,7 @@ pq_qm_config() {
 }
 
 # pq_config_name: the same config: its name (empty when it has none).
+# Reads /nodes/NODE/qemu/ID/config: name.
 pq_config_name() {
   pq_json 'print $d->{name} // ""'
 }
@@ -232,6 +250,8 @@ pq_agent_result() {
 # hardware-address ip-addresses[].ip-address, ip-address-type), the first IPv4 address of the
 # interface with MAC (any case; MAC empty: of any interface) that is not loopback or link-local,
 # skipping lo and container/virtual interfaces. Nothing when none.
+# Reads /nodes/NODE/qemu/ID/agent/network-get-interfaces, unwrapped (pq_agent_result, or qm guest
+# cmd ID network-get-interfaces).
 pq_agent_ipv4() {
   pq_json 'my $mac = lc($ARGV[0] // "");
     my @ifs = grep { my $n = $_->{name} // "";
