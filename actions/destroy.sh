@@ -106,8 +106,7 @@ act_destroy_verify() {
     if act_is_local "$1"; then
       out="$(pvesm list "$s" --vmid "${_vm[id]}" 2>/dev/null | awk 'NR > 1 { print $1 }')" || out=""
     elif pve_get "/nodes/${_vm[node]}/storage/${s}/content" --vmid "${_vm[id]}"; then
-      # shellcheck disable=SC2016 # a perl program: its $ are perl's
-      out="$(pve_json 'print "$_->{volid}\n" for @$d' <<<"$PVE_OUT")"
+      out="$(pq_volids <<<"$PVE_OUT")"
     fi
     leftover+="${out:+ ${out//$'\n'/ }}"
   done

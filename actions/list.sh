@@ -11,17 +11,7 @@ act_list() {
   local out
   LINUS_STEP=list
   act_resources
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  out="$(pve_json 'my $js = JSON::PP->new->ascii->canonical;
-    my $one = sub { my $v = shift // ""; $v =~ s/[\x00-\x20\x7f]+/_/g; $v eq "" ? "-" : $v };
-    my @vms = map { { vm_id => $_->{vmid} + 0, vm_name => $_->{name} // "", vm_node => $_->{node} // "",
-        vm_state => $_->{status} // "unknown", vm_template => ($_->{template} ? 1 : 0), vm_tags => $_->{tags} // "" } }
-      sort { $a->{vmid} <=> $b->{vmid} }
-      grep { ($_->{type} // "") eq "qemu" && (";" . ($_->{tags} // "") . ";") =~ /[;, ]linus[;, ]/ } @$d;
-    print "LINUS_RESULT:SUCCESS\nLINUS_COUNT:", scalar(@vms), "\n";
-    printf "LINUS_VM:id=%s name=%s node=%s state=%s template=%s tags=%s\n",
-      map({ $one->($_) } @$_{qw(vm_id vm_name vm_node vm_state vm_template vm_tags)}) for @vms;
-    print "LINUS_JSON:{\"result\":\"SUCCESS\",\"count\":", scalar(@vms), ",\"vms\":", $js->encode(\@vms), "}\n";' <<<"$RESOURCES_JSON")"
+  out="$(pq_linus_vms <<<"$RESOURCES_JSON")"
   log_ok "$(grep -c '^LINUS_VM:' <<<"$out" || true) VM(s) with tag linus in this cluster"
   printf '%s\n' "$out" >&3
 }

@@ -40,8 +40,7 @@ chk_cpu() {
     linus_fail 4 "cannot read the CPU flags of node '${CFG_NODE}': ${PVE_ERR}" \
       "check the node (pvesh get /nodes/${CFG_NODE}/status)"
   fi
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  flags="$(pve_json 'print ref $d eq "HASH" ? ($d->{cpuinfo}{flags} // "") : "", "\n"' <<<"$PVE_OUT")"
+  flags="$(pq_cpu_flags <<<"$PVE_OUT")"
   missing="$(chk_cpu_missing "${IMG[cpu_level]}" "$flags")"
   [[ -n "$missing" ]] || return 0
   older="${IMG[key]%-10}-9"

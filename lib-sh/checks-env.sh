@@ -14,21 +14,24 @@ chk_node() {
   local line state maxcpu maxmem mem all
   [[ -n "$CFG_NODE" ]] || CFG_NODE="$(pve_local_node)"
   if ! pve_resources; then
-    linus_fail 4 "cannot read the cluster resources: ${PVE_ERR}" "check that pve-cluster and pveproxy run (systemctl status pve-cluster)"
+    linus_fail 4 "cannot read the cluster resources: ${PVE_ERR}" \
+      "check that pve-cluster and pveproxy run (systemctl status pve-cluster)"
   fi
   [[ "$CFG_NODE" != auto ]] || place_pick_node
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  line="$(pve_json 'my @n = grep { ($_->{type} // "") eq "node" } @$d; my ($n) = grep { $_->{node} eq $ARGV[0] } @n;
-    print join(" ", $n ? ($n->{status} // "unknown", map { int($n->{$_} // 0) } qw(maxcpu maxmem mem)) : ("absent", 0, 0, 0)), "\n";
-    print join(",", sort map { $_->{node} } @n), "\n";' "$CFG_NODE" <<<"$RESOURCES_JSON")"
+  line="$(pq_node_line "$CFG_NODE" <<<"$RESOURCES_JSON")"
   {
     read -r state maxcpu maxmem mem
     read -r all
   } <<<"$line" || true
   case "$state" in
     online) ;;
-    absent) linus_fail 4 "node '${CFG_NODE}' is not a node of this cluster" "pick one of: ${all} (--node), or --node auto" ;;
-    *) linus_fail 4 "node '${CFG_NODE}' is ${state}, not online" "bring the node online (pvecm status) or pick another one with --node (or --node auto)" ;;
+    absent)
+      linus_fail 4 "node '${CFG_NODE}' is not a node of this cluster" "pick one of: ${all} (--node), or --node auto"
+      ;;
+    *)
+      linus_fail 4 "node '${CFG_NODE}' is ${state}, not online" \
+        "bring the node online (pvecm status) or pick another one with --node (or --node auto)"
+      ;;
   esac
   if [[ "$maxcpu" =~ ^[0-9]+$ ]] && ((maxcpu > 0 && CFG_CORES > maxcpu)); then
     linus_fail 1 "--cores ${CFG_CORES} is more than the ${maxcpu} CPUs of node '${CFG_NODE}'" "use --cores 1..${maxcpu}"
@@ -43,7 +46,7 @@ chk_node() {
 # more than the total is refused (exit 1, like --cores), more than the free memory is a warning
 # (the VM may start and push the host into swap or the OOM killer). 0 (no stats): no check.
 chk_mem() {
-  local total=$(($1 / 1048576)) free=$((($1 - $2) / 1048576))
+  local total=$(($1 / 1048576)) free=$((($1 - $2) / 1048576)) msg fix
   ((total > 0)) || return 0
   ((free >= 0)) || free=0
   if ((CFG_MEMORY > total)); then
@@ -51,8 +54,10 @@ chk_mem() {
       "use --memory ${total} or less (e.g. --memory $((total / 2048))G), or another --node (or --node auto)"
   fi
   if ((CFG_MEMORY > free)); then
-    log_warn "--memory ${CFG_MEMORY} MiB is more than the ${free} MiB free on node '${CFG_NODE}' now: the VM may not start or the host may swap; free memory there, use a smaller --memory or another --node"
-    res_warn "--memory ${CFG_MEMORY} MiB is more than the ${free} MiB free on node '${CFG_NODE}'"
+    msg="--memory ${CFG_MEMORY} MiB is more than the ${free} MiB free on node '${CFG_NODE}'"
+    fix="free memory there, use a smaller --memory or another --node"
+    log_warn "${msg} now: the VM may not start or the host may swap; ${fix}"
+    res_warn "$msg"
   fi
 }
 
@@ -60,16 +65,7 @@ chk_mem() {
 # "absent" (the resources list only storages that are enabled on that node); then the storages of
 # NODE with images content; then those with snippets content (from RESOURCES_JSON).
 chk_storage_info() {
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  pve_json 'my @s = grep { ($_->{type} // "") eq "storage" && ($_->{node} // "") eq $ARGV[0] } @$d;
-    my $ok = sub { ($_[0]->{status} // "") eq "available" };
-    my $has = sub { my ($s, $c) = @_; grep { $_ eq $c } split /,/, ($s->{content} // "") };
-    my ($s) = grep { $_->{storage} eq $ARGV[1] } @s;
-    print $s ? join(" ", $ok->($s) ? ($has->($s, "images") ? 1 : 0) : "inactive",
-      defined $s->{maxdisk} ? ($s->{maxdisk} - ($s->{disk} // 0)) : -1, $s->{plugintype} // "?", $s->{shared} ? 1 : 0) : "absent", "\n";
-    print join(",", sort map { $_->{storage} } grep { $ok->($_) && $has->($_, "images") } @s), "\n";
-    print join(",", sort map { $_->{storage} } grep { $ok->($_) && $has->($_, "snippets") } @s), "\n";' \
-    "$1" "$2" <<<"$RESOURCES_JSON"
+  pq_storage_info "$1" "$2" <<<"$RESOURCES_JSON"
 }
 
 # chk_storage: the storage is enabled and available on the node, holds images and has room
@@ -77,7 +73,8 @@ chk_storage_info() {
 # content (SNIPPET_STORAGES, SNIPPET_STORE).
 chk_storage() {
   local out info images has avail
-  pve_resources || linus_fail 4 "cannot read the cluster resources: ${PVE_ERR}" "check pve-cluster (pvesh get /cluster/resources)"
+  pve_resources || linus_fail 4 "cannot read the cluster resources: ${PVE_ERR}" \
+    "check pve-cluster (pvesh get /cluster/resources)"
   out="$(chk_storage_info "$CFG_NODE" "$CFG_STORAGE")"
   {
     read -r info
@@ -85,16 +82,20 @@ chk_storage() {
     read -r "HOST[snippet_storages]"
   } <<<"$out" || true
   local fix="pick one of: ${images:-none} (pvesm status --content images)"
-  [[ "$info" != absent ]] || linus_fail 4 "storage '${CFG_STORAGE}' does not exist or is disabled on node '${CFG_NODE}'" \
-    "${fix}; or enable it if it is disabled (pvesm set ${CFG_STORAGE} --disable 0)"
+  [[ "$info" != absent ]] ||
+    linus_fail 4 "storage '${CFG_STORAGE}' does not exist or is disabled on node '${CFG_NODE}'" \
+      "${fix}; or enable it if it is disabled (pvesm set ${CFG_STORAGE} --disable 0)"
   read -r has avail "HOST[storage_type]" STORAGE_SHARED <<<"$info"
-  [[ "$has" != inactive ]] || linus_fail 4 "storage '${CFG_STORAGE}' is not active on node '${CFG_NODE}'" "check it with pvesm status, or $fix"
-  [[ "$has" == 1 ]] || linus_fail 4 "storage '${CFG_STORAGE}' does not hold VM disks (no 'images' content)" "add images content (pvesm set ${CFG_STORAGE} --content ...) or $fix"
+  [[ "$has" != inactive ]] || linus_fail 4 "storage '${CFG_STORAGE}' is not active on node '${CFG_NODE}'" \
+    "check it with pvesm status, or $fix"
+  [[ "$has" == 1 ]] || linus_fail 4 "storage '${CFG_STORAGE}' does not hold VM disks (no 'images' content)" \
+    "add images content (pvesm set ${CFG_STORAGE} --content ...) or $fix"
   HOST[storage_avail]="$avail"
   if [[ "$avail" =~ ^[0-9]+$ ]] && ((avail < CFG_DISK * 1073741824)); then
     local msg="storage '${CFG_STORAGE}' has $((avail / 1073741824)) GiB free, the disk needs ${CFG_DISK} GiB"
     chk_thin || linus_fail 4 "$msg" "free space on it, use a smaller --disk, or $fix"
-    log_warn "${msg}; ${HOST[storage_type]} is thin-provisioned, so only the data written counts (the image now, more as the VM fills its disk): watch the pool's usage"
+    local thin="thin-provisioned, so only the data written counts (the image now, more as the VM fills its disk)"
+    log_warn "${msg}; ${HOST[storage_type]} is ${thin}: watch the pool's usage"
   fi
   chk_pick_snippet_store ""
 }
@@ -108,12 +109,13 @@ chk_thin() {
 
 # chk_thin_room FILE: on a thin storage, the imported data (about FILE's size) must fit the free space.
 chk_thin_room() {
-  local size
+  local size msg
   chk_thin || return 0
   [[ "${HOST[storage_avail]:-}" =~ ^[0-9]+$ && -f "$1" ]] || return 0
   size="$(stat -c %s -- "$1" 2>/dev/null)" || return 0
   if ((size > HOST[storage_avail])); then
-    linus_fail 4 "storage '${CFG_STORAGE}' has $((HOST[storage_avail] / 1048576)) MiB free, less than the image's $((size / 1048576)) MiB of data" \
+    msg="storage '${CFG_STORAGE}' has $((HOST[storage_avail] / 1048576)) MiB free"
+    linus_fail 4 "${msg}, less than the image's $((size / 1048576)) MiB of data" \
       "free space on '${CFG_STORAGE}' (pvesm status) or pick another --storage"
   fi
 }
@@ -127,8 +129,7 @@ chk_pick_snippet_store() {
   for s in ${1:+"$1"} "$CFG_STORAGE" local ${HOST[snippet_storages]//,/ }; do
     if [[ ",${HOST[snippet_storages]}," == *",$s,"* ]]; then
       HOST[snippet_store]="$s"
-      # shellcheck disable=SC2016 # a perl program: its $ are perl's
-      HOST[snippet_shared]="$(pve_json 'print((grep { ($_->{type} // "") eq "storage" && $_->{storage} eq $ARGV[0] && $_->{shared} } @$d) ? 1 : 0)' "$s" <<<"$RESOURCES_JSON")"
+      HOST[snippet_shared]="$(pq_storage_shared "$s" <<<"$RESOURCES_JSON")"
       return 0
     fi
   done
@@ -141,28 +142,22 @@ chk_bridge_info() {
   local json
   if [[ "$1" == "$(pve_local_node)" ]]; then
     json="$(ip -d -j link show 2>/dev/null)" || return 1
-    # shellcheck disable=SC2016 # a perl program: its $ are perl's
-    json="$(pve_json 'print JSON::PP->new->encode([map { my $k = $_->{linkinfo}{info_kind} // "";
-      $k eq "bridge" || $k eq "openvswitch" ? { iface => $_->{ifname}, type => $k eq "bridge" ? "bridge" : "OVSBridge",
-        bridge_vlan_aware => $_->{linkinfo}{info_data}{vlan_filtering} ? 1 : 0 } : () } @$d])' <<<"$json")" || return 1
+    json="$(pq_links_as_network <<<"$json")" || return 1
   elif [[ "${PVE_NET_NODE:-}" == "$1" ]]; then
     json="$PVE_NET_JSON" # read already (--node auto)
   else
     pve_get "/nodes/$1/network" || return 1
     json="$PVE_OUT" PVE_NET_NODE="$1" PVE_NET_JSON="$PVE_OUT"
   fi
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  pve_json 'my @b = grep { ($_->{type} // "") =~ /^(bridge|OVSBridge)$/ } @$d;
-    my ($b) = grep { $_->{iface} eq $ARGV[0] } @b;
-    print $b ? join(" ", $b->{type}, $b->{bridge_vlan_aware} ? 1 : 0) : "absent", "\n";
-    print join(",", sort map { $_->{iface} } @b), "\n";' "$2" <<<"$json"
+  pq_bridge_info "$2" <<<"$json"
 }
 
 # chk_bridge: the bridge exists on the node and, with --vlan, can carry the tag.
 chk_bridge() {
   local out info all
   if ! out="$(chk_bridge_info "$CFG_NODE" "$CFG_BRIDGE")"; then
-    linus_fail 4 "cannot list the network of node '${CFG_NODE}': ${PVE_ERR:-ip link failed}" "check the node (pvesh get /nodes/${CFG_NODE}/network)"
+    linus_fail 4 "cannot list the network of node '${CFG_NODE}': ${PVE_ERR:-ip link failed}" \
+      "check the node (pvesh get /nodes/${CFG_NODE}/network)"
   fi
   {
     read -r info
@@ -178,7 +173,8 @@ chk_bridge() {
 # Fresh VMs have no name in /cluster/resources yet: for those the config in /etc/pve is read.
 chk_conflict() {
   [[ -n "$CFG_NAME$CFG_VMID" ]] || return 0
-  pve_resources || linus_fail 4 "cannot list the cluster's guests: ${PVE_ERR}" "check pve-cluster (pvesh get /cluster/resources)"
+  pve_resources || linus_fail 4 "cannot list the cluster's guests: ${PVE_ERR}" \
+    "check pve-cluster (pvesh get /cluster/resources)"
   [[ -z "$CFG_VMID" ]] || chk_vmid_conflict "$CFG_VMID"
   [[ -n "$CFG_NAME" ]] || return 0
   chk_name_conflict "$CFG_NAME"
@@ -188,15 +184,13 @@ chk_conflict() {
 # message: the advice for a taken name, --reuse-existing, does not apply to an id).
 chk_vmid_conflict() {
   local out type node name dir=qemu-server what=VM
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  out="$(pve_json 'for (grep { ($_->{type} // "") =~ /^(qemu|lxc)$/ } @$d) {
-      if (($_->{vmid} // "") eq $ARGV[0]) { print join("\t", $_->{type}, $_->{node} // "?", $_->{name} // ""), "\n"; last } }' \
-    "$1" <<<"$RESOURCES_JSON")"
+  out="$(pq_guest_by_vmid "$1" <<<"$RESOURCES_JSON")"
   [[ -n "$out" ]] || return 0
   IFS=$'\t' read -r type node name <<<"$out"
   [[ "$type" != lxc ]] || dir=lxc what=CT
   if [[ -z "$name" ]]; then # a guest made moments ago: its name is in its config only
-    name="$(sed -n -E 's/^(name|hostname): //p;/^\[/q' "${LINUS_PVE_ETC:-/etc/pve}/nodes/${node}/${dir}/$1.conf" 2>/dev/null | head -n 1)" || true
+    name="$(sed -n -E 's/^(name|hostname): //p;/^\[/q' "${LINUS_PVE_ETC:-/etc/pve}/nodes/${node}/${dir}/$1.conf" \
+      2>/dev/null | head -n 1)" || true
   fi
   linus_fail 7 "VMID $1 is taken by $(chk_guest_label "$what" "" "$name") on node ${node}" \
     "pick another --vmid or omit it (then the next free id is used)"
@@ -214,13 +208,16 @@ chk_ipfree() {
   if [[ -n "${id:-}" ]]; then
     fix="pct set ${id} --${key} ..."
     [[ "$kind" == CT ]] || fix="qm set ${id} --${key} ..."
-    linus_fail 7 "--ip ${ip} is already the static address of $(chk_guest_label "$kind" "$id" "$name") on node ${node} (${key})" \
+    who="$(chk_guest_label "$kind" "$id" "$name")"
+    linus_fail 7 "--ip ${ip} is already the static address of ${who} on node ${node} (${key})" \
       "pick another --ip (or --ip dhcp), or give ${kind} ${id} another address first (${fix})"
   fi
   tool="$(ipuse_probe_tool)"
   if [[ "$tool" == off ]]; then return 0; fi
   if [[ -n "${PVE_REMOTE_NODE:-}" || -n "$CFG_VLAN" ]]; then
-    log_info "--ip ${ip}: the guest configs hold it nowhere; not probed on the network (${PVE_REMOTE_NODE:+the bridge is on node ${PVE_REMOTE_NODE}}${CFG_VLAN:+VLAN ${CFG_VLAN} has no interface on this host})"
+    who="${PVE_REMOTE_NODE:+the bridge is on node ${PVE_REMOTE_NODE}}"
+    who+="${CFG_VLAN:+VLAN ${CFG_VLAN} has no interface on this host}"
+    log_info "--ip ${ip}: the guest configs hold it nowhere; not probed on the network (${who})"
     return 0
   fi
   ipuse_probe probe "$ip" "$CFG_BRIDGE" "$tool" || rc=$?
@@ -252,10 +249,7 @@ chk_guest_label() {
 chk_name_conflict() {
   local out id node f
   [[ -n "${RESOURCES_JSON:-}" ]] || return 0
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  out="$(pve_json 'for (grep { ($_->{type} // "") eq "qemu" } @$d) {
-      if (!defined $_->{name}) { print "?$_->{vmid} $_->{node}\n" }
-      elsif ($_->{name} eq $ARGV[0]) { print "=$_->{vmid} $_->{node}\n" } }' "$1" <<<"$RESOURCES_JSON")"
+  out="$(pq_vm_name_holders "$1" <<<"$RESOURCES_JSON")"
   while read -r id node; do
     [[ -n "$id" ]] || continue
     if [[ "$id" == \?* ]]; then

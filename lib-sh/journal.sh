@@ -120,8 +120,7 @@ rb_undo() {
 rb_vols() {
   local out
   out="$(pvesh get "/nodes/${PVE_REMOTE_NODE:-$(pve_local_node)}/storage/$2/content" --vmid "$1" --output-format json 2>/dev/null)" || return 0
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  pve_json 'print join(" ", map { $_->{volid} } grep { ($_->{volid} // "") =~ m{[:/]vm-\Q$ARGV[0]\E-} } ref $d eq "ARRAY" ? @$d : ()), "\n"' "$1" <<<"$out"
+  pq_vm_volids "$1" <<<"$out"
 }
 
 # rb_undo_crashed ID:STORAGE: a VM our create left half-made (lock: create): unlock, destroy with

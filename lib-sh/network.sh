@@ -14,17 +14,7 @@ net_from_agent() {
   local -n _net_vm="$1"
   local out ip
   out="$(qm guest cmd "${_net_vm[id]}" network-get-interfaces 2>/dev/null)" || return 1
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  ip="$(pve_json 'my $mac = lc($ARGV[0] // "");
-    my @ifs = grep { my $n = $_->{name} // "";
-      $n ne "lo" && $n !~ /^(docker|br-|veth|cni|flannel|virbr|cali|tun|tap)/ } (ref $d eq "ARRAY" ? @$d : ());
-    my @m = grep { lc($_->{"hardware-address"} // "") eq $mac } @ifs;
-    @ifs = @m if $mac ne "";
-    for my $i (@ifs) { for my $a (@{ $i->{"ip-addresses"} // [] }) {
-      my $ip = $a->{"ip-address"} // "";
-      next unless ($a->{"ip-address-type"} // "") eq "ipv4";
-      next if $ip =~ /^(127\.|169\.254\.)/;
-      print "$ip\n"; exit 0 } }' "${_net_vm[mac]:-}" <<<"$out" 2>/dev/null)" || return 1
+  ip="$(pq_agent_ipv4 "${_net_vm[mac]:-}" <<<"$out" 2>/dev/null)" || return 1
   [[ -n "$ip" ]] || return 1
   _net_vm[ip]="$ip" _net_vm[ip_source]=agent
 }

@@ -9,16 +9,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/pve.sh"
 
 # place_pick_node: CFG_NODE := the chosen node (a node really named "auto" is taken as named).
 place_pick_node() {
-  local cands node out info why=()
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  cands="$(pve_json 'my ($st) = @ARGV; my @n = grep { ($_->{type} // "") eq "node" } @$d;
-    if (grep { $_->{node} eq "auto" } @n) { print "auto\n"; exit 0 }
-    my %has = map { ($_->{node} => 1) } grep { ($_->{type} // "") eq "storage" && $_->{storage} eq $st
-      && ($_->{status} // "") eq "available" && grep { $_ eq "images" } split /,/, ($_->{content} // "") } @$d;
-    for (sort { ($b->{maxmem} - $b->{mem}) <=> ($a->{maxmem} - $a->{mem}) || $a->{node} cmp $b->{node} }
-         grep { ($_->{status} // "") eq "online" && defined $_->{maxmem} } @n) {
-      print join(" ", $_->{node}, $has{$_->{node}} ? 1 : 0, int(($_->{maxmem} - ($_->{mem} // 0)) / 1048576)), "\n" }' \
-    "$CFG_STORAGE" <<<"$RESOURCES_JSON")"
+  local cands node out info msg why=()
+  cands="$(pq_nodes_by_free_memory "$CFG_STORAGE" <<<"$RESOURCES_JSON")"
   if [[ "$cands" == auto ]]; then
     CFG_NODE=auto
     return 0
@@ -43,10 +35,12 @@ place_pick_node() {
       continue
     fi
     CFG_NODE="$node"
-    log_info "--node auto: node ${node} (${free} MiB free memory, has ${CFG_STORAGE} and ${CFG_BRIDGE})${why[*]:+; skipped: ${why[*]}}"
+    msg="--node auto: node ${node} (${free} MiB free memory, has ${CFG_STORAGE} and ${CFG_BRIDGE})"
+    log_info "${msg}${why[*]:+; skipped: ${why[*]}}"
     return 0
   done <<<"$cands"
-  linus_fail 4 "--node auto: no online node has storage '${CFG_STORAGE}' and bridge '${CFG_BRIDGE}'${why[*]:+ (${why[*]})}" \
+  msg="--node auto: no online node has storage '${CFG_STORAGE}' and bridge '${CFG_BRIDGE}'"
+  linus_fail 4 "${msg}${why[*]:+ (${why[*]})}" \
     "pick --storage/--bridge that a node has (pvesm status, pvesh get /nodes/NODE/network), or bring a node online"
 }
 
@@ -82,23 +76,11 @@ place_vlan_ports() {
   local json
   if [[ "$1" == "$(pve_local_node)" ]]; then
     json="$(ip -d -j link show 2>/dev/null)" || return 1
-    # shellcheck disable=SC2016 # a perl program: its $ are perl's
-    pve_json 'my ($br, $rule) = @ARGV; my (undef, $bond, $vlan) = split /,/, $rule; my @p;
-      for my $l (@$d) {
-        next unless ($l->{master} // "") eq $br;
-        my ($n, $k) = ($l->{ifname} // "", $l->{linkinfo}{info_kind} // "");
-        push @p, $n if $rule eq "re" ? $n =~ /^(((eth|bond)\d+|en[^.]+)(\.\d+)?)$/
-          : ($l->{link_type} // "") eq "ether" && ($k eq "" || ($k eq "bond" && $bond) || ($k eq "vlan" && $vlan)) }
-      print join(" ", sort @p), "\n"' "$2" "$3" <<<"$json"
+    pq_link_vlan_ports "$2" "$3" <<<"$json"
     return
   fi
   pve_get "/nodes/$1/network" || return 1
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  pve_json 'my ($br, $rule) = @ARGV; my (undef, $bond, $vlan) = split /,/, $rule;
-    my %t = map { (($_->{iface} // "") => ($_->{type} // "")) } @$d; my ($b) = grep { $_->{iface} eq $br } @$d;
-    my @p = grep { my $t = $t{$_} // ""; $_ ne "none" && ($rule eq "re" ? /^(((eth|bond)\d+|en[^.]+)(\.\d+)?)$/
-      : $t eq "eth" || ($t eq "bond" && $bond) || ($t eq "vlan" && $vlan)) } split /[\s,]+/, ($b->{bridge_ports} // "");
-    print join(" ", sort grep { $_ ne "" } @p), "\n"' "$2" "$3" <<<"$PVE_OUT"
+  pq_network_vlan_ports "$2" "$3" <<<"$PVE_OUT"
 }
 
 # place_vlan_mode NODE INFO: how --vlan works on CFG_BRIDGE of NODE (INFO: chk_bridge_info's
@@ -134,11 +116,12 @@ place_vlan_mode() {
 # chk_vlan INFO: --vlan on CFG_BRIDGE of CFG_NODE (INFO as for place_vlan_mode): VLAN_MODE,
 # else exit 4 with Proxmox's reason and what to change.
 chk_vlan() {
-  local br="$CFG_BRIDGE" tag="$CFG_VLAN" fix
+  local br="$CFG_BRIDGE" tag="$CFG_VLAN" fix msg
   if ! place_vlan_mode "$CFG_NODE" "$1"; then
     fix="make ${br} VLAN aware (bridge-vlan-aware yes in its stanza of /etc/network/interfaces, then ifreload -a;"
     fix+=" or node > System > Network > ${br} > VLAN aware), give it one physical port (bridge-ports),"
-    linus_fail 4 "bridge '${br}' on node '${CFG_NODE}' is not VLAN aware and ${VLAN_WHY}, so --vlan ${tag} cannot work" \
+    msg="bridge '${br}' on node '${CFG_NODE}' is not VLAN aware and ${VLAN_WHY}"
+    linus_fail 4 "${msg}, so --vlan ${tag} cannot work" \
       "${fix} or pick a bridge that has one (--bridge)"
   fi
   case "${HOST[vlan_mode]}" in

@@ -1,5 +1,4 @@
 # shellcheck shell=bash
-# shellcheck disable=SC2016 # the single-quoted strings are perl programs (their $ are perl's)
 # VMs on another cluster node. `qm` acts only on the node it runs on (qemu-server: qm is node-local), so when
 # the VM of this run lives elsewhere (PVE_REMOTE_NODE, set by chk_node) every `qm` call of
 # the run -- the steps' and the rollback journal's -- goes through `pvesh` on
@@ -9,6 +8,7 @@
 # even when the task failed: create, clone and destroy are verified here, start by the caller's
 # status check.
 source "$(dirname "${BASH_SOURCE[0]}")/logging.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/pq.sh"
 
 # qm ARGS...: the real qm on the local node, pve_qm_remote for a VM of this run on another node.
 # (Named qm, not pve_*, on purpose: the journal and the steps call qm by that name.)
@@ -30,6 +30,7 @@ pve_ssh_cmd() {
 # pve_urlencode: stdin strictly percent-encoded (what the API's `urlencoded` format accepts:
 # only [-a-zA-Z0-9_.!~*'()] stay as they are; spaces %20, newlines %0A).
 pve_urlencode() {
+  # shellcheck disable=SC2016 # a perl program: its $ are perl's
   perl -e 'local $/; my $t = <STDIN> // ""; $t =~ s/([^-A-Za-z0-9_.!~*\x27()])/sprintf("%%%02X", ord($1))/ge; print $t'
 }
 
@@ -67,31 +68,38 @@ pve_qm_remote() {
     start | stop | shutdown) pvesh create "${q}/status/${sub}" "$@" ;;
     template) pvesh create "${q}/template" "$@" ;;
     unlock) pvesh set "${q}/config" --delete lock --skiplock 1 ;; # qm unlock; root may skip the lock
-    clone)                                                        # a failed clone task exits 0 as well (and frees NEWID): checked like create, where it lands
+    # a failed clone task exits 0 as well (and frees NEWID): checked like create, where it lands
+    clone)
       t="$(pve_opt_value --target "${@:2}")"
       pve_task_checked "${t:-$node}" "$1" "named:$(pve_opt_value --name "${@:2}")" \
         pvesh create "/nodes/${node}/qemu/${id}/clone" --newid "$1" "${@:2}"
       ;;
     destroy) pve_task_checked "$node" "$id" absent pvesh delete "$q" "$@" ;;
-    status)
-      pvesh get "${q}/status/current" --output-format json | pve_json 'print "status: ", ($d->{status} // "unknown"), "\n"'
+    status | config | guest | agent) pve_qm_remote_get "$node" "$sub" "$id" "$@" ;;
+    *)
+      printf 'qm %s for a VM on node %s is not supported by this tool\n' "$sub" "$node" >&2
+      return 255
       ;;
-    config)
-      pvesh get "${q}/config" --output-format json |
-        pve_json 'for (sort keys %$d) { next if $_ eq "digest"; print "$_: $d->{$_}\n" }'
-      ;;
-    guest | agent)
+  esac
+}
+
+# pve_qm_remote_get NODE status|config|guest|agent ID ARGS...: the reading qm subcommands for a VM
+# on NODE through pvesh, printed as qm prints them (Proxmox's JSON read by lib-sh/pq.sh). `guest
+# cmd ID CMD` names the VM in its second word (ID is then "cmd"), `agent ID CMD` in its first.
+pve_qm_remote_get() {
+  local node="$1" sub="$2" id="$3" q
+  shift 3
+  q="/nodes/${node}/qemu/${id}"
+  case "$sub" in
+    status) pvesh get "${q}/status/current" --output-format json | pq_qm_status ;;
+    config) pvesh get "${q}/config" --output-format json | pq_qm_config ;;
+    *)
       [[ "$sub" == agent ]] || {
         id="$1"
         shift
         q="/nodes/${node}/qemu/${id}"
       }
-      pvesh get "${q}/agent/$1" --output-format json |
-        pve_json 'print JSON::PP->new->pretty->canonical->encode(ref $d eq "HASH" && exists $d->{result} ? $d->{result} : $d)'
-      ;;
-    *)
-      printf 'qm %s for a VM on node %s is not supported by this tool\n' "$sub" "$node" >&2
-      return 255
+      pvesh get "${q}/agent/$1" --output-format json | pq_agent_result
       ;;
   esac
 }
@@ -150,6 +158,13 @@ pve_task_checked() {
     return 0
   fi
   ((rc == 0)) || return "$rc"
+  pve_task_want "$node" "$id" "$want"
+}
+
+# pve_task_want NODE ID WANT: after a task that exited 0, VM ID's config on NODE is as WANT says
+# (pve_task_checked); 255 with a message on stderr when not.
+pve_task_want() {
+  local node="$1" id="$2" want="$3"
   pve_task_conf "$node" "$id"
   if [[ "$PVE_TASK_STATE" == unknown ]]; then
     printf 'WARN: cannot read the config of VM %s on node %s after the task: %s\n' "$id" "$node" "$PVE_TASK_ERR" >&2
@@ -160,8 +175,8 @@ pve_task_checked() {
     absent:absent) return 0 ;;
     named:*:present)
       [[ "$want" == named: || "${want#named:}" == "$PVE_TASK_NAME" ]] && return 0
-      printf 'VM %s on node %s is named %s, not %s: the create task failed (see its output above) and another run took the id\n' \
-        "$id" "$node" "'${PVE_TASK_NAME}'" "'${want#named:}'" >&2
+      printf 'VM %s on node %s is named %s, not %s: %s\n' "$id" "$node" "'${PVE_TASK_NAME}'" "'${want#named:}'" \
+        "the create task failed (see its output above) and another run took the id" >&2
       return 255
       ;;
   esac
@@ -176,7 +191,7 @@ pve_task_conf() {
   local out
   PVE_TASK_STATE=present PVE_TASK_NAME="" PVE_TASK_ERR=""
   if out="$(pvesh get "/nodes/${1}/qemu/${2}/config" --output-format json 2>&1)"; then
-    PVE_TASK_NAME="$(pve_json 'print $d->{name} // ""' <<<"$out" 2>/dev/null)" || PVE_TASK_NAME=""
+    PVE_TASK_NAME="$(pq_config_name <<<"$out" 2>/dev/null)" || PVE_TASK_NAME=""
   elif [[ "$out" == *"does not exist"* ]]; then
     PVE_TASK_STATE=absent
   else

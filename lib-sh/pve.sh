@@ -1,20 +1,12 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # PVE_/IMG_ globals set here are read by the callers
-# shellcheck disable=SC2016 # the single-quoted strings are perl programs (their $ are perl's)
-# Proxmox calls: read-only pvesh queries parsed with perl JSON::PP, and mutating commands that
+# Proxmox calls: read-only pvesh queries (their JSON answered by lib-sh/pq.sh), and mutating commands that
 # keep their output aside (shown, URL queries redacted, only when they fail), keep their stderr for the
 # error message, and only print themselves under --dry-run.
 source "$(dirname "${BASH_SOURCE[0]}")/logging.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/pq.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/pve-node.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/validation-id.sh"
-
-# pve_json PERLCODE [ARGS...]: decode the JSON on stdin into $d and run PERLCODE (which prints
-# what it finds); @ARGV holds ARGS. jq is never needed.
-pve_json() {
-  local code="$1"
-  shift
-  perl -MJSON::PP -e 'local $/; my $t = <STDIN>; my $d = JSON::PP->new->allow_nonref->decode($t // "null"); '"$code" -- "$@"
-}
 
 # pve_get PATH [ARGS...]: `pvesh get PATH ARGS --output-format json` into PVE_OUT; on failure
 # returns the exit code with the error text in PVE_ERR.
@@ -35,8 +27,8 @@ pve_err_text() {
 
 # pve_run CMD [ARGS...]: run a changing command. Its output (import progress, "update VM",
 # "successfully created disk"...) is tool chatter, not for people: kept aside and shown, indented,
-# only when the command fails (its WARN lines always are); its stderr is kept in PVE_ERR. Under --dry-run the command is only
-# printed. Returns the command's exit code.
+# only when the command fails (its WARN lines always are); its stderr is kept in PVE_ERR. Under
+# --dry-run the command is only printed. Returns the command's exit code.
 pve_run() {
   local errf outf rc=0
   log_cmd "$@"

@@ -13,7 +13,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/journal.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/checks-env.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/cloudinit.sh"
 
-# tpl_identity: TPL_NAME, TPL_TAGS, TPL_SHA (12 hex of the image checksum) for this image+storage.
+# tpl_identity: TPL[name], TPL_TAGS, TPL_SHA (12 hex of the image checksum) for this image+storage.
 tpl_identity() {
   local os="${CFG_IMAGE_URL:+custom}"
   os="${os:-$CFG_OS}"
@@ -22,13 +22,13 @@ tpl_identity() {
   TPL_TAGS="linus;linus-tpl;sha-${TPL_SHA};st-${CFG_STORAGE}"
 }
 
-# tpl_linked: 0 when the storage type makes linked clones (STORAGE_TYPE from chk_storage).
+# tpl_linked: 0 when the storage type makes linked clones (HOST[storage_type] from chk_storage).
 tpl_linked() {
   case "${HOST[storage_type]:-}" in lvmthin | zfspool | rbd | dir | nfs | cifs | btrfs) return 0 ;; *) return 1 ;; esac
 }
 
-# tpl_find cached|fresh: TPL_ID of the template for this image on this storage and node, or empty,
-# and TPL_VENDOR, the storage of its vendor snippet (tag vendor-STORE, lower case) or empty.
+# tpl_find cached|fresh: TPL[id] of the template for this image on this storage and node, or empty,
+# and TPL[vendor], the storage of its vendor snippet (tag vendor-STORE, lower case) or empty.
 # From the resources the validate step read (no call), or one fresh /cluster/resources call.
 tpl_find() {
   local found
@@ -37,19 +37,11 @@ tpl_find() {
   if [[ "$1" == fresh || -z "$PVE_OUT" ]] && ! pve_get /cluster/resources --type vm; then
     linus_fail 5 "cannot list the cluster's VMs: ${PVE_ERR}" "check pvesh get /cluster/resources"
   fi
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  found="$(pve_json 'my ($name, $node, $sha, $st) = @ARGV;
-    for my $v (sort { $a->{vmid} <=> $b->{vmid} } @$d) {
-      next unless ($v->{type} // "") eq "qemu" && ($v->{template} // 0) == 1 && ($v->{node} // "") eq $node;
-      my %t = map { lc($_) => 1 } split /[;, ]/, ($v->{tags} // "");
-      next unless $t{"linus-tpl"} && $t{"sha-$sha"} && $t{lc "st-$st"};
-      my ($vendor) = map { /^vendor-(.+)$/ ? $1 : () } sort keys %t;
-      my ($need) = map { /^need-(\d+)g$/ ? $1 : () } keys %t;
-      print join(" ", $v->{vmid}, $need // "-", $vendor // ""), "\n"; last }' "${TPL[name]}" "$CFG_NODE" "$TPL_SHA" "$CFG_STORAGE" <<<"$PVE_OUT")"
+  found="$(pq_template_for "${TPL[name]}" "$CFG_NODE" "$TPL_SHA" "$CFG_STORAGE" <<<"$PVE_OUT")"
   read -r "TPL[id]" "TPL[need]" "TPL[vendor]" <<<"$found" || true
 }
 
-# tpl_ready: 0 when --template-cache is on and the template of this image (IMG_EXPECTED) is on
+# tpl_ready: 0 when --template-cache is on and the template of this image (IMG[expected]) is on
 # this storage and node (from the resources already read: no call) and knows the image's size
 # (tag need-<GiB>g, checked against --disk here): the run then needs no image file at all.
 tpl_ready() {
@@ -121,6 +113,5 @@ tpl_build() {
 # /cluster/resources read (pve_resources).
 tpl_in_use() {
   pve_resources || return 0 # unknown: treat as in use
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  pve_json 'exit((grep { ($_->{tags} // "") =~ /(^|;)linus-from-\Q$ARGV[0]\E(;|$)/ } @$d) ? 0 : 1)' "$1" <<<"$RESOURCES_JSON"
+  pq_cloned_from "$1" <<<"$RESOURCES_JSON"
 }

@@ -38,13 +38,7 @@ act_find() {
   local out f
   _act_vm=([id]="" [type]="" [node]="" [status]="" [template]=0 [name]="" [tags]="")
   act_resources
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  out="$(pve_json 'my ($id, $name) = @ARGV;
-    for (sort { $a->{vmid} <=> $b->{vmid} } @$d) {
-      next if $id ne "" && ($_->{vmid} // "") ne $id;
-      next if $id eq "" && (($_->{type} // "") ne "qemu" || ($_->{name} // "") ne $name);
-      print join("\t", $_->{vmid}, $_->{type} // "?", $_->{node} // "?", $_->{status} // "unknown",
-        $_->{template} ? 1 : 0, $_->{name} // "", $_->{tags} // ""), "\n" }' "$2" "$3" <<<"$RESOURCES_JSON")"
+  out="$(pq_vm_by_id_or_name "$2" "$3" <<<"$RESOURCES_JSON")"
   [[ -n "$out" ]] || return 1
   if [[ "$out" == *$'\n'* ]]; then
     linus_fail 1 "more than one VM is named '$3': ids $(cut -f1 <<<"$out" | tr '\n' ' ')" "give the VMID instead of --name"

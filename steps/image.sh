@@ -104,10 +104,7 @@ image_node() {
   local store fname
   IMG[src]="${IMG[path]}"
   [[ -n "${PVE_REMOTE_NODE:-}" ]] || return 0
-  # shellcheck disable=SC2016 # a perl program: its $ are perl's
-  store="$(pve_json 'my @s = map { $_->{storage} } grep { ($_->{type} // "") eq "storage" && $_->{node} eq $ARGV[0]
-      && ($_->{status} // "") eq "available" && grep { $_ eq "iso" } split /,/, ($_->{content} // "") } @$d;
-    my ($p) = ((grep { $_ eq "local" } @s), sort @s); print $p // ""' "$PVE_REMOTE_NODE" <<<"$RESOURCES_JSON")"
+  store="$(pq_iso_store "$PVE_REMOTE_NODE" <<<"$RESOURCES_JSON")"
   [[ -n "$store" ]] || linus_fail 4 "node '${PVE_REMOTE_NODE}' has no storage with iso content to download the image to" \
     "add iso content to a storage of that node (pvesm set local --content iso,vztmpl,backup,snippets), or run this on node ${PVE_REMOTE_NODE}"
   fname="linus-${IMG[expected]:0:12}-${IMG[file]%.*}.img" # iso content takes .img (the format is probed)
