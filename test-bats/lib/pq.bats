@@ -47,13 +47,18 @@ canon() {
   run pq_storage_info pve local-lvm <"$RES"
   assert_success
   assert_output $'1 133143986176 lvmthin 0\nlocal-lvm,nfs1\nlocal,nfs1'
-  assert_equal "$(pq_storage_info pve3 nfs1 <"$RES"; printf '|')" $'inactive 96636764160 nfs 1\n\n\n|'
+  assert_equal "$(
+    pq_storage_info pve3 nfs1 <"$RES"
+    printf '|'
+  )" $'inactive 96636764160 nfs 1\n\n\n|'
   run pq_storage_info pve local <"$RES"
   assert_output $'0 85899345920 dir 0\nlocal-lvm,nfs1\nlocal,nfs1'
   run pq_storage_info pve2 nope <"$RES"
   assert_output $'absent\nlocal-lvm,nfs1\nlocal,nfs1'
-  assert_equal "$(pq_storage_info pve s <<<'[{"type":"storage","node":"pve","storage":"s","status":"available"}]'
-    printf '|')" $'0 -1 ? 0\n\n\n|'
+  assert_equal "$(
+    pq_storage_info pve s <<<'[{"type":"storage","node":"pve","storage":"s","status":"available"}]'
+    printf '|'
+  )" $'0 -1 ? 0\n\n\n|'
 }
 
 @test "pq_storage_shared: 1 for a shared storage, 0 for a local or unknown one" {
@@ -160,11 +165,11 @@ LINUS_JSON:{\"result\":\"SUCCESS\",\"count\":3,\"vms\":[{\"vm_id\":100,\"vm_name
 \"vm_name\":\"web1\",\"vm_node\":\"pve2\",\"vm_state\":\"stopped\",\"vm_tags\":\"linus;linus-from-9000\",\
 \"vm_template\":0}]}"
   run pq_linus_vms <<<'[{"type":"qemu","vmid":7,"name":"a b","tags":"x, linus"},{"type":"lxc","vmid":8,"tags":"linus"}]'
+  local vm='{"vm_id":7,"vm_name":"a b","vm_node":"","vm_state":"unknown","vm_tags":"x, linus","vm_template":0}'
   assert_output 'LINUS_RESULT:SUCCESS
 LINUS_COUNT:1
 LINUS_VM:id=7 name=a_b node=- state=unknown template=0 tags=x,_linus
-LINUS_JSON:{"result":"SUCCESS","count":1,"vms":[{"vm_id":7,"vm_name":"a b","vm_node":"",'\
-'"vm_state":"unknown","vm_tags":"x, linus","vm_template":0}]}'
+LINUS_JSON:{"result":"SUCCESS","count":1,"vms":['"$vm"']}'
   run pq_linus_vms <<<'[{"type":"qemu","vmid":7,"tags":"linus-tpl"}]'
   assert_output $'LINUS_RESULT:SUCCESS\nLINUS_COUNT:0\nLINUS_JSON:{"result":"SUCCESS","count":0,"vms":[]}'
 }
@@ -172,9 +177,10 @@ LINUS_JSON:{"result":"SUCCESS","count":1,"vms":[{"vm_id":7,"vm_name":"a b","vm_n
 @test "pq_links_as_network: kernel bridges (VLAN filtering) and OVS devices, nothing else" {
   run bash -c "source '$REPO_ROOT/lib-sh/pq.sh'; pq_links_as_network <'$FX/ip-link.json'"
   assert_success
-  assert_equal "$(canon <<<"$output")" \
-    '[{"bridge_vlan_aware":0,"iface":"vmbr0","type":"bridge"},{"bridge_vlan_aware":1,"iface":"vmbr1","type":"bridge"},'\
-'{"bridge_vlan_aware":0,"iface":"vmbr9","type":"OVSBridge"}]'
+  local b0='{"bridge_vlan_aware":0,"iface":"vmbr0","type":"bridge"}'
+  local b1='{"bridge_vlan_aware":1,"iface":"vmbr1","type":"bridge"}'
+  local b9='{"bridge_vlan_aware":0,"iface":"vmbr9","type":"OVSBridge"}'
+  assert_equal "$(canon <<<"$output")" "[$b0,$b1,$b9]"
   run pq_links_as_network <<<'[{"ifname":"lo","link_type":"loopback"}]'
   assert_output '[]'
 }
@@ -282,8 +288,14 @@ tags: linus;sha-abc'
 }
 
 @test "pq_config_name: the name, no newline; empty without one" {
-  assert_equal "$(pq_config_name <"$FX/qm-config.json"; printf '|')" 'web1|'
-  assert_equal "$(pq_config_name <<<'{"cores":2}'; printf '|')" '|'
+  assert_equal "$(
+    pq_config_name <"$FX/qm-config.json"
+    printf '|'
+  )" 'web1|'
+  assert_equal "$(
+    pq_config_name <<<'{"cores":2}'
+    printf '|'
+  )" '|'
 }
 
 @test "pq_agent_result: the unwrapped result, pretty with sorted keys; an answer without result as it is" {
