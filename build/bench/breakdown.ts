@@ -148,9 +148,12 @@ export function breakdown(
     const failed = co.filter(isFailedPoll);
     top.push({ step, what: 'simulator process start-ups (harness)', seconds: coTime - co.length * latency });
     top.push({ step, what: 'bash, perl and forks of the bundle', seconds: t1 - t0 - wo - coTime - so });
-    if (rep.length) top.push({ step, what: `${rep.length} repeated read(s): ${tools(rep)}`, seconds: rep.length * latency });
+    if (rep.length) {
+      top.push({ step, what: `${rep.length} repeated read(s): ${tools(rep)}`, seconds: rep.length * latency });
+    }
     if (failed.length || so) {
-      top.push({ step, what: `${failed.length} failed poll(s) + ${r2(so)} s poll sleeps`, seconds: failed.length * latency + so });
+      const what = `${failed.length} failed poll(s) + ${r2(so)} s poll sleeps`;
+      top.push({ step, what, seconds: failed.length * latency + so });
     }
     return {
       step,
@@ -176,7 +179,10 @@ export function breakdown(
   const sleepOut = sleeps.filter((x) => outside(x.start)).reduce((a, x) => a + x.seconds, 0);
   const ownOut = total - (win ? win.t1 - win.t0 : 0) - out.reduce((a, c) => a + (c.end - c.start), 0) - sleepOut;
   const wasted = out.filter((c) => !needed(c)).length * latency;
-  if (win) top.push({ step: 'start..network', what: "waiting on the guest beyond its boot (poll cadence, calls' processes)", seconds: winExcess });
+  if (win) {
+    const what = "waiting on the guest beyond its boot (poll cadence, calls' processes)";
+    top.push({ step: 'start..network', what, seconds: winExcess });
+  }
   return {
     total: r2(total),
     floor: r2(floor),
@@ -188,6 +194,10 @@ export function breakdown(
     wasted: r2(wasted + sleepOut),
     own: r2(ownOut),
     steps,
-    top: top.filter((t) => t.seconds >= 0.005).sort((a, b) => b.seconds - a.seconds).slice(0, 6).map((t) => ({ ...t, seconds: r2(t.seconds) })),
+    top: top
+      .filter((t) => t.seconds >= 0.005)
+      .sort((a, b) => b.seconds - a.seconds)
+      .slice(0, 6)
+      .map((t) => ({ ...t, seconds: r2(t.seconds) })),
   };
 }
