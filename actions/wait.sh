@@ -3,11 +3,12 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/options.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/job.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
 
 # act_wait: wait up to --timeout seconds for job CFG_TARGET; its final lines and exit code, or
 # RUNNING with its current step (exit 0).
 act_wait() {
-  local id="$CFG_TARGET" dir rc start
+  local id="$CFG_TARGET" dir rc start polls=0
   LINUS_STEP="wait"
   [[ -n "$id" ]] || linus_fail 3 "wait needs a job id" "write: wait JOB [--timeout SECONDS] (JOB from LINUS_JOB of provision --detach)"
   # --timeout 0: look once, do not wait
@@ -30,7 +31,7 @@ act_wait() {
       res_print
       return 0
     fi
-    sleep "${LINUS_POLL_INTERVAL:-2}"
+    pve_poll_sleep "$((++polls))" # the job's files are local: the guest polls' cadence, not a flat 2 s
   done
   rc="$(<"$dir/rc")"
   [[ "$rc" =~ ^[0-9]+$ ]] || rc=5

@@ -66,7 +66,7 @@ const rows: string[] = [
   `| upload --from-url (a GitHub release URL) | 1 command, ${fromUrlChars} chars |`,
   ...provision.map(
     (p) =>
-      `| provision, ${p.path} path, ${p.existingVms} existing VMs, ${p.latency} s/call | ${p.ok ? 'ok' : 'FAILED'}, ${p.seconds} s (floor ${p.breakdown.floor} s, own overhead ${p.breakdown.own} s, poll sleeps ${p.breakdown.sleep} s), ${p.proxmoxCalls} Proxmox calls + ${p.agentPolls} agent/status polls (${p.mutatingCalls} mutating) |`,
+      `| provision, ${p.path} path, ${p.existingVms} existing VMs, ${p.latency} s/call | ${p.ok ? 'ok' : 'FAILED'}, ${p.seconds} s (floor ${p.breakdown.floor} s, overhead ${p.breakdown.overhead} s = simulator processes ${p.breakdown.simProcess} s + the bundle's own ${p.breakdown.bundle} s), ${p.proxmoxCalls} Proxmox calls + ${p.agentPolls} agent/status polls (${p.mutatingCalls} mutating) |`,
   ),
 ];
 const table = rows.join('\n');

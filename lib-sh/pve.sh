@@ -93,12 +93,15 @@ pve_poll_sleep() {
   sleep "$d"
 }
 
-# pve_local_node: the name of the node the script runs on (hostname up to the first dot).
+# pve_local_node: the name of the node the script runs on (hostname up to the first dot), kept
+# in PVE_LOCAL_NODE by the first call outside a $(...) (chk_node's): one `hostname` per run.
 pve_local_node() {
-  local h
-  h="$(hostname 2>/dev/null || true)"
-  [[ -n "$h" ]] || h="${HOSTNAME:-}"
-  printf '%s\n' "${h%%.*}"
+  if [[ -z "${PVE_LOCAL_NODE:-}" ]]; then
+    PVE_LOCAL_NODE="$(hostname 2>/dev/null || true)"
+    [[ -n "$PVE_LOCAL_NODE" ]] || PVE_LOCAL_NODE="${HOSTNAME:-}"
+    PVE_LOCAL_NODE="${PVE_LOCAL_NODE%%.*}"
+  fi
+  printf '%s\n' "$PVE_LOCAL_NODE"
 }
 
 # pve_config_get VMID: `qm config VMID` into PVE_CONFIG (key: value lines); returns qm's code.

@@ -1,5 +1,5 @@
 // Timing shims for the benchmark: a directory put first on the bundle's PATH with one small bash
-// wrapper per simulated tool (it logs the call's start, end and exit code, then the simulator's
+// wrapper per simulated tool (it logs the call's start, end, exit code and arguments, then the simulator's
 // tool does the work) and one for `sleep` (it logs start and requested seconds, then sleeps).
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,6 +14,8 @@ export const SIM_TOOLS = [
 export interface TimedCall {
   tool: string;
   args0: string;
+  /** the call's arguments joined by spaces (newlines as spaces) */
+  args: string;
   start: number;
   end: number;
   exit: number;
@@ -36,7 +38,7 @@ export function writeShims(dir: string, simBin: string): { bin: string; log: str
     writeFileSync(
       f,
       `#!/bin/bash\ns=$EPOCHREALTIME rc=0\n'${simBin}/${tool}' "$@" || rc=$?\n` +
-        `printf 'call %s %s %s %s %s\\n' '${tool}' "$s" "$EPOCHREALTIME" "$rc" "\${1:-}" >>'${log}'\nexit "$rc"\n`,
+        `printf 'call %s %s %s %s %s\\n' '${tool}' "$s" "$EPOCHREALTIME" "$rc" "\${*//$'\\n'/ }" >>'${log}'\nexit "$rc"\n`,
     );
     chmodSync(f, 0o755);
   }
@@ -53,7 +55,7 @@ export function readShimLog(log: string): { calls: TimedCall[]; sleeps: TimedSle
   for (const line of readFileSync(log, 'utf8').split('\n')) {
     const f = line.split(' ');
     if (f[0] === 'call' && f.length >= 5) {
-      calls.push({ tool: f[1], start: Number(f[2]), end: Number(f[3]), exit: Number(f[4]), args0: f[5] ?? '' });
+      calls.push({ tool: f[1], start: Number(f[2]), end: Number(f[3]), exit: Number(f[4]), args0: f[5] ?? '', args: f.slice(5).join(' ') });
     } else if (f[0] === 'sleep' && f.length >= 3) {
       sleeps.push({ start: Number(f[1]), seconds: Number(f[2]) || 0 });
     }
