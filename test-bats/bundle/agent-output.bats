@@ -75,7 +75,8 @@ user_key() {
   w="$(proto WARNING)"
   # (the path may hold /./ so that ssh-mcp 2's redactor keeps it)
   [[ "${w//\/.\//\/}" == "the VM accepts only the SSH key of root on the Proxmox host ($HOME/.ssh/id_ed25519.pub)"* ]]
-  [[ "$w" == *"--ssh-key 'ssh-ed25519 AAAA... you@laptop'"* && "$w" == *--ssh-key-file* && "$w" == *"linus provision-cmd"* ]]
+  [[ "$w" == *"--ssh-key 'ssh-ed25519 AAAA... you@laptop'"* && "$w" == *--ssh-key-file* &&
+    "$w" == *"linus provision-cmd"* ]]
   [ "$(json_get "$(proto JSON)" warning)" = "str:$w" ]
   grep -qxF "warning: $w" <<<"$stderr"
   [ "$(redacted "LINUS_WARNING:$w")" = "LINUS_WARNING:$w" ]

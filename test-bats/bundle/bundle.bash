@@ -51,10 +51,12 @@ assert_protocol() {
 
 # vm_conf ID KEY: a key of the simulated VM's config.
 vm_conf() {
-  pvesim vm "$1" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s).config[process.argv[1]];process.stdout.write(v===undefined?"":String(v))})' "$2"
+  pvesim vm "$1" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{
+    const v=JSON.parse(s).config[process.argv[1]];process.stdout.write(v===undefined?"":String(v))})' "$2"
 }
 
 # vm_field ID KEY: a top-level field of the simulated VM (status, ip, ...).
 vm_field() {
-  pvesim vm "$1" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s)[process.argv[1]];process.stdout.write(v===undefined||v===null?"":String(v))})' "$2"
+  pvesim vm "$1" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{
+    const v=JSON.parse(s)[process.argv[1]];process.stdout.write(v===undefined||v===null?"":String(v))})' "$2"
 }

@@ -52,7 +52,7 @@ provision_calls() {
   [ "${a% *}" = "${b% *}" ]
 }
 
-@test "call budget: clone path (--template-cache) makes no more calls than the import path, the same with 0 and 60 existing VMs" {
+@test "call budget: clone path (--template-cache) makes no more calls than the import path, the same at 0 and 60 VMs" {
   local i a b
   i="$(provision_calls imp0)"
   run_bundle --name build1 --template-cache

@@ -50,15 +50,14 @@ provision_os() {
 }
 
 @test "centos-stream-10: BSD .SHA256SUM sidecar, user cloud-user, CPU x86-64-v3" {
-  provision_os centos-stream-10 cloud-user x86-64-v3 \
-    'https://cloud.centos.org/centos/10-stream/x86_64/images/CentOS-Stream-GenericCloud-10-latest.x86_64.qcow2' \
-    'https://cloud.centos.org/centos/10-stream/x86_64/images/CentOS-Stream-GenericCloud-10-latest.x86_64.qcow2.SHA256SUM'
+  local img='https://cloud.centos.org/centos/10-stream/x86_64/images/CentOS-Stream-GenericCloud-10-latest.x86_64.qcow2'
+  provision_os centos-stream-10 cloud-user x86-64-v3 "$img" "$img.SHA256SUM"
 }
 
 @test "fedora-43: versioned names, PGP clear-signed BSD CHECKSUM, user fedora" {
+  local dir='https://download.fedoraproject.org/pub/fedora/linux/releases/43/Cloud/x86_64/images'
   provision_os fedora-43 fedora x86-64-v2-AES \
-    'https://download.fedoraproject.org/pub/fedora/linux/releases/43/Cloud/x86_64/images/Fedora-Cloud-Base-Generic-43-1.6.x86_64.qcow2' \
-    'https://download.fedoraproject.org/pub/fedora/linux/releases/43/Cloud/x86_64/images/Fedora-Cloud-43-1.6-x86_64-CHECKSUM'
+    "$dir/Fedora-Cloud-Base-Generic-43-1.6.x86_64.qcow2" "$dir/Fedora-Cloud-43-1.6-x86_64-CHECKSUM"
 }
 
 @test "opensuse-leap-16: .sha256 sidecar, user opensuse" {
@@ -99,7 +98,8 @@ provision_os() {
     assert_call '^pvesh get /nodes/pve/status'
     assert_no_mutating_calls
   done
-  [ "$(pvesim state | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(String(Object.keys(JSON.parse(s).guests).length)))')" = 0 ]
+  [ "$(pvesim state | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>
+    process.stdout.write(String(Object.keys(JSON.parse(s).guests).length)))')" = 0 ]
 }
 
 @test "a node without x86-64-v3: the 9s, Ubuntu and custom images are not asked about the CPU" {
@@ -115,7 +115,8 @@ provision_os() {
 
 @test "only one flag missing (movbe) is enough to refuse, and it is named" {
   local flags
-  flags="$(node -e 'import("'"$REPO_ROOT"'/test-bats/sim/lib/cpu.mjs").then(m=>process.stdout.write(m.FLAGS_V3.replace(" movbe","")))')"
+  flags="$(node -e 'import("'"$REPO_ROOT"'/test-bats/sim/lib/cpu.mjs")
+    .then(m=>process.stdout.write(m.FLAGS_V3.replace(" movbe","")))')"
   pvesim node cpu pve --flags "$flags"
   run_bundle --name mv --os almalinux-10
   [ "$status" -eq 4 ]

@@ -8,7 +8,9 @@ setup() {
   load 'bundle'
   sim_setup
   BASE='https://cloud-images.ubuntu.com/custom/signed.qcow2'
-  URL="${BASE}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLE%2F20260101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=5ec12e75ec12e7"
+  URL="${BASE}?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+  URL+="&X-Amz-Credential=AKIAEXAMPLE%2F20260101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20260101T000000Z"
+  URL+="&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=5ec12e75ec12e7"
   pvesim image add "$URL" --size-gib 2 --user cloud >/dev/null
   SUM="$(sha256sum "$(sim_image "$URL")" | cut -d' ' -f1)"
   : >"$PVESIM_DIR/calls.jsonl" # forget sim_image's own download
@@ -18,13 +20,16 @@ setup() {
 # straight from the simulator's call log.
 last_arg_of() {
   pvesim calls --tool "$1" |
-    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const l of s.split("\n").filter(Boolean)){const a=JSON.parse(l).args;process.stdout.write(a[a.length-1]+"\n")}})'
+    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const l of s.split("\n").filter(Boolean)){
+      const a=JSON.parse(l).args;process.stdout.write(a[a.length-1]+"\n")}})'
 }
 
 # value_after TOOL FLAG: the value that follows FLAG in each call of TOOL.
 value_after() {
   pvesim calls --tool "$1" |
-    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const l of s.split("\n").filter(Boolean)){const a=JSON.parse(l).args;const i=a.indexOf(process.argv[1]);if(i>=0)process.stdout.write(a[i+1]+"\n")}})' -- "$2"
+    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const l of s.split("\n").filter(Boolean)){
+      const a=JSON.parse(l).args;const i=a.indexOf(process.argv[1]);if(i>=0)process.stdout.write(a[i+1]+"\n")}})' \
+      -- "$2"
 }
 
 # refute_secret: the signature (or any other part of the query) appears nowhere in the output.
@@ -131,7 +136,8 @@ refute_secret() {
 
 @test "a refused --image-url is repeated with its query redacted, even past a space" {
   # (values over 200 characters are never repeated: this one is short)
-  run_bundle --name s7 --image-url "https://h/x.img?X-Amz-Signature=5ec12e75ec12e7 x&X-Amz-Date=1" --image-sha256 "$SUM" --user cloud
+  run_bundle --name s7 --image-url "https://h/x.img?X-Amz-Signature=5ec12e75ec12e7 x&X-Amz-Date=1" \
+    --image-sha256 "$SUM" --user cloud
   [ "$status" -eq 1 ]
   assert_protocol
   [[ "$(proto ERROR)" == "--image-url 'https://h/x.img?<redacted>': the URL has whitespace, "* ]]

@@ -11,7 +11,8 @@ setup() {
 # templates: "vmid node name" of the templates, one a line.
 templates() {
   pvesh get /cluster/resources --type vm --output-format json |
-    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const v of JSON.parse(s)) if(v.template) console.log(v.vmid, v.node, v.name)})'
+    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{
+      for(const v of JSON.parse(s)) if(v.template) console.log(v.vmid, v.node, v.name)})'
 }
 
 # shellcheck disable=SC2154 # stderr is set by bats' run --separate-stderr (run_bundle)
@@ -27,7 +28,7 @@ build_on_pve2() {
   ok_or_show
 }
 
-@test "remote --template-cache: the first run builds the template on pve2 through pvesh, the next clones it there (linked)" {
+@test "remote --template-cache: the first run builds the template on pve2 via pvesh, the next clones it (linked)" {
   build_on_pve2 t1
   assert_protocol
   [ "$(proto VM_NODE)" = pve2 ]
@@ -53,7 +54,8 @@ build_on_pve2() {
   echo "$calls" >&2
   [ "$(grep -c . <<<"$calls")" -le 9 ]
   refute_call 'download-url'
-  grep -A1 '^pvesh create /nodes/pve2/qemu/100/clone --newid 102 ' <<<"$calls" | tail -1 | grep -q '^pvesh get /nodes/pve2/qemu/102/config '
+  grep -A1 '^pvesh create /nodes/pve2/qemu/100/clone --newid 102 ' <<<"$calls" | tail -1 |
+    grep -q '^pvesh get /nodes/pve2/qemu/102/config '
   [ "$(proto VM_ID)" = 102 ]
   [ "$(vm_field 102 node)" = pve2 ]
   [ "$(vm_field 102 status)" = running ]
@@ -104,11 +106,13 @@ build_on_pve2() {
 @test "remote clone whose task fails (pvesh exits 0, no VM): exit 5, nothing configured, the template stays" {
   build_on_pve2 t7
   : >"$PVESIM_DIR/calls.jsonl"
-  pvesim fault pvesh '^create /nodes/pve2/qemu/100/clone' --exit 0 --error 'clone failed: lvcreate: insufficient free space' >/dev/null
+  pvesim fault pvesh '^create /nodes/pve2/qemu/100/clone' --exit 0 \
+    --error 'clone failed: lvcreate: insufficient free space' >/dev/null
   run_bundle --template-cache --name t8 --node pve2
   [ "$status" -eq 5 ]
   assert_protocol
-  [[ "$(proto ERROR)" == *"clone failed: lvcreate: insufficient free space"*"the task on node pve2 did not leave VM 102 present"* ]]
+  local task='the task on node pve2 did not leave VM 102 present'
+  [[ "$(proto ERROR)" == *"clone failed: lvcreate: insufficient free space"*"$task"* ]]
   refute_call '^pvesh (set|create) /nodes/pve2/qemu/102/'
   refute_call '^pvesh delete /nodes/pve2/qemu/100'
   run pvesim vm 102
@@ -118,11 +122,13 @@ build_on_pve2() {
 }
 
 @test "remote template build whose template task fails (pvesh exits 0): exit 5, the half-built VM destroyed on pve2" {
-  pvesim fault pvesh '^create /nodes/pve2/qemu/[0-9]+/template' --exit 0 --error "you can't convert a VM to template if VM is running" >/dev/null
+  pvesim fault pvesh '^create /nodes/pve2/qemu/[0-9]+/template' --exit 0 \
+    --error "you can't convert a VM to template if VM is running" >/dev/null
   run_bundle --template-cache --name t9 --node pve2
   [ "$status" -eq 5 ]
   assert_protocol
-  [[ "$(proto ERROR)" == "qm template 100 did not make a template: "*"you can't convert a VM to template if VM is running"* ]]
+  local running="you can't convert a VM to template if VM is running"
+  [[ "$(proto ERROR)" == "qm template 100 did not make a template: "*"$running"* ]]
   [ "$(proto CLEANUP)" = destroyed ]
   assert_call '^pvesh delete /nodes/pve2/qemu/100 '
   run pvesim vm 100

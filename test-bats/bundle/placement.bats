@@ -25,7 +25,8 @@ on_node() { vm_field "$1" node; }
   [ "$(on_node 100)" = pve3 ]
   [[ "$stderr" == *"--node auto: node pve3 "* ]]
   assert_call '^pvesh create /nodes/pve3/qemu --vmid 100 --name a1 '
-  assert_call '^pvesh create /nodes/pve3/storage/local/download-url .*--checksum [0-9a-f]{64} --checksum-algorithm sha256'
+  assert_call \
+    '^pvesh create /nodes/pve3/storage/local/download-url .*--checksum [0-9a-f]{64} --checksum-algorithm sha256'
   refute_call '^qm (create|start|resize)'
   # sshkeys went through the API as strictly url-encoded text
   refute_call '^pvesh create /nodes/pve3/qemu .*--sshkeys /'
@@ -115,8 +116,11 @@ on_node() { vm_field "$1" node; }
   run_bundle --name n2 --node pve2 --network-timeout 2
   [ "$status" -eq 6 ]
   assert_protocol
-  [ "$(proto ERROR)" = "VM 100 reported no IPv4 address within 2s (node pve2's neighbour table (over ssh) could not be read: root@pve2: Permission denied (publickey).)" ]
-  [[ "$(proto REMEDIATION)" == "check root ssh from this node to pve2 (ssh root@pve2 true; pvecm updatecerts), or use --ip with --gateway; "* ]]
+  local want="VM 100 reported no IPv4 address within 2s (node pve2's neighbour table (over ssh) could not be read: "
+  want+="root@pve2: Permission denied (publickey).)"
+  [ "$(proto ERROR)" = "$want" ]
+  want="check root ssh from this node to pve2 (ssh root@pve2 true; pvecm updatecerts), or use --ip with --gateway; "
+  [[ "$(proto REMEDIATION)" == "$want"* ]]
   [ "$(proto CLEANUP)" = destroyed ]
   # warned once while waiting, not at every poll; each ssh bounded by the time left (2 s here)
   [ "$(grep -c "cannot read node pve2's neighbour table" <<<"$stderr")" -eq 1 ]
@@ -132,7 +136,8 @@ on_node() { vm_field "$1" node; }
   pvesim storage set local --content iso,vztmpl,backup >/dev/null
   # an ssh that hangs on the neighbour read (a node that accepts the connection, then stalls)
   mkdir -p "$BATS_TEST_TMPDIR/bin"
-  printf '#!/bin/bash\n[[ "$*" == *"ip neigh"* ]] && exec sleep 300\nexec %q "$@"\n' "$SIM_BIN/ssh" >"$BATS_TEST_TMPDIR/bin/ssh"
+  printf '#!/bin/bash\n[[ "$*" == *"ip neigh"* ]] && exec sleep 300\nexec %q "$@"\n' "$SIM_BIN/ssh" \
+    >"$BATS_TEST_TMPDIR/bin/ssh"
   chmod +x "$BATS_TEST_TMPDIR/bin/ssh"
   local t0=$SECONDS
   PATH="$BATS_TEST_TMPDIR/bin:$PATH" run_bundle --name n3 --node pve2 --network-timeout 3
@@ -162,18 +167,21 @@ remote_calls() {
   [ "$(grep -c . <<<"$calls")" -le 10 ]
   [ "$(grep -c '^pvesh get /nodes/pve2/qemu/100/config ' <<<"$calls")" -eq 2 ]
   # the order: create, its check, then the resize
-  grep -A3 '^pvesh create /nodes/pve2/qemu --vmid 100 ' <<<"$calls" | sed 1d | cut -d' ' -f1-3 >"$BATS_TEST_TMPDIR/after"
+  grep -A3 '^pvesh create /nodes/pve2/qemu --vmid 100 ' <<<"$calls" | sed 1d |
+    cut -d' ' -f1-3 >"$BATS_TEST_TMPDIR/after"
   printf '%s\n' 'pvesh get /nodes/pve2/qemu/100/config' 'pvesh set /nodes/pve2/qemu/100/resize' \
     'pvesh get /nodes/pve2/qemu/100/config' | diff - "$BATS_TEST_TMPDIR/after"
   refute_call '^qm '
 }
 
-@test "remote create whose task fails (pvesh exits 0, the config is gone): exit 5 with the task's error, no resize, nothing left" {
-  pvesim fault pvesh '^create /nodes/pve2/qemu --vmid' --exit 0 --error 'scsi0: import failed: no space left on device' >/dev/null
+@test "remote create whose task fails (pvesh exits 0, config gone): exit 5, the task's error, no resize, nothing left" {
+  pvesim fault pvesh '^create /nodes/pve2/qemu --vmid' --exit 0 \
+    --error 'scsi0: import failed: no space left on device' >/dev/null
   run_bundle --name f1 --node pve2
   [ "$status" -eq 5 ]
   assert_protocol
-  [[ "$(proto ERROR)" == "qm create failed: "*"scsi0: import failed: no space left on device"*"the task on node pve2 did not leave VM 100 present"* ]]
+  local task='the task on node pve2 did not leave VM 100 present'
+  [[ "$(proto ERROR)" == "qm create failed: "*"scsi0: import failed: no space left on device"*"$task"* ]]
   refute_call '/qemu/100/resize'
   refute_call '^pvesh delete '
   run pvesim vm 100
@@ -207,8 +215,9 @@ EOS
   refute_call '^pvesh (delete|set|create) /nodes/pve2/qemu/100'
 }
 
-@test "remote create, its config unreadable for a moment after the task: taken as created (journaled), the run goes on" {
-  pvesim fault pvesh '^get /nodes/pve2/qemu/100/config' --nth 1 --count 1 --error "500 Can't connect to 192.168.100.12:8006 (Connection timed out)" >/dev/null
+@test "remote create, its config unreadable a moment after the task: taken as created (journaled), the run goes on" {
+  pvesim fault pvesh '^get /nodes/pve2/qemu/100/config' --nth 1 --count 1 \
+    --error "500 Can't connect to 192.168.100.12:8006 (Connection timed out)" >/dev/null
   run_bundle --name u1 --node pve2
   [ "$status" -eq 0 ] || {
     echo "$output" "$stderr"
@@ -218,8 +227,9 @@ EOS
   [ "$(vm_field 100 status)" = running ]
 }
 
-@test "remote create, config unreadable after the task and the run fails later: the VM is rolled back, not left behind" {
-  pvesim fault pvesh '^get /nodes/pve2/qemu/100/config' --nth 1 --count 1 --error "500 Can't connect to 192.168.100.12:8006 (Connection timed out)" >/dev/null
+@test "remote create, config unreadable after the task, the run fails later: the VM is rolled back, not left behind" {
+  pvesim fault pvesh '^get /nodes/pve2/qemu/100/config' --nth 1 --count 1 \
+    --error "500 Can't connect to 192.168.100.12:8006 (Connection timed out)" >/dev/null
   pvesim start-error 'kvm: simulated start failure' >/dev/null
   run_bundle --name u2 --node pve2
   [ "$status" -eq 5 ]
@@ -237,10 +247,13 @@ pvesh_wrap() {
     "$SIM_BIN/pvesh" "$1" >"$BATS_TEST_TMPDIR/bin/pvesh"
   chmod +x "$BATS_TEST_TMPDIR/bin/pvesh"
 }
+# the error of a remote pvesh whose proxy ssh dropped
+PROXY_FAILED="proxy handler failed: command 'ssh root@192.168.100.12 pvesh --noproxy create /nodes/pve2/qemu'"
+PROXY_FAILED+=" failed: exit code 255"
 
-@test "remote create: pvesh dies after the worker created the VM (the proxy's ssh dropped): the VM is this run's, the run goes on" {
+@test "remote create: pvesh dies after the worker made the VM (proxy ssh dropped): the VM is this run's, run goes on" {
   # shellcheck disable=SC2016 # the $ are the wrapper script's
-  pvesh_wrap '"$SIM" "$@"; echo "proxy handler failed: command '\''ssh root@192.168.100.12 pvesh --noproxy create /nodes/pve2/qemu'\'' failed: exit code 255" >&2; exit 255'
+  pvesh_wrap '"$SIM" "$@"; echo "'"$PROXY_FAILED"'" >&2; exit 255'
   PATH="$BATS_TEST_TMPDIR/bin:$PATH" run_bundle --name o1 --node pve2
   [ "$status" -eq 0 ] || {
     echo "$output" "$stderr"
@@ -252,7 +265,7 @@ pvesh_wrap() {
 }
 
 @test "remote create: pvesh dies before the worker ran: exit 5, nothing created, nothing adopted" {
-  pvesh_wrap 'echo "proxy handler failed: command '\''ssh root@192.168.100.12 pvesh --noproxy create /nodes/pve2/qemu'\'' failed: exit code 255" >&2; exit 255'
+  pvesh_wrap 'echo "'"$PROXY_FAILED"'" >&2; exit 255'
   PATH="$BATS_TEST_TMPDIR/bin:$PATH" run_bundle --name o2 --node pve2
   [ "$status" -eq 5 ]
   [[ "$(proto ERROR)" == "qm create failed: proxy handler failed: "* ]]
@@ -263,7 +276,8 @@ pvesh_wrap() {
 
 @test "remote create refused with 'already exists' by a VM of the same name: never adopted, never touched" {
   # another run's VM (same name, tag linus) takes id 100 on pve2 just before this run's create
-  pvesh_wrap 'pvesim guest add 100 --node pve2 --name o3 --tags linus >/dev/null; echo "unable to create VM 100 - VM 100 already exists on node '\''pve2'\''" >&2; exit 255'
+  pvesh_wrap 'pvesim guest add 100 --node pve2 --name o3 --tags linus >/dev/null
+    echo "unable to create VM 100 - VM 100 already exists on node '\''pve2'\''" >&2; exit 255'
   PATH="$BATS_TEST_TMPDIR/bin:$PATH" run_bundle --name o3 --node pve2 --vmid 100
   [ "$status" -eq 7 ]
   [[ "$stderr" != *"taken as created"* ]]

@@ -11,7 +11,8 @@ setup() {
 # templates: "vmid name" of the templates, one a line.
 templates() {
   pvesh get /cluster/resources --type vm --output-format json |
-    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const v of JSON.parse(s)) if(v.template) console.log(v.vmid, v.name)})'
+    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{
+      for(const v of JSON.parse(s)) if(v.template) console.log(v.vmid, v.name)})'
 }
 
 ok_or_show() { [ "$status" -eq 0 ] || {
@@ -124,7 +125,9 @@ ok_or_show() { [ "$status" -eq 0 ] || {
   sim_setup
   run_bundle --template-cache --name old1
   ok_or_show
-  qm set 100 --tags 'linus;linus-tpl;sha-'"$(vm_conf 100 tags | grep -o 'sha-[0-9a-f]*' | cut -d- -f2)"';st-local-lvm;vendor-local' >/dev/null
+  qm set 100 --tags \
+    'linus;linus-tpl;sha-'"$(vm_conf 100 tags | grep -o 'sha-[0-9a-f]*' | cut -d- -f2)"';st-local-lvm;vendor-local' \
+    >/dev/null
   run_bundle --template-cache --name old2
   ok_or_show
   [[ "$stderr" == *"cached image verified"* ]]

@@ -27,7 +27,9 @@ no_curl() {
   local d="$BATS_TEST_TMPDIR/nocurl" t
   mkdir -p "$d"
   ln -sf "$SIM_BIN/wget" "$d/wget"
-  for t in bash env dirname readlink node mktemp rm cat sed grep perl flock; do ln -sf "$(command -v "$t")" "$d/$t"; done
+  for t in bash env dirname readlink node mktemp rm cat sed grep perl flock; do
+    ln -sf "$(command -v "$t")" "$d/$t"
+  done
   PATH="$d"
 }
 

@@ -207,7 +207,8 @@ on_tty() {
 }
 
 @test "sourcing twice is harmless and defines only functions" {
-  run bash -c 'set -eu; source "$1"; source "$1"; compgen -v | grep -c "^LOG_\|^LINUS_" || true' _ "$REPO_ROOT/lib-sh/logging.sh"
+  run bash -c 'set -eu; source "$1"; source "$1"; compgen -v | grep -c "^LOG_\|^LINUS_" || true' _ \
+    "$REPO_ROOT/lib-sh/logging.sh"
   assert_success
   assert_output 0
 }

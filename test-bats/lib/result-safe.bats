@@ -72,7 +72,8 @@ setup() {
 }
 
 @test "res_hidden: 0 for text the redactor hides, 1 for text it keeps, at the limit given" {
-  local b64="oZ7ZpSP2ZAPc/pVoN0X/WCGxSF6ptdj2e1lCLDozJN8" hex="8d5bd506352d7003ec5f183e10eca2a750ef9a6bc5b988a16fd4cda24878fbe4"
+  local b64="oZ7ZpSP2ZAPc/pVoN0X/WCGxSF6ptdj2e1lCLDozJN8" \
+    hex="8d5bd506352d7003ec5f183e10eca2a750ef9a6bc5b988a16fd4cda24878fbe4"
   [[ "$(redacted "$b64")" == *REDACTED* ]]
   run res_hidden "SHA256:$b64"
   assert_success

@@ -26,6 +26,8 @@ last_json() {
   print_out
   assert_success
   assert_equal "$stderr" ""
+  local json='LINUS_JSON:{"result":"SUCCESS","vm_id":105,"vm_ip":"192.168.1.50","vm_user":"ubuntu","vm_name":"web1",'
+  json+='"vm_os":"ubuntu-24.04","vm_cpu":4,"vm_ram":8192,"vm_disk":50,"vm_node":"pve","ip_source":"guest-agent"}'
   assert_output 'LINUS_RESULT:SUCCESS
 LINUS_VM_ID:105
 LINUS_VM_IP:192.168.1.50
@@ -37,7 +39,7 @@ LINUS_VM_RAM:8192
 LINUS_VM_DISK:50
 LINUS_VM_NODE:pve
 LINUS_IP_SOURCE:guest-agent
-LINUS_JSON:{"result":"SUCCESS","vm_id":105,"vm_ip":"192.168.1.50","vm_user":"ubuntu","vm_name":"web1","vm_os":"ubuntu-24.04","vm_cpu":4,"vm_ram":8192,"vm_disk":50,"vm_node":"pve","ip_source":"guest-agent"}'
+'"$json"
   run json_keys "$(last_json)"
   assert_output "result vm_id vm_ip vm_user vm_name vm_os vm_cpu vm_ram vm_disk vm_node ip_source"
 }
@@ -45,13 +47,16 @@ LINUS_JSON:{"result":"SUCCESS","vm_id":105,"vm_ip":"192.168.1.50","vm_user":"ubu
 @test "failure head: order of CONTRACT §3, VM_ID only when given" {
   res_failure_head 4 validate "storage 'fast' does not exist on node 'pve'" "pick one of: local-lvm" none
   print_out
+  local json="LINUS_JSON:{\"result\":\"FAILURE\",\"error_code\":4,\"error_step\":\"validate\","
+  json+="\"error\":\"storage 'fast' does not exist on node 'pve'\",\"remediation\":\"pick one of: local-lvm\","
+  json+="\"cleanup\":\"none\"}"
   assert_output "LINUS_RESULT:FAILURE
 LINUS_ERROR_CODE:4
 LINUS_ERROR_STEP:validate
 LINUS_ERROR:storage 'fast' does not exist on node 'pve'
 LINUS_REMEDIATION:pick one of: local-lvm
 LINUS_CLEANUP:none
-LINUS_JSON:{\"result\":\"FAILURE\",\"error_code\":4,\"error_step\":\"validate\",\"error\":\"storage 'fast' does not exist on node 'pve'\",\"remediation\":\"pick one of: local-lvm\",\"cleanup\":\"none\"}"
+$json"
   res_failure_head 5 create "qm create failed" "see qm" destroyed 105
   print_out
   assert_equal "${lines[6]}" "LINUS_VM_ID:105"
@@ -104,7 +109,8 @@ LINUS_JSON:{\"result\":\"FAILURE\",\"error_code\":4,\"error_step\":\"validate\",
 
 # shellcheck disable=SC2031 # lines comes from bats' run in print_out just above, not from another test
 hostile_check() {
-  local nasty=$'quote" back\\slash \'single\' $(id) `id` ; rm -rf / tab\there\nnewline\r\ncr\x01ctl é 日本 😀 \xe2\x80\xa8sep end'
+  local nasty=$'quote" back\\slash \'single\' $(id) `id` ; rm -rf / tab\there\n'
+  nasty+=$'newline\r\ncr\x01ctl é 日本 😀 \xe2\x80\xa8sep end'
   # shellcheck disable=SC2016 # the literal text the hostile value becomes
   local flat='quote" back\slash '"'single'"' $(id) `id` ; rm -rf / tab here newline  cr ctl é 日本 😀  sep end'
   res_set RESULT FAILURE
@@ -180,7 +186,8 @@ hostile_check() {
 }
 
 @test "works under set -u before any res_reset" {
-  run bash -c 'set -Eeuo pipefail; source "$1"; res_print; res_set A "x"; res_print' _ "$REPO_ROOT/lib-sh/result.sh" 3>&-
+  run bash -c 'set -Eeuo pipefail; source "$1"; res_print; res_set A "x"; res_print' \
+    _ "$REPO_ROOT/lib-sh/result.sh" 3>&-
   assert_success
   assert_output $'LINUS_JSON:{}\nLINUS_A:x\nLINUS_JSON:{"a":"x"}'
 }

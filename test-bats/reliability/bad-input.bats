@@ -119,7 +119,8 @@ bad_env() {
   bad_env 1 VM_DISK=1.5TB --
   bad_env 1 VM_OS="ubuntu\$(touch $M)" --
   bad_env 3 VM_IMAGE_URL="https://example.com/x.img" --
-  bad_env 1 VM_IMAGE_URL="https://example.com/x.img?a=1&b=\$(touch $M)" VM_IMAGE_SHA256="$(printf '%064d' 0)" VM_SSH_USER=u --
+  bad_env 1 VM_IMAGE_URL="https://example.com/x.img?a=1&b=\$(touch $M)" VM_IMAGE_SHA256="$(printf '%064d' 0)" \
+    VM_SSH_USER=u --
   bad_env 1 PROXMOX_NODE="\$(touch $M)" --
   bad_env 1 PROXMOX_STORAGE="a b" --
   bad_env 1 PROXMOX_BRIDGE="vmbr0;touch $M" --

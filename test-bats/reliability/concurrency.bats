@@ -69,7 +69,8 @@ distinct() { [[ "$(printf '%s\n' "$@" | sort -u | wc -l)" == "$#" ]]; }
   # the race made certain: pve2's first create finds its id taken on pve, and takes the next one
   rel_case "pve2: the id went to a VM on pve meanwhile (qm create 'already exists'): retried"
   pvesim fault qm '^create ' --nth 1 --error "unable to create VM 106 - VM 106 already exists on node 'pve'" >/dev/null
-  PVESIM_NODE=pve2 LINUS_CACHE_DIR="$BATS_TEST_TMPDIR/host-pve2/cache" LINUS_LOCK_DIR="$BATS_TEST_TMPDIR/host-pve2/lock" \
+  PVESIM_NODE=pve2 LINUS_CACHE_DIR="$BATS_TEST_TMPDIR/host-pve2/cache" \
+    LINUS_LOCK_DIR="$BATS_TEST_TMPDIR/host-pve2/lock" \
     LINUS_STATE_DIR="$BATS_TEST_TMPDIR/host-pve2/state" run_bundle --name retry
   chk is_eq "$status" 0
   chk has_text "$stderr" "was taken meanwhile"

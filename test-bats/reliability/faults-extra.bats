@@ -38,7 +38,9 @@ f_stop_fails() {
   pvesim fault qm '^stop ' --count 0
 }
 f_nextid_fails() { pvesim fault pvesh '/cluster/nextid' --count 0; }
-f_create_race() { pvesim fault qm '^create ' --count 0 --error 'unable to create VM 100 - VM 100 already exists on node '"'pve2'"; }
+f_create_race() {
+  pvesim fault qm '^create ' --count 0 --error 'unable to create VM 100 - VM 100 already exists on node '"'pve2'"
+}
 
 @test "faults outside the happy path's call list: start/resize exit 0, start error" {
   scenario "qm start exits 0 but the VM does not run" 5 destroyed f_start_exit0 --name s1

@@ -32,13 +32,56 @@ mutating_points() {
     });' "$PVESIM_DIR/calls.jsonl"
 }
 
+# fault_step_ok SHOWN STEP: STEP is the step a fault at the call SHOWN is reported in.
+fault_step_ok() {
+  case "$1" in
+    curl*) chk is_eq "$2" image ;;
+    "qm template"* | *" linus-tpl-"*) chk is_eq "$2" template ;;
+    "qm create"* | "qm set"* | "qm resize"* | "qm clone"*) chk is_eq "$2" create ;;
+    "qm start"*) chk is_eq "$2" start ;;
+  esac
+}
+
+# fault_at_call SNAPSHOT FIRST ID TOOL RE NTH IDX SHOWN ARGS...: from the host saved as SNAPSHOT,
+# one run of ARGS with a fault at mutating call IDX (the NTH call of TOOL matching RE; SHOWN is
+# its text); FIRST is the call after which the run has something to roll back, ID the clean
+# run's VM id. The run must fail with the right code and step, pass a Proxmox error through on
+# one line, and leave nothing.
+fault_at_call() {
+  local snap="$1" first="$2" id="$3" tool="$4" re="$5" nth="$6" idx="$7" shown="$8" code cleanup step
+  shift 8
+  rel_restore "$snap"
+  rel_case "${*: -2} | fault #$idx: $shown"
+  if [[ "$tool" == curl || "$tool" == wget ]]; then
+    pvesim fault "$tool" "$re" --nth "$nth" >/dev/null
+    code=4
+  else
+    pvesim fault "$tool" "$re" --nth "$nth" --error $'simulated PVE error #'"$idx"$'\nsecond line of it' >/dev/null
+    code=5
+  fi
+  cleanup=destroyed
+  ((idx <= first)) && cleanup=none
+  # a failed template build rolls back the template VM
+  [[ "$shown" == "qm template"* ]] && cleanup=destroyed
+  [[ "$shown" == *" linus-tpl-"* ]] && cleanup=none
+  run_bundle "$@"
+  chk failure_lines_ok "$code" "$cleanup"
+  # the Proxmox error text is passed through on one line
+  [[ "$code" == 4 ]] || chk has_text "$(proto ERROR)" "simulated PVE error #$idx second line of it"
+  step="$(proto ERROR_STEP || true)"
+  fault_step_ok "$shown" "$step"
+  [[ "$cleanup" == none || "$step" == template ]] || chk is_eq "$(proto VM_ID)" "$id"
+  chk no_vm_left
+  chk no_private_key_text
+  rel_case_end
+}
+
 # fault_every_call SNAPSHOT ARGS...: from the host saved as SNAPSHOT, a clean run of ARGS gives the
-# list of mutating calls; then one run per call with a fault at that call. Every run must fail
-# with the right code and step, pass a Proxmox error through on one line, and leave nothing.
+# list of mutating calls; then one run per call with a fault at that call (fault_at_call).
 fault_every_call() {
   local snap="$1"
   shift
-  local points first tool re nth idx shown code cleanup step id
+  local points first tool re nth idx shown id
   rel_restore "$snap"
   run_bundle "$@"
   [ "$status" -eq 0 ] || {
@@ -52,35 +95,7 @@ fault_every_call() {
   [ -n "$first" ]
   [ "$(wc -l <<<"$points")" -ge 4 ]
   while IFS=$'\t' read -r tool re nth idx shown; do
-    rel_restore "$snap"
-    rel_case "${*: -2} | fault #$idx: $shown"
-    if [[ "$tool" == curl || "$tool" == wget ]]; then
-      pvesim fault "$tool" "$re" --nth "$nth" >/dev/null
-      code=4
-    else
-      pvesim fault "$tool" "$re" --nth "$nth" --error $'simulated PVE error #'"$idx"$'\nsecond line of it' >/dev/null
-      code=5
-    fi
-    cleanup=destroyed
-    ((idx <= first)) && cleanup=none
-    # a failed template build rolls back the template VM
-    [[ "$shown" == "qm template"* ]] && cleanup=destroyed
-    [[ "$shown" == *" linus-tpl-"* ]] && cleanup=none
-    run_bundle "$@"
-    chk failure_lines_ok "$code" "$cleanup"
-    # the Proxmox error text is passed through on one line
-    [[ "$code" == 4 ]] || chk has_text "$(proto ERROR)" "simulated PVE error #$idx second line of it"
-    step="$(proto ERROR_STEP || true)"
-    case "$shown" in
-      curl*) chk is_eq "$step" image ;;
-      "qm template"* | *" linus-tpl-"*) chk is_eq "$step" template ;;
-      "qm create"* | "qm set"* | "qm resize"* | "qm clone"*) chk is_eq "$step" create ;;
-      "qm start"*) chk is_eq "$step" start ;;
-    esac
-    [[ "$cleanup" == none || "$step" == template ]] || chk is_eq "$(proto VM_ID)" "$id"
-    chk no_vm_left
-    chk no_private_key_text
-    rel_case_end
+    fault_at_call "$snap" "$first" "$id" "$tool" "$re" "$nth" "$idx" "$shown" "$@"
   done <<<"$points"
 }
 

@@ -144,7 +144,8 @@ mutating_count() {
 no_vm_left() {
   local left bad=0 f
   left="$(node -e 'const st=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")), tpl=new Set(), out=[];
-    for (const g of Object.values(st.guests||{})) (g.config.template==1 ? tpl.add(g.vmid) : out.push("VM "+g.vmid+" on "+g.node));
+    for (const g of Object.values(st.guests||{}))
+      (g.config.template==1 ? tpl.add(g.vmid) : out.push("VM "+g.vmid+" on "+g.node));
     for (const [sn, vols] of Object.entries(st.volumes||{})) for (const [n, v] of Object.entries(vols))
       if (!tpl.has(v.vmid)) out.push(sn+":"+n);
     console.log(out.join(" "))' "$PVESIM_DIR/state.json")"

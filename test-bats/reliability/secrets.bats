@@ -94,5 +94,6 @@ nowhere() {
     chk is_eq "$(mutating_count)" 0
     rel_case_end
   done
-  rel_done secret "a private key given as --ssh-key, SSH_PUBLIC_KEY, --ssh-key-file or with --detach: refused, never echoed"
+  rel_done secret \
+    "a private key given as --ssh-key, SSH_PUBLIC_KEY, --ssh-key-file or with --detach: refused, never echoed"
 }

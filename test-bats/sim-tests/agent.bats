@@ -11,7 +11,8 @@ setup() {
   pvesim timing --boot 0 --dhcp 1 --agent 2 --ssh 2 --cloudinit 1 --upgrade 0 >/dev/null
   img="$(sim_image)"
   vendor="$(pvesm path local:snippets/vendor.yaml)"
-  printf '#cloud-config\npackages: [qemu-guest-agent]\nruncmd: [[systemctl, enable, --now, qemu-guest-agent]]\n' >"$vendor"
+  printf '#cloud-config\npackages: [qemu-guest-agent]\nruncmd: [[systemctl, enable, --now, qemu-guest-agent]]\n' \
+    >"$vendor"
 }
 
 create_vm() { # create_vm ID [extra qm create options]

@@ -19,7 +19,8 @@ setup() {
 }
 
 @test "download-url onto pve2: checksum verified, the file is on pve2 only; a second call keeps it" {
-  run --separate-stderr pvesh create /nodes/pve2/storage/local/download-url --content import --filename noble.qcow2 --url "$URL" --checksum "$SUM" --checksum-algorithm sha256
+  run --separate-stderr pvesh create /nodes/pve2/storage/local/download-url --content import --filename noble.qcow2 \
+    --url "$URL" --checksum "$SUM" --checksum-algorithm sha256
   assert_success
   assert_line --index 1 'calculating checksum...OK, checksum verified'
   assert_line --regexp '^UPID:pve2:.*:download:noble.qcow2:root@pam:$'
@@ -27,20 +28,24 @@ setup() {
   assert_output --partial '"volid":"local:import/noble.qcow2"'
   run pvesh get /nodes/pve/storage/local/content --content import --output-format json
   assert_output '[]'
-  run pvesh create /nodes/pve2/storage/local/download-url --content import --filename noble.qcow2 --url "$URL" --checksum "$SUM" --checksum-algorithm sha256
+  run pvesh create /nodes/pve2/storage/local/download-url --content import --filename noble.qcow2 --url "$URL" \
+    --checksum "$SUM" --checksum-algorithm sha256
   assert_line --index 1 'calculating checksum of existing file...OK, got correct file already, no need to download'
 }
 
 @test "download-url: checksum mismatch (exit 0, error on stderr, no file); a block storage; a wrong extension" {
-  run --separate-stderr pvesh create /nodes/pve2/storage/local/download-url --content import --filename noble.qcow2 --url "$URL" --checksum 0000 --checksum-algorithm sha256
+  run --separate-stderr pvesh create /nodes/pve2/storage/local/download-url --content import --filename noble.qcow2 \
+    --url "$URL" --checksum 0000 --checksum-algorithm sha256
   assert_success
   assert_equal "$stderr" "checksum mismatch: got '$SUM' != expect '0000'"
   run pvesh get /nodes/pve2/storage/local/content --content import --output-format json
   assert_output '[]'
-  run --separate-stderr pvesh create /nodes/pve2/storage/local-lvm/download-url --content import --filename noble.qcow2 --url "$URL"
+  run --separate-stderr pvesh create /nodes/pve2/storage/local-lvm/download-url --content import \
+    --filename noble.qcow2 --url "$URL"
   assert_equal "$status" 255
   assert_equal "$stderr" "can't upload to storage type 'lvmthin', not a file based storage!"
-  run --separate-stderr pvesh create /nodes/pve2/storage/local/download-url --content import --filename noble.img --url "$URL"
+  run --separate-stderr pvesh create /nodes/pve2/storage/local/download-url --content import --filename noble.img \
+    --url "$URL"
   assert_equal "$status" 255
   assert_equal "$stderr" $'400 Parameter verification failed.\nfilename: invalid filename or wrong extension'
 }
@@ -50,12 +55,14 @@ setup() {
   assert_success
   assert_equal "$stderr" "$IMG: non-existent or non-regular file"
   cp "$IMG" "$(pvesim node-path pve2 "$IMG")"
-  run pvesh create /nodes/pve2/qemu --vmid 300 --name r1 --net0 virtio,bridge=vmbr0 --scsi0 "local-lvm:0,import-from=$IMG" --ide2 local-lvm:cloudinit
+  run pvesh create /nodes/pve2/qemu --vmid 300 --name r1 --net0 virtio,bridge=vmbr0 \
+    --scsi0 "local-lvm:0,import-from=$IMG" --ide2 local-lvm:cloudinit
   assert_success
   assert_line "scsi0: successfully created disk 'local-lvm:vm-300-disk-0,size=3584M'"
   run --separate-stderr qm config 300
   assert_equal "$stderr" "Configuration file 'nodes/pve/qemu-server/300.conf' does not exist"
-  pvesh create /nodes/pve2/storage/local/download-url --content import --filename noble.qcow2 --url "$URL" --checksum "$SUM" --checksum-algorithm sha256 >/dev/null
+  pvesh create /nodes/pve2/storage/local/download-url --content import --filename noble.qcow2 --url "$URL" \
+    --checksum "$SUM" --checksum-algorithm sha256 >/dev/null
   run pvesh create /nodes/pve2/qemu --vmid 301 --scsi0 local-lvm:0,import-from=local:import/noble.qcow2
   assert_success
   run pvesh get /nodes/pve2/storage/local-lvm/content --output-format json
@@ -70,7 +77,8 @@ setup() {
   pvesim image-agent 1
   IMG2="$(sim_image "$URL")"
   cp "$IMG2" "$(pvesim node-path pve2 "$IMG")"
-  pvesh create /nodes/pve2/qemu --vmid 9000 --name tpl --agent 1 --net0 virtio,bridge=vmbr0 --scsi0 "local-lvm:0,import-from=$IMG" --ide2 local-lvm:cloudinit --boot order=scsi0 >/dev/null
+  pvesh create /nodes/pve2/qemu --vmid 9000 --name tpl --agent 1 --net0 virtio,bridge=vmbr0 \
+    --scsi0 "local-lvm:0,import-from=$IMG" --ide2 local-lvm:cloudinit --boot order=scsi0 >/dev/null
   run pvesh create /nodes/pve2/qemu/9000/template
   assert_success
   run pvesh create /nodes/pve2/qemu/9000/clone --newid 301 --name web1
@@ -95,7 +103,8 @@ setup() {
 
 @test "ssh root@NODE-IP writes into that node's files; an offline node has no route; only root" {
   snip="$(pvesm path local:snippets/v.yaml)"
-  run bash -c "printf 'x: 1\n' | ssh -e none -o BatchMode=yes -o HostKeyAlias=pve2 root@192.168.100.12 'mkdir -p ${snip%/*} && cat > $snip && sha256sum $snip'"
+  run bash -c "printf 'x: 1\n' | ssh -e none -o BatchMode=yes -o HostKeyAlias=pve2 root@192.168.100.12 \\
+    'mkdir -p ${snip%/*} && cat > $snip && sha256sum $snip'"
   assert_success
   assert_output "$(printf 'x: 1\n' | sha256sum | cut -d' ' -f1)  $snip"
   [ ! -e "$snip" ]
@@ -111,7 +120,8 @@ setup() {
   cp "$IMG" "$(pvesim node-path pve2 "$IMG")"
   snip="$(pvesm path local:snippets/v.yaml)"
   printf 'packages: [qemu-guest-agent]\n' >"$snip"
-  pvesh create /nodes/pve2/qemu --vmid 300 --net0 virtio,bridge=vmbr0 --scsi0 "local-lvm:0,import-from=$IMG" --ide2 local-lvm:cloudinit --cicustom vendor=local:snippets/v.yaml >/dev/null
+  pvesh create /nodes/pve2/qemu --vmid 300 --net0 virtio,bridge=vmbr0 --scsi0 "local-lvm:0,import-from=$IMG" \
+    --ide2 local-lvm:cloudinit --cicustom vendor=local:snippets/v.yaml >/dev/null
   run --separate-stderr pvesh create /nodes/pve2/qemu/300/status/start
   assert_success
   assert_equal "$stderr" "can't find file 'local:snippets/v.yaml'"
@@ -124,7 +134,8 @@ setup() {
 
 @test "ssh root@NODE: mv -f of a temp file (\$\$ is the remote shell's pid), rm -f -- P" {
   snip="$(pvesm path local:snippets/v.yaml)"
-  printf 'x: 2\n' | ssh -e none -o BatchMode=yes root@pve2 "mkdir -p ${snip%/*} && cat > ${snip}.tmp.\$\$ && mv -f ${snip}.tmp.\$\$ ${snip}"
+  printf 'x: 2\n' | ssh -e none -o BatchMode=yes root@pve2 \
+    "mkdir -p ${snip%/*} && cat > ${snip}.tmp.\$\$ && mv -f ${snip}.tmp.\$\$ ${snip}"
   [ "$(cat "$(pvesim node-path pve2 "$snip")")" = 'x: 2' ]
   run ls "$(dirname "$(pvesim node-path pve2 "$snip")")"
   assert_output 'v.yaml'

@@ -35,7 +35,8 @@ setup() {
   curl -fsSL -o "$BATS_TEST_TMPDIR/i" https://cloud-images.ubuntu.com/noble/current/noble-server-cloudimg-amd64.img
   pvesh create /nodes/pve/qemu --vmid 100 >/dev/null
   run sim_calls_mutating
-  assert_output "curl -fsSL -o $BATS_TEST_TMPDIR/i https://cloud-images.ubuntu.com/noble/current/noble-server-cloudimg-amd64.img
+  local img=https://cloud-images.ubuntu.com/noble/current/noble-server-cloudimg-amd64.img
+  assert_output "curl -fsSL -o $BATS_TEST_TMPDIR/i $img
 pvesh create /nodes/pve/qemu --vmid 100"
   run sim_count_mutating
   assert_output 2
@@ -91,13 +92,17 @@ pvesh create /nodes/pve/qemu --vmid 100"
   pvesim storage add vg1 --type lvm --total-gib 20 --free-gib 10
   run --separate-stderr qm create 100 --scsi0 vg1:16
   assert_equal "$status" 255
-  assert_equal "$stderr" "lvcreate 'pve/vm-100-disk-0' error:   Volume group \"pve\" has insufficient free space (2560 extents): 4096 required."
+  local want="lvcreate 'pve/vm-100-disk-0' error:   Volume group \"pve\" has insufficient free space (2560 extents): "
+  want+="4096 required."
+  assert_equal "$stderr" "$want"
 }
 
 @test "the calls log survives concurrent callers (flock): 20 parallel calls, 20 valid lines" {
   for _ in $(seq 1 20); do pvesh get /cluster/nextid >/dev/null & done
   wait
-  run bash -c "pvesim calls | node -e 'let n=0; for (const l of require(\"fs\").readFileSync(0,\"utf8\").split(\"\\n\").filter(Boolean)) { JSON.parse(l); n++ } console.log(n)'"
+  run bash -c "pvesim calls | node -e 'let n=0;
+    for (const l of require(\"fs\").readFileSync(0,\"utf8\").split(\"\\n\").filter(Boolean)) { JSON.parse(l); n++ }
+    console.log(n)'"
   assert_output 20
 }
 

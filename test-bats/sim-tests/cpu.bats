@@ -11,7 +11,10 @@ setup() {
   sim_setup
 }
 
-flags() { pvesh get /nodes/pve/status --output-format json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.parse(s).cpuinfo.flags))'; }
+flags() {
+  pvesh get /nodes/pve/status --output-format json |
+    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.parse(s).cpuinfo.flags))'
+}
 
 @test "default node: x86-64-v3 flags; --level v2 drops avx2; --flags sets them; a bad level is exit 2" {
   [[ " $(flags) " == *" avx2 "* && " $(flags) " == *" movbe "* ]]

@@ -56,7 +56,8 @@ A=https://repo.almalinux.org/almalinux/9/cloud/x86_64/images
   pvesim download 'noble-server' truncate --count 1
   run --separate-stderr curl -fsSL -o b.img "$U/noble-server-cloudimg-amd64.img"
   assert_equal "$status" 18
-  assert_equal "$stderr" "curl: (18) transfer closed with $(($(stat -c %s a.img) - $(stat -c %s b.img))) bytes remaining to read"
+  assert_equal "$stderr" \
+    "curl: (18) transfer closed with $(($(stat -c %s a.img) - $(stat -c %s b.img))) bytes remaining to read"
   pvesim download 'noble-server' short
   run curl -fsSL -o c.img "$U/noble-server-cloudimg-amd64.img"
   assert_success
@@ -84,7 +85,8 @@ A=https://repo.almalinux.org/almalinux/9/cloud/x86_64/images
 }
 
 @test "pvesim image add serves a custom image with its checksum file" {
-  pvesim image add https://images.example.org/x/custom.qcow2 --size-gib 2 --checksum-url https://images.example.org/x/SHA256SUMS
+  pvesim image add https://images.example.org/x/custom.qcow2 --size-gib 2 \
+    --checksum-url https://images.example.org/x/SHA256SUMS
   curl -fsSL -o c.qcow2 https://images.example.org/x/custom.qcow2
   run curl -fsSL https://images.example.org/x/SHA256SUMS
   assert_output "$(sha256sum c.qcow2 | cut -d' ' -f1)  custom.qcow2"

@@ -11,8 +11,8 @@ setup() {
   sim_setup
   pvesim timing --boot 0 --dhcp 1 --ssh 2 --cloudinit 1 --upgrade 0 >/dev/null
   img="$(sim_image)"
-  qm create 100 --name web1 --net0 virtio,bridge=vmbr0 --scsi0 "local-lvm:0,import-from=$img" --ide2 local-lvm:cloudinit \
-    --ciuser ubuntu --sshkeys "$HOME/.ssh/id_ed25519.pub" --ipconfig0 ip=dhcp >/dev/null
+  qm create 100 --name web1 --net0 virtio,bridge=vmbr0 --scsi0 "local-lvm:0,import-from=$img" \
+    --ide2 local-lvm:cloudinit --ciuser ubuntu --sshkeys "$HOME/.ssh/id_ed25519.pub" --ipconfig0 ip=dhcp >/dev/null
   qm start 100 >/dev/null
   pvesim clock 2.1
 }
@@ -34,7 +34,8 @@ setup() {
 
 @test "ssh records the ed25519 key (accept-new); ssh-keygen -l of the scan lists both types" {
   kh="$BATS_TEST_TMPDIR/known_hosts"
-  run --separate-stderr ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile="$kh" ubuntu@10.233.0.10 true
+  run --separate-stderr ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new \
+    -o UserKnownHostsFile="$kh" ubuntu@10.233.0.10 true
   assert_success
   assert_equal "$(cat "$kh")" "10.233.0.10 $(pvesim host-key 100)"
   ssh-keyscan -T 2 10.233.0.10 >"$BATS_TEST_TMPDIR/scan" 2>/dev/null

@@ -18,7 +18,8 @@ setup() {
   assert_line "ipconfig0: ip=192.168.50.10/24,gw=192.168.50.1"
   assert_line "name: db1"
   [ "$(sort <<<"$output")" = "$output" ]
-  grep -qx 'net0: name=eth0,bridge=vmbr0,hwaddr=BC:24:11:01:00:97,ip=192.168.50.11/24,type=veth' "$LINUS_PVE_ETC/nodes/pve3/lxc/151.conf"
+  grep -qx 'net0: name=eth0,bridge=vmbr0,hwaddr=BC:24:11:01:00:97,ip=192.168.50.11/24,type=veth' \
+    "$LINUS_PVE_ETC/nodes/pve3/lxc/151.conf"
   grep -qx 'ipconfig0: ip=10.0.0.5/24,gw=10.0.0.1' "$LINUS_PVE_ETC/nodes/pve/qemu-server/101.conf"
   qm destroy 101 >/dev/null
   [ ! -e "$LINUS_PVE_ETC/nodes/pve/qemu-server/101.conf" ]

@@ -10,8 +10,8 @@ setup() {
   sim_setup
   pvesim timing --boot 0 --dhcp 1 --ssh 2 --cloudinit 1 --upgrade 0 >/dev/null
   img="$(sim_image)"
-  qm create 100 --name web1 --net0 virtio,bridge=vmbr0 --scsi0 "local-lvm:0,import-from=$img" --ide2 local-lvm:cloudinit \
-    --ciuser ubuntu --sshkeys "$HOME/.ssh/id_ed25519.pub" --ipconfig0 ip=dhcp >/dev/null
+  qm create 100 --name web1 --net0 virtio,bridge=vmbr0 --scsi0 "local-lvm:0,import-from=$img" \
+    --ide2 local-lvm:cloudinit --ciuser ubuntu --sshkeys "$HOME/.ssh/id_ed25519.pub" --ipconfig0 ip=dhcp >/dev/null
   qm start 100 >/dev/null
   kh="$BATS_TEST_TMPDIR/known_hosts"
 }
@@ -59,7 +59,8 @@ setup() {
   assert_success
   assert_output --regexp '^10\.233\.0\.10 ssh-ed25519 AAAA[A-Za-z0-9+/=]+$'
   scanned="$output"
-  run --separate-stderr ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile="$kh" ubuntu@10.233.0.10 'cloud-init status --wait'
+  run --separate-stderr ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new \
+    -o UserKnownHostsFile="$kh" ubuntu@10.233.0.10 'cloud-init status --wait'
   assert_success
   assert_output --regexp $'^\\.*\nstatus: done$'
   assert_equal "$stderr" "Warning: Permanently added '10.233.0.10' (ED25519) to the list of known hosts."
@@ -74,7 +75,8 @@ setup() {
   assert_equal "$status" 255
   assert_equal "$stderr" 'Host key verification failed.'
   echo "10.233.0.10 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl" >"$kh"
-  run --separate-stderr ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile="$kh" ubuntu@10.233.0.10 true
+  run --separate-stderr ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new \
+    -o UserKnownHostsFile="$kh" ubuntu@10.233.0.10 true
   assert_equal "$status" 255
   assert_equal "${stderr_lines[1]}" '@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @'
   assert_equal "${stderr_lines[-1]}" 'Host key verification failed.'
@@ -97,12 +99,14 @@ setup() {
   pvesim timing --cloudinit 1.5 >/dev/null
   pvesim clock 2.1
   start=$SECONDS
-  run --separate-stderr ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null ubuntu@10.233.0.10 'cloud-init status --wait'
+  run --separate-stderr ssh -o BatchMode=yes -o StrictHostKeyChecking=no \
+    -o UserKnownHostsFile=/dev/null ubuntu@10.233.0.10 'cloud-init status --wait'
   assert_success
   # cloud-init's status.py: a dot every 0.25 s while it runs, then a newline and the status
   assert_output --regexp $'^\\.{4,}\nstatus: done$'
   ((SECONDS - start >= 1))
-  run --separate-stderr ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null ubuntu@10.233.0.10 'cloud-init status'
+  run --separate-stderr ssh -o BatchMode=yes -o StrictHostKeyChecking=no \
+    -o UserKnownHostsFile=/dev/null ubuntu@10.233.0.10 'cloud-init status'
   assert_success
   assert_output 'status: done'
 }
@@ -110,11 +114,13 @@ setup() {
 @test "ssh: cloud-init status exits 1 with status: error, 2 (status: done) when degraded" {
   pvesim clock 5
   pvesim cloud-init error
-  run --separate-stderr ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null ubuntu@10.233.0.10 'cloud-init status --wait'
+  run --separate-stderr ssh -o BatchMode=yes -o StrictHostKeyChecking=no \
+    -o UserKnownHostsFile=/dev/null ubuntu@10.233.0.10 'cloud-init status --wait'
   assert_failure 1
   assert_output $'\nstatus: error'
   pvesim cloud-init degraded
-  run --separate-stderr ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null ubuntu@10.233.0.10 'cloud-init status --wait'
+  run --separate-stderr ssh -o BatchMode=yes -o StrictHostKeyChecking=no \
+    -o UserKnownHostsFile=/dev/null ubuntu@10.233.0.10 'cloud-init status --wait'
   assert_failure 2
   assert_output $'\nstatus: done'
   run pvesim cloud-init maybe

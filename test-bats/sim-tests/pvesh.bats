@@ -13,7 +13,8 @@ setup() {
 @test "§7 /nodes/NODE/status has NO status field" {
   run pvesh get /nodes/pve/status --output-format json
   assert_success
-  run node -e 'const d=JSON.parse(process.argv[1]); console.log(("status" in d) + " " + d.pveversion.split("/")[0])' "$output"
+  run node -e 'const d=JSON.parse(process.argv[1]); console.log(("status" in d) + " " + d.pveversion.split("/")[0])' \
+    "$output"
   assert_output 'false pve-manager'
 }
 
@@ -23,7 +24,8 @@ setup() {
   run node -e 'for (const n of JSON.parse(process.argv[1])) console.log(n.node, n.status, "maxcpu" in n)' "$output"
   assert_output $'pve online true\npve2 online true\npve3 offline false'
   run pvesh get /cluster/status --output-format json
-  run node -e 'for (const n of JSON.parse(process.argv[1])) console.log(n.type, n.name, n.online ?? "-", n.local ?? "-", n.quorate ?? "-")' "$output"
+  run node -e 'for (const n of JSON.parse(process.argv[1]))
+    console.log(n.type, n.name, n.online ?? "-", n.local ?? "-", n.quorate ?? "-")' "$output"
   assert_output $'cluster simcluster - - 1\nnode pve 1 1 -\nnode pve2 1 0 -\nnode pve3 0 0 -'
 }
 
@@ -65,7 +67,8 @@ setup() {
   pvesim guest add 100 --name web --status running --tags linus
   pvesim guest add 101 --type lxc
   run pvesh get /cluster/resources --type vm --output-format json
-  run node -e 'for (const r of JSON.parse(process.argv[1])) console.log(r.id, r.type, r.status, r.tags ?? "-")' "$output"
+  run node -e 'for (const r of JSON.parse(process.argv[1])) console.log(r.id, r.type, r.status, r.tags ?? "-")' \
+    "$output"
   assert_output $'qemu/100 qemu running linus\nlxc/101 lxc stopped -'
 }
 
@@ -86,7 +89,8 @@ setup() {
 @test "§7 /nodes/N/network --type bridge lists bridges with bridge_vlan_aware only when set" {
   pvesim bridge add vmbr1 --vlan-aware
   run pvesh get /nodes/pve/network --type bridge --output-format json
-  run node -e 'for (const b of JSON.parse(process.argv[1])) console.log(b.iface, b.type, b.bridge_vlan_aware ?? 0)' "$output"
+  run node -e 'for (const b of JSON.parse(process.argv[1])) console.log(b.iface, b.type, b.bridge_vlan_aware ?? 0)' \
+    "$output"
   assert_output $'vmbr0 bridge 0\nvmbr1 bridge 1'
 }
 

@@ -85,7 +85,8 @@ qm create <vmid> [OPTIONS]"
   img="$(sim_image)"
   run --separate-stderr qm create 100 --scsi0 "local-lvm:8,import-from=$img"
   assert_equal "$status" 255
-  assert_equal "${stderr_lines[1]}" "scsi0: 'import-from' requires special syntax - use <storage ID>:0,import-from=<source>"
+  assert_equal "${stderr_lines[1]}" \
+    "scsi0: 'import-from' requires special syntax - use <storage ID>:0,import-from=<source>"
   run --separate-stderr qm create 100 --scsi0 "local-lvm:0,import-from=/nonexistent.img"
   assert_equal "$status" 255
   assert_equal "$stderr" '/nonexistent.img: non-existent or non-regular file'
@@ -100,7 +101,8 @@ qm create <vmid> [OPTIONS]"
   pvesim storage add data --type dir --content images
   pvesim storage add nas --type nfs --content images
   pvesim storage add local-btrfs --type btrfs --content images
-  run qm create 100 --scsi0 local-lvm:1 --scsi1 vg1:1 --scsi2 local-zfs:1 --scsi3 ceph:1 --scsi4 data:1 --scsi5 nas:1 --scsi6 local-btrfs:1 --ide2 data:cloudinit
+  run qm create 100 --scsi0 local-lvm:1 --scsi1 vg1:1 --scsi2 local-zfs:1 --scsi3 ceph:1 --scsi4 data:1 \
+    --scsi5 nas:1 --scsi6 local-btrfs:1 --ide2 data:cloudinit
   assert_success
   run qm config 100
   assert_line 'scsi0: local-lvm:vm-100-disk-0,size=1G'
@@ -119,7 +121,9 @@ qm create <vmid> [OPTIONS]"
   pvesm alloc local-lvm 100 vm-100-cloudinit 4M
   run --separate-stderr qm create 100 --ide2 local-lvm:cloudinit
   assert_equal "$status" 255
-  assert_equal "$stderr" "lvcreate 'pve/vm-100-cloudinit' error:   Logical Volume \"vm-100-cloudinit\" already exists in volume group \"pve\""
+  local want="lvcreate 'pve/vm-100-cloudinit' error:   Logical Volume \"vm-100-cloudinit\" already exists "
+  want+="in volume group \"pve\""
+  assert_equal "$stderr" "$want"
   run qm status 100
   assert_failure
 }

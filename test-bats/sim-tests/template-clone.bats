@@ -18,12 +18,14 @@ setup() {
 
 # mktpl ID STORAGE [FORMAT]: a never-booted VM with an imported disk and a cloud-init drive, made a template
 mktpl() {
-  qm create "$1" --name tpl --net0 virtio,bridge=vmbr0 --scsi0 "$2:0,import-from=$IMG${3:+,format=$3}" --ide2 "$2:cloudinit" --boot order=scsi0 --vmgenid 1 >/dev/null
+  qm create "$1" --name tpl --net0 virtio,bridge=vmbr0 --scsi0 "$2:0,import-from=$IMG${3:+,format=$3}" \
+    --ide2 "$2:cloudinit" --boot order=scsi0 --vmgenid 1 >/dev/null
   qm template "$1"
 }
 
-@test "qm template: template: 1, the disk becomes base-ID-disk-N (lvmthin prints the lvrename line), cloud-init drive kept" {
-  qm create 9000 --name tpl --net0 virtio,bridge=vmbr0 --scsi0 "local-lvm:0,import-from=$IMG" --ide2 local-lvm:cloudinit >/dev/null
+@test "qm template: template: 1, the disk becomes base-ID-disk-N (lvmthin prints the lvrename line), cloud-init kept" {
+  qm create 9000 --name tpl --net0 virtio,bridge=vmbr0 --scsi0 "local-lvm:0,import-from=$IMG" \
+    --ide2 local-lvm:cloudinit >/dev/null
   run --separate-stderr qm template 9000
   assert_success
   assert_output '  Renamed "vm-9000-disk-0" to "base-9000-disk-0" in volume group "pve"'
@@ -46,7 +48,9 @@ mktpl() {
   mktpl 9003 nfs1 qcow2
   mktpl 9004 vg1
   run bash -c 'for i in 9001 9002 9003 9004; do qm config $i | grep "^scsi0:"; done'
-  assert_output $'scsi0: local-zfs:base-9001-disk-0,size=3584M\nscsi0: ceph:base-9002-disk-0,size=3584M\nscsi0: nfs1:9003/base-9003-disk-0.qcow2,size=3584M\nscsi0: vg1:vm-9004-disk-0,size=3584M'
+  local want=$'scsi0: local-zfs:base-9001-disk-0,size=3584M\nscsi0: ceph:base-9002-disk-0,size=3584M\n'
+  want+=$'scsi0: nfs1:9003/base-9003-disk-0.qcow2,size=3584M\nscsi0: vg1:vm-9004-disk-0,size=3584M'
+  assert_output "$want"
 }
 
 @test "qm template refuses a running VM and a template (exit 255); a template does not start" {
@@ -65,7 +69,7 @@ mktpl() {
   assert_equal "$stderr" "you can't start a vm if it's a template"
 }
 
-@test "qm clone of a template is linked by default: names per storage type, cloud-init drive copied, new MAC/uuid/vmgenid, name" {
+@test "qm clone of a template is linked by default: names per storage, cloud-init copied, new MAC/uuid/vmgenid, name" {
   pvesim storage add local-zfs --type zfspool
   pvesim storage add nfs1 --type nfs --content images
   mktpl 9000 local-lvm
@@ -73,7 +77,10 @@ mktpl() {
   mktpl 9002 nfs1 qcow2
   run --separate-stderr qm clone 9000 101 --name web1
   assert_success
-  assert_output $'creating a clone of VM 9000 with ID 101\ncreate full clone of drive ide2 (local-lvm:vm-9000-cloudinit)\nallocated target volume \'local-lvm:vm-101-cloudinit\'\ncreate linked clone of drive scsi0 (local-lvm:base-9000-disk-0)'
+  local want=$'creating a clone of VM 9000 with ID 101\ncreate full clone of drive ide2 (local-lvm:vm-9000-cloudinit)\n'
+  want+=$'allocated target volume \'local-lvm:vm-101-cloudinit\'\n'
+  want+=$'create linked clone of drive scsi0 (local-lvm:base-9000-disk-0)'
+  assert_output "$want"
   run qm config 101
   assert_line 'scsi0: local-lvm:vm-101-disk-0,size=3584M'
   assert_line 'ide2: local-lvm:vm-101-cloudinit,media=cdrom'
@@ -84,9 +91,13 @@ mktpl() {
   [ "$(qm config 101 | grep ^vmgenid)" != "$(qm config 9000 | grep ^vmgenid)" ]
   qm clone 9001 102 >/dev/null
   run --separate-stderr qm clone 9002 103
-  assert_equal "$stderr" 'clone 9002/base-9002-disk-0.qcow2: images, vm-103-disk-0.qcow2, 103 to vm-103-disk-0.qcow2 (base=../9002/base-9002-disk-0.qcow2)'
+  want='clone 9002/base-9002-disk-0.qcow2: images, vm-103-disk-0.qcow2, 103 to vm-103-disk-0.qcow2 '
+  want+='(base=../9002/base-9002-disk-0.qcow2)'
+  assert_equal "$stderr" "$want"
   run bash -c 'qm config 102 | grep -E "^(scsi0|name):"; qm config 103 | grep ^scsi0:'
-  assert_output $'name: Copy-of-VM-tpl\nscsi0: local-zfs:base-9001-disk-0/vm-102-disk-0,size=3584M\nscsi0: nfs1:9002/base-9002-disk-0.qcow2/103/vm-103-disk-0.qcow2,size=3584M'
+  want=$'name: Copy-of-VM-tpl\nscsi0: local-zfs:base-9001-disk-0/vm-102-disk-0,size=3584M\n'
+  want+=$'scsi0: nfs1:9002/base-9002-disk-0.qcow2/103/vm-103-disk-0.qcow2,size=3584M'
+  assert_output "$want"
 }
 
 @test "qm clone --full [--storage]: a copy on the target storage; --storage is refused for a linked clone" {
@@ -145,7 +156,8 @@ mktpl() {
   run --separate-stderr qm clone 9001 500
   assert_equal "$status" 255
   assert_line --index 0 'creating a clone of VM 9001 with ID 500'
-  assert_equal "$stderr" "clone failed: close (rename) atomic file '/etc/pve/nodes/pve/qemu-server/500.conf' failed: File exists"
+  assert_equal "$stderr" \
+    "clone failed: close (rename) atomic file '/etc/pve/nodes/pve/qemu-server/500.conf' failed: File exists"
 }
 
 @test "full clone holds lock: clone while it copies (pvesim timing --clone)" {
@@ -197,12 +209,13 @@ mktpl() {
   run --separate-stderr pvesh create /nodes/pve/qemu/9000/clone --newid 101 --full 1
   assert_success
   assert_line --regexp ':qmclone:9000:root@pam:$'
-  assert_equal "$stderr" "clone failed: lvcreate 'pve/vm-101-cloudinit' error:   Insufficient free space in thin pool pve/data"
+  assert_equal "$stderr" \
+    "clone failed: lvcreate 'pve/vm-101-cloudinit' error:   Insufficient free space in thin pool pve/data"
   run qm status 101
   assert_failure
 }
 
-@test "machine-id: a never-booted template gives each clone its own machine-id and address; a booted one is shared until reset" {
+@test "machine-id: a never-booted template gives each clone its own id, address; a booted one is shared until reset" {
   mktpl 9000 local-lvm
   qm clone 9000 101 >/dev/null
   qm clone 9000 102 >/dev/null
@@ -224,14 +237,17 @@ mktpl() {
 
 # shellcheck disable=SC2031 # IMG comes from setup(), not from the test that sets it anew
 @test "machine-id: reset inside the guest (truncate -s 0 /etc/machine-id over ssh) gives the next boot a new one" {
-  qm create 100 --net0 virtio,bridge=vmbr0 --scsi0 "local-lvm:0,import-from=$IMG" --ide2 local-lvm:cloudinit --boot order=scsi0 --sshkeys "$HOME/.ssh/id_ed25519.pub" --ciuser ubuntu >/dev/null
+  qm create 100 --net0 virtio,bridge=vmbr0 --scsi0 "local-lvm:0,import-from=$IMG" --ide2 local-lvm:cloudinit \
+    --boot order=scsi0 --sshkeys "$HOME/.ssh/id_ed25519.pub" --ciuser ubuntu >/dev/null
   qm start 100
   ip="$(sim_wait_ip 100)"
   old="$(pvesim machine-id 100)"
   pvesim clock 5
-  run --separate-stderr ssh -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile="$BATS_TEST_TMPDIR/kh" "ubuntu@$ip" 'cat /etc/machine-id'
+  run --separate-stderr ssh -o StrictHostKeyChecking=accept-new \
+    -o UserKnownHostsFile="$BATS_TEST_TMPDIR/kh" "ubuntu@$ip" 'cat /etc/machine-id'
   assert_output "$old"
-  ssh -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile="$BATS_TEST_TMPDIR/kh" "ubuntu@$ip" 'sudo truncate -s 0 /etc/machine-id && sudo rm -f /var/lib/dbus/machine-id'
+  ssh -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile="$BATS_TEST_TMPDIR/kh" "ubuntu@$ip" \
+    'sudo truncate -s 0 /etc/machine-id && sudo rm -f /var/lib/dbus/machine-id'
   [ -z "$(pvesim machine-id 100)" ]
   qm stop 100
   qm start 100
