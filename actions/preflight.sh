@@ -93,6 +93,7 @@ act_preflight() {
     fi
     case "$c" in root | tools | version | node) skip="$c" ;; esac
   done
+  opt_freeze # the checks ran in subshells; their values (the node) are back
   LINUS_FAIL_EXTRA+=("PVE_VERSION=${PVE_VERSION:-unknown}" "VM_NODE=${CFG_NODE:-unknown}"
     "SNIPPET_STORAGES=${SNIPPET_STORAGES:-none}")
   if [[ -n "$first" ]]; then

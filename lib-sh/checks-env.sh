@@ -12,7 +12,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/validation-ipuse.sh"
 # Also checks --cores against the node's CPU count and --memory against its memory (chk_mem).
 chk_node() {
   local line state maxcpu maxmem mem all
-  [[ -n "$CFG_NODE" ]] || CFG_NODE="$(pve_local_node)"
+  [[ -n "$CFG_NODE" ]] || opt_set CFG_NODE "$(pve_local_node)"
   if ! pve_resources; then
     linus_fail 4 "cannot read the cluster resources: ${PVE_ERR}" "check that pve-cluster and pveproxy run (systemctl status pve-cluster)"
   fi

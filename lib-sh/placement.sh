@@ -20,7 +20,7 @@ place_pick_node() {
       print join(" ", $_->{node}, $has{$_->{node}} ? 1 : 0, int(($_->{maxmem} - ($_->{mem} // 0)) / 1048576)), "\n" }' \
     "$CFG_STORAGE" <<<"$RESOURCES_JSON")"
   if [[ "$cands" == auto ]]; then
-    CFG_NODE=auto
+    opt_set CFG_NODE auto
     return 0
   fi
   while read -r node info free; do
@@ -42,7 +42,7 @@ place_pick_node() {
       why+=("${node}: ${CFG_BRIDGE} not VLAN aware and ${VLAN_WHY}")
       continue
     fi
-    CFG_NODE="$node"
+    opt_set CFG_NODE "$node"
     log_info "--node auto: node ${node} (${free} MiB free memory, has ${CFG_STORAGE} and ${CFG_BRIDGE})${why[*]:+; skipped: ${why[*]}}"
     return 0
   done <<<"$cands"
