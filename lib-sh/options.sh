@@ -256,7 +256,8 @@ opt_image() {
   if [[ -n "$CFG_IMAGE_URL" || -n "$CFG_IMAGE_SHA256" ]]; then
     [[ -n "$CFG_IMAGE_URL" ]] || linus_fail 3 "--image-sha256 was given without --image-url" \
       "add --image-url URL, or drop --image-sha256"
-    [[ -n "$CFG_IMAGE_SHA256" ]] || linus_fail 3 "--image-url needs --image-sha256 (an image is never used unverified)" \
+    [[ -n "$CFG_IMAGE_SHA256" ]] ||
+      linus_fail 3 "--image-url needs --image-sha256 (an image is never used unverified)" \
       "add --image-sha256 with the vendor's published sha256"
     opt_check image_url "$CFG_IMAGE_URL" --image-url
     [[ "$CFG_IMAGE_SHA256" =~ ^[0-9A-Fa-f]{64}$ ]] ||
@@ -275,7 +276,8 @@ opt_ip() {
     [[ -z "$CFG_GATEWAY" ]] || log_warn "--gateway is ignored with --ip dhcp"
   else
     opt_check ip_cidr "$CFG_IP" --ip
-    [[ -n "$CFG_GATEWAY" ]] || linus_fail 3 "a static --ip ${CFG_IP} needs --gateway" "add --gateway A.B.C.D (an address inside ${CFG_IP}), or use --ip dhcp"
+    [[ -n "$CFG_GATEWAY" ]] || linus_fail 3 "a static --ip ${CFG_IP} needs --gateway" \
+      "add --gateway A.B.C.D (an address inside ${CFG_IP}), or use --ip dhcp"
     opt_check gateway "$CFG_GATEWAY" --gateway "$CFG_IP"
   fi
 }
@@ -292,11 +294,13 @@ opt_user() {
   opt_check user "$CFG_USER" --user
   # check-options runs on the developer's machine: the key file is on the Proxmox host
   if [[ -n "$CFG_SSH_KEY_FILE" && "$CFG_ACTION" != check-options ]]; then
-    [[ -r "$CFG_SSH_KEY_FILE" ]] || linus_fail 1 "--ssh-key-file '${CFG_SSH_KEY_FILE}' cannot be read" "give a readable file of OpenSSH public keys"
+    [[ -r "$CFG_SSH_KEY_FILE" ]] || linus_fail 1 "--ssh-key-file '${CFG_SSH_KEY_FILE}' cannot be read" \
+      "give a readable file of OpenSSH public keys"
     opt_check ssh_keys "$(<"$CFG_SSH_KEY_FILE")" --ssh-key-file
   fi
   [[ -z "$CFG_SSH_KEYS" ]] || opt_check ssh_keys "$CFG_SSH_KEYS" --ssh-key
   if [[ "$CFG_NO_HOST_KEY" == 1 && -z "$CFG_SSH_KEYS$CFG_SSH_KEY_FILE" && "$CFG_PASSWORD" != 1 ]]; then
-    linus_fail 3 "with --no-host-key and no --ssh-key nobody could log in to the VM" "add --ssh-key 'ssh-ed25519 AAAA...', --ssh-key-file FILE or --password"
+    linus_fail 3 "with --no-host-key and no --ssh-key nobody could log in to the VM" \
+      "add --ssh-key 'ssh-ed25519 AAAA...', --ssh-key-file FILE or --password"
   fi
 }
