@@ -258,7 +258,7 @@ opt_image() {
       "add --image-url URL, or drop --image-sha256"
     [[ -n "$CFG_IMAGE_SHA256" ]] ||
       linus_fail 3 "--image-url needs --image-sha256 (an image is never used unverified)" \
-      "add --image-sha256 with the vendor's published sha256"
+        "add --image-sha256 with the vendor's published sha256"
     opt_check image_url "$CFG_IMAGE_URL" --image-url
     [[ "$CFG_IMAGE_SHA256" =~ ^[0-9A-Fa-f]{64}$ ]] ||
       linus_fail 1 "--image-sha256 '${CFG_IMAGE_SHA256}': not a sha256 (64 hex digits)" \

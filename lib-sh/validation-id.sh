@@ -40,8 +40,8 @@ val_url() {
     return 1
   fi
   if [[ "$v" =~ ^[A-Za-z]+://[^/?#]*@ ]]; then
-    val_fail "the URL carries a user name or password (user@host); these would appear in logs;"\
-" use a URL without credentials"
+    val_fail "the URL carries a user name or password (user@host); these would appear in logs; \
+use a URL without credentials"
     return 1
   fi
   bad="${v//[A-Za-z0-9._~%\/:@!&()*+,=?-]/}"
@@ -103,8 +103,8 @@ val_redact_stream() {
 val_storage_id() {
   local v="${1-}" LC_ALL=C
   if [[ ${#v} -gt 100 || ! "$v" =~ ^[a-zA-Z][a-zA-Z0-9_.-]*[a-zA-Z0-9]$ ]]; then
-    val_fail "not a Proxmox storage id; expected a letter, then letters, digits, - _ . and a letter or digit"\
-" last, e.g. local-lvm"
+    val_fail "not a Proxmox storage id; expected a letter, then letters, digits, - _ . and a letter or digit \
+last, e.g. local-lvm"
     return 1
   fi
   val_ok "$v"

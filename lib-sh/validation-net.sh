@@ -103,8 +103,8 @@ val_gateway_in_subnet() {
   g="$(val_ipv4_int "$gw")" i="$(val_ipv4_int "$ip")"
   mask=$(((0xFFFFFFFF << (32 - pfx)) & 0xFFFFFFFF))
   if (((g & mask) != (i & mask))); then
-    val_fail "gateway ${gw} is outside the subnet $(val_ipv4_str "$((i & mask))")/${pfx} of ${cidr};"\
-" expected an address inside it"
+    val_fail "gateway ${gw} is outside the subnet $(val_ipv4_str "$((i & mask))")/${pfx} of ${cidr}; \
+expected an address inside it"
     return 1
   fi
   if ((g == i)); then
@@ -165,8 +165,8 @@ val_dns_name() {
     return 1
   fi
   if [[ ! "$v" =~ ^([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?\.)*[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$ ]]; then
-    val_fail "not a DNS name (no spaces, underscores or other symbols; no leading/trailing hyphen or dot);"\
-" expected ${accepted}"
+    val_fail "not a DNS name (no spaces, underscores or other symbols; no leading/trailing hyphen or dot); \
+expected ${accepted}"
     return 1
   fi
   IFS=. read -r -a dns_labels <<<"$v"

@@ -141,8 +141,7 @@ setup() {
 }
 
 @test "CFG_GIVEN counts --cores, --memory, --os, --image-url (flag or env), not defaults or other options" {
-  export VM_RAM=4G VM_DISK=30
-  IN_STEP_ARGS="--os debian --name web1 --vmid 150" run in_step 'echo "[$CFG_GIVEN]"'
+  VM_RAM=4G VM_DISK=30 IN_STEP_ARGS="--os debian --name web1 --vmid 150" run in_step 'echo "[$CFG_GIVEN]"'
   [ "${lines[-1]}" = "[ memory os ]" ]
 }
 
