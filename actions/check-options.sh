@@ -7,6 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/options.sh"
 act_check_options() {
   LINUS_STEP=options
   chk_options
+  opt_freeze
   res_reset
   res_set RESULT VALID
   res_print

@@ -31,6 +31,8 @@ linus_main() {
   if [[ "$CFG_DETACH" == 1 && ! "$CFG_ACTION" =~ ^(provision|check-options|help|version)$ ]]; then
     linus_fail 1 "--detach works only with provision, not with ${CFG_ACTION}" "drop --detach"
   fi
+  # these check no option value; the others freeze the options once they checked them
+  [[ ! "$CFG_ACTION" =~ ^(help|version|list)$ ]] || opt_freeze
   case "$CFG_ACTION" in
     help) act_help ;;
     version) act_version ;;

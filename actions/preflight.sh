@@ -94,6 +94,7 @@ act_preflight() {
     fi
     case "$c" in root | tools | version | node) skip="$c" ;; esac
   done
+  opt_freeze # the checks ran in subshells; their values (the node) are back
   LINUS_FAIL_EXTRA+=("PVE_VERSION=${HOST[pve_version]:-unknown}" "VM_NODE=${CFG_NODE:-unknown}"
     "SNIPPET_STORAGES=${HOST[snippet_storages]:-none}")
   if [[ -n "$first" ]]; then

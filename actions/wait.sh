@@ -11,8 +11,8 @@ act_wait() {
   local id="$CFG_TARGET" dir rc start polls=0
   LINUS_STEP="wait"
   [[ -n "$id" ]] || linus_fail 3 "wait needs a job id" "write: wait JOB [--timeout SECONDS] (JOB from LINUS_JOB of provision --detach)"
-  # --timeout 0: look once, do not wait
-  [[ "$CFG_TIMEOUT" == 0 ]] || { opt_check timeout "$CFG_TIMEOUT" --timeout && CFG_TIMEOUT="$VAL_OUT"; }
+  opt_validate wait # --timeout: 0 (look once, do not wait) or 1..86400
+  opt_freeze
   dir="$(job_dir "$id")"
   start="$(printf '%(%s)T' -1)"
   while [[ ! -f "$dir/rc" ]]; do

@@ -13,7 +13,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/validation-ipuse.sh"
 chk_node() {
   local line state maxcpu maxmem mem all
   pve_local_node >/dev/null # in this shell: the $(pve_local_node) of later checks reuse its answer
-  [[ -n "$CFG_NODE" ]] || CFG_NODE="$PVE_LOCAL_NODE"
+  [[ -n "$CFG_NODE" ]] || opt_set CFG_NODE "$PVE_LOCAL_NODE"
   if ! pve_resources; then
     linus_fail 4 "cannot read the cluster resources: ${PVE_ERR}" \
       "check that pve-cluster and pveproxy run (systemctl status pve-cluster)"

@@ -12,7 +12,7 @@ place_pick_node() {
   local cands node out info msg why=()
   cands="$(pq_nodes_by_free_memory "$CFG_STORAGE" <<<"$RESOURCES_JSON")"
   if [[ "$cands" == auto ]]; then
-    CFG_NODE=auto
+    opt_set CFG_NODE auto
     return 0
   fi
   while read -r node info free; do
@@ -34,7 +34,7 @@ place_pick_node() {
       why+=("${node}: ${CFG_BRIDGE} not VLAN aware and ${VLAN_WHY}")
       continue
     fi
-    CFG_NODE="$node"
+    opt_set CFG_NODE "$node"
     msg="--node auto: node ${node} (${free} MiB free memory, has ${CFG_STORAGE} and ${CFG_BRIDGE})"
     log_info "${msg}${why[*]:+; skipped: ${why[*]}}"
     return 0

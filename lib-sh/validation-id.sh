@@ -29,7 +29,8 @@ val_user() {
 # quoted argument (curl/wget argv, pvesh --url), never shell text. VAL_ERR never repeats the URL.
 val_url() {
   local v="${1-}" bad c what LC_ALL=C
-  local accepted="expected http(s)://host[:port]/path?query with letters, digits and - . _ ~ % / : @ ! & ( ) * + , = ? only"
+  local accepted="expected http(s)://host[:port]/path?query with letters, digits and"
+  accepted+=" - . _ ~ % / : @ ! & ( ) * + , = ? only"
   if [[ -z "$v" || ${#v} -gt 4096 ]]; then
     val_fail "a URL must be 1 to 4096 characters; ${accepted}"
     return 1
@@ -39,7 +40,8 @@ val_url() {
     return 1
   fi
   if [[ "$v" =~ ^[A-Za-z]+://[^/?#]*@ ]]; then
-    val_fail "the URL carries a user name or password (user@host); these would appear in logs; use a URL without credentials"
+    val_fail "the URL carries a user name or password (user@host); these would appear in logs; \
+use a URL without credentials"
     return 1
   fi
   bad="${v//[A-Za-z0-9._~%\/:@!&()*+,=?-]/}"
@@ -101,7 +103,8 @@ val_redact_stream() {
 val_storage_id() {
   local v="${1-}" LC_ALL=C
   if [[ ${#v} -gt 100 || ! "$v" =~ ^[a-zA-Z][a-zA-Z0-9_.-]*[a-zA-Z0-9]$ ]]; then
-    val_fail "not a Proxmox storage id; expected a letter, then letters, digits, - _ . and a letter or digit last, e.g. local-lvm"
+    val_fail "not a Proxmox storage id; expected a letter, then letters, digits, - _ . and a letter or digit \
+last, e.g. local-lvm"
     return 1
   fi
   val_ok "$v"

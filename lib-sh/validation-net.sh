@@ -27,51 +27,32 @@ val_ipv4_int() {
 # val_ipv6 V: an IPv6 address (hex groups, one "::" at most, an IPv4 tail allowed, no zone)
 # -> VAL_OUT lower case.
 val_ipv6() {
-  local v="${1-}" head tail v6_groups=() g n=0 LC_ALL=C
-  local bad="not an IPv6 address; expected e.g. 2001:db8::1"
-  [[ "$v" =~ ^[0-9A-Fa-f:.]{2,45}$ && "$v" == *:*:* ]] || {
-    val_fail "$bad"
-    return 1
-  }
-  [[ "$v" != *::*::* && "$v" != *:::* ]] || {
-    val_fail "$bad"
-    return 1
-  }
-  if [[ "$v" == *.* ]]; then
-    tail="${v##*:}"
-    val_ipv4 "$tail" || {
-      val_fail "$bad"
-      return 1
-    }
-    head="${v%:*}:0:0"
-  else
+  local v="${1-}" head LC_ALL=C
+  if [[ "$v" =~ ^[0-9A-Fa-f:.]{2,45}$ && "$v" == *:*:* && "$v" != *::*::* && "$v" != *:::* ]]; then
     head="$v"
+    [[ "$v" != *.* ]] || head="${v%:*}:0:0" # an IPv4 tail counts as two groups
+    if [[ "$v" != *.* ]] || val_ipv4 "${v##*:}"; then
+      if val_ipv6_groups "$head"; then
+        val_ok "${v,,}"
+        return 0
+      fi
+    fi
   fi
-  [[ "$head" != :[!:]* && "$head" != *[!:]: ]] || {
-    val_fail "$bad"
-    return 1
-  }
-  IFS=: read -r -a v6_groups <<<"${head//::/:}"
-  for g in "${v6_groups[@]}"; do
-    [[ -z "$g" ]] && continue
-    [[ "$g" =~ ^[0-9A-Fa-f]{1,4}$ ]] || {
-      val_fail "$bad"
-      return 1
-    }
+  val_fail "not an IPv6 address; expected e.g. 2001:db8::1"
+}
+
+# val_ipv6_groups HEAD: 0 when HEAD (an IPv6 address without an IPv4 tail) has 1..4 hex digits a
+# group, 8 groups, or at most 7 with "::", and no lone ":" at either end.
+val_ipv6_groups() {
+  local head="$1" g n=0 groups=()
+  [[ "$head" != :[!:]* && "$head" != *[!:]: ]] || return 1
+  IFS=: read -r -a groups <<<"${head//::/:}"
+  for g in "${groups[@]}"; do
+    [[ -n "$g" ]] || continue
+    [[ "$g" =~ ^[0-9A-Fa-f]{1,4}$ ]] || return 1
     n=$((n + 1))
   done
-  if [[ "$head" == *::* ]]; then
-    ((n <= 7)) || {
-      val_fail "$bad"
-      return 1
-    }
-  else
-    ((n == 8)) || {
-      val_fail "$bad"
-      return 1
-    }
-  fi
-  val_ok "${v,,}"
+  if [[ "$head" == *::* ]]; then ((n <= 7)); else ((n == 8)); fi
 }
 
 # val_cidr V: a host address with its prefix, a.b.c.d/nn, nn 1..32. The address must be usable
@@ -122,7 +103,8 @@ val_gateway_in_subnet() {
   g="$(val_ipv4_int "$gw")" i="$(val_ipv4_int "$ip")"
   mask=$(((0xFFFFFFFF << (32 - pfx)) & 0xFFFFFFFF))
   if (((g & mask) != (i & mask))); then
-    val_fail "gateway ${gw} is outside the subnet $(val_ipv4_str "$((i & mask))")/${pfx} of ${cidr}; expected an address inside it"
+    val_fail "gateway ${gw} is outside the subnet $(val_ipv4_str "$((i & mask))")/${pfx} of ${cidr}; \
+expected an address inside it"
     return 1
   fi
   if ((g == i)); then
@@ -183,7 +165,8 @@ val_dns_name() {
     return 1
   fi
   if [[ ! "$v" =~ ^([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?\.)*[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$ ]]; then
-    val_fail "not a DNS name (no spaces, underscores or other symbols; no leading/trailing hyphen or dot); expected ${accepted}"
+    val_fail "not a DNS name (no spaces, underscores or other symbols; no leading/trailing hyphen or dot); \
+expected ${accepted}"
     return 1
   fi
   IFS=. read -r -a dns_labels <<<"$v"

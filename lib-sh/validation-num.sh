@@ -127,6 +127,15 @@ val_timeout() {
   return 1
 }
 
+# val_timeout0 V: 0 (do not wait: look once), else as val_timeout.
+val_timeout0() {
+  [[ "${1-}" != 0 ]] || {
+    val_ok 0
+    return 0
+  }
+  val_timeout "$@"
+}
+
 # val_sha256 V: 64 hex digits (an optional "sha256:" prefix is dropped) -> VAL_OUT lower case.
 val_sha256() {
   local v="${1-}" LC_ALL=C

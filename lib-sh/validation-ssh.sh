@@ -30,7 +30,8 @@ val_ssh_pubkeys() {
   local text="${1-}" line n=0 count=0 type blob good_keys="" LC_ALL=C
   local accepted="expected OpenSSH public keys, one a line, like 'ssh-ed25519 AAAA... comment' (the .pub file)"
   if [[ "$text" == *PRIVATE\ KEY* || "$text" == *PuTTY-User-Key-File* || "$text" == *OPENSSH\ PRIVATE* ]]; then
-    val_fail "this is a PRIVATE key; never pass it on; give the PUBLIC key instead (the .pub file, e.g. ~/.ssh/id_ed25519.pub)"
+    val_fail "this is a PRIVATE key; never pass it on; give the PUBLIC key instead \
+(the .pub file, e.g. ~/.ssh/id_ed25519.pub)"
     return 1
   fi
   while IFS= read -r line || [[ -n "$line" ]]; do
@@ -45,7 +46,8 @@ val_ssh_pubkeys() {
       return 1
     fi
     if ! val_ssh_key_type "$type"; then
-      val_fail "line ${n}: not an OpenSSH public key (unknown key type; options before the key are not accepted); ${accepted}"
+      val_fail "line ${n}: not an OpenSSH public key (unknown key type; options before the key are not \
+accepted); ${accepted}"
       return 1
     fi
     if [[ ! "$blob" =~ ^AAAA[A-Za-z0-9+/]+={0,2}$ ]] || ! val_ssh_keygen_ok "$line"; then
@@ -53,15 +55,9 @@ val_ssh_pubkeys() {
       return 1
     fi
     count=$((count + 1))
-    if ((count > 100)); then
-      val_fail "more than 100 keys; give at most 100"
-      return 1
-    fi
+    ((count <= 100)) || { val_fail "more than 100 keys; give at most 100" && return 1; }
     good_keys+="${good_keys:+$'\n'}${line}"
   done <<<"$text"
-  if ((count == 0)); then
-    val_fail "no public key found; ${accepted}"
-    return 1
-  fi
+  ((count > 0)) || { val_fail "no public key found; ${accepted}" && return 1; }
   val_ok "$good_keys"
 }

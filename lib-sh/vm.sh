@@ -15,11 +15,8 @@ act_target() {
     linus_fail 1 "give a VMID or --name, not both" "write: ${CFG_ACTION} VMID, or ${CFG_ACTION} --name NAME"
   fi
   [[ -n "$CFG_TARGET$CFG_NAME" ]] || linus_fail 3 "${CFG_ACTION} needs a VMID or --name NAME" "write: ${CFG_ACTION} VMID, or ${CFG_ACTION} --name NAME (list shows them)"
-  if [[ -n "$CFG_TARGET" ]]; then
-    opt_check vmid "$CFG_TARGET" VMID && CFG_TARGET="$VAL_OUT"
-  else
-    opt_check name "$CFG_NAME" --name
-  fi
+  opt_validate target
+  opt_freeze
 }
 
 # act_resources: every guest of the cluster in RESOURCES_JSON (pve_resources: the one

@@ -23,5 +23,6 @@ step_validate() {
   for c in "${STEP_CHECKS[@]}"; do
     "chk_$c"
   done
+  opt_freeze
   log_ok "validation passed: node ${CFG_NODE}, storage ${CFG_STORAGE}, bridge ${CFG_BRIDGE}, PVE ${HOST[pve_version]}"
 }

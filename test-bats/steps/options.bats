@@ -104,3 +104,69 @@ setup() {
   assert_line "LINUS_RESULT:VALID"
   [ "${lines[-1]}" = 11 ]
 }
+
+@test "every row of the option table: its flag sets its CFG, its env var is its default, its usage line is shown" {
+  run in_step '
+    usage="$(act_usage_text)" n=0
+    printf -v nl "\n"
+    for f in "${OPT_FLAGS[@]}"; do
+      m="${OPT_META[$f]}" c="${OPT_CFG[$f]}" e="${OPT_ENV[$f]}"
+      [[ "$f" == -* && "$m" != =* ]] || continue
+      v=7; [[ "$m" != - ]] || v=1
+      [[ "$m" == - ]] && a=("$f") || a=("$f" 7)
+      got="$(opt_parse status "${a[@]}"; echo "${!c}")"
+      [[ "$got" == "$v" ]] || echo "BAD flag $f: $c=$got"
+      if [[ "$e" != - ]]; then
+        got="$(export "$e=$v"; opt_parse status; echo "${!c}")"
+        [[ "$got" == "$v" ]] || echo "BAD env $e: $c=$got"
+      fi
+      [[ "${OPT_HELP[$f]}" == - || "$usage" == *"$nl  $f "* ]] || echo "BAD usage: no line for $f"
+      n=$((n + 1))
+    done
+    echo "rows=$n"'
+  [ "$status" -eq 0 ]
+  refute_output --partial BAD
+  [[ "${lines[-1]}" =~ ^rows=([0-9]+)$ ]] && ((BASH_REMATCH[1] >= 30))
+}
+
+@test "the usage text: the options from the table, each with its env var and help" {
+  run in_step 'act_usage_text 2>&1'
+  assert_line "  --cores N            [VM_CPU] default 2"
+  assert_line "  --ssh-key-file FILE  [SSH_PUBLIC_KEY_FILE]"
+  assert_line "  --dry-run            [DRY_RUN=1] validate and print the plan; change nothing"
+  assert_line "                       node's memory (above its free memory: a warning)"
+  assert_line "Options of provision (env var in brackets; the flag wins):"
+  refute_output --partial "  --gateway"
+  refute_output --partial "  --timeout S"
+}
+
+@test "CFG_GIVEN counts --cores, --memory, --os, --image-url (flag or env), not defaults or other options" {
+  VM_RAM=4G VM_DISK=30 IN_STEP_ARGS="--os debian --name web1 --vmid 150" run in_step 'echo "[$CFG_GIVEN]"'
+  [ "${lines[-1]}" = "[ memory os ]" ]
+}
+
+@test "an unknown option, also as --flag=value, and an argument too many: exit 1" {
+  IN_STEP_ARGS="--frobnicate=1" run in_step true
+  [ "$status" -eq 1 ]
+  assert_line "LINUS_ERROR:unknown option: --frobnicate"
+  IN_STEP_ARGS="status 100 101" run in_step true
+  [ "$status" -eq 1 ]
+  assert_line "LINUS_ERROR:unexpected argument: 101"
+}
+
+@test "opt_set changes an option while validating; after opt_freeze it (exit 5) and a plain write fail" {
+  run in_step 'chk_options; opt_set CFG_NODE pve2; echo "node=$CFG_NODE"; opt_freeze; opt_set CFG_NODE pve3; echo not-here'
+  [ "$status" -eq 5 ]
+  assert_line "node=pve2"
+  assert_line "LINUS_ERROR:internal error: CFG_NODE changed after the options were validated"
+  refute_line not-here
+  # bash ends the run at once on a write to a readonly variable, naming it
+  run in_step 'step_validate >/dev/null 2>&1; CFG_CORES=8; echo not-here'
+  [ "$status" -ne 0 ]
+  assert_line --partial "CFG_CORES: readonly variable"
+  assert_line "LINUS_RESULT:FAILURE"
+  refute_line not-here
+  run in_step 'opt_set CFG_NOPE 1'
+  [ "$status" -eq 5 ]
+  assert_line --partial "opt_set of CFG_NOPE, which is no option"
+}
