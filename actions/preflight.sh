@@ -55,8 +55,9 @@ preflight_run_check() {
   (
     trap - ERR
     "chk_$c"
+    # A cache the check did not fill is unset: declare -p skips it (and returns 1).
     # shellcheck disable=SC2046 # one variable name a word
-    declare -p $(compgen -v CFG_) "${STATE_CARRY[@]}" 2>/dev/null |
+    { declare -p $(compgen -v CFG_) "${STATE_CARRY[@]}" 2>/dev/null || true; } |
       sed 's/^declare -/declare -g -/' >"$state"
   ) || rc=$?
   if ((rc == 0)); then
