@@ -13,13 +13,18 @@ source "$(dirname "${BASH_SOURCE[0]}")/../steps/reuse.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../steps/output.sh"
 
 # The provision pipeline: each name is steps/NAME.sh with its one step_NAME, run in this order.
-# A step that finishes the action early (reuse: the VM exists already) sets VM_REUSED=1.
+# A step that finishes the action early (reuse: the VM exists already) sets VM[reused]=1.
+# The dry run is decided here, once: a step with a plan (NAME_plan: what it would do, read-only)
+# runs that instead; the others run as they are (their Proxmox changes are logged, not made, by
+# pve_run in lib-sh/pve.sh).
 PROVISION_STEPS=(reuse validate image template create start network ssh output)
 
 act_provision() {
-  local s
+  local s run
   for s in "${PROVISION_STEPS[@]}"; do
-    "step_${s}"
+    run="step_${s}"
+    [[ "$CFG_DRY_RUN" != 1 ]] || ! declare -F "${s}_plan" >/dev/null || run="${s}_plan"
+    "$run"
     [[ "${VM[reused]:-0}" == 1 ]] && return 0
   done
   return 0

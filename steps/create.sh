@@ -6,6 +6,7 @@
 # Reads: CFG_* (hardware, network, cloud-init), IMG[path src], TPL[id vendor], HOST[snippet_store
 #   snippet_shared key_pub], CI[from_template snippet_volid], PVE_REMOTE_NODE.
 # Sets: VM[id_try id name mac password_file], CI[key_warning snippet_volid shared_volid].
+# Dry run: create_plan.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/checks-env.sh"
@@ -63,30 +64,21 @@ create_cmds() {
 
 # step_create: allocate the id and create the VM (VM_ID); journaled the moment it exists.
 step_create() {
-  local attempt lockfd=""
-  log_step create "creating the VM"
-  ci_keys_file
-  [[ "${CI[from_template]:-0}" == 1 ]] || ci_snippet_dir # a clone may use its template's snippet
-  [[ -n "${TPL[id]:-}" ]] || chk_thin_room "${IMG[path]}"
-  if [[ "$CFG_DRY_RUN" != 1 ]]; then
-    if ! linus_lock vmid "${LINUS_VMID_LOCK_WAIT:-120}"; then
-      linus_fail 5 "another provisioning run holds the VM id lock for too long" "wait for it, then run again"
-    fi
-    lockfd="$LINUS_LOCK_FD"
+  local attempt lockfd
+  create_prepare
+  if ! linus_lock vmid "${LINUS_VMID_LOCK_WAIT:-120}"; then
+    linus_fail 5 "another provisioning run holds the VM id lock for too long" "wait for it, then run again"
   fi
+  lockfd="$LINUS_LOCK_FD"
   for attempt in 1 2 3 4 5; do
-    create_next_id
-    [[ -n "$CFG_NAME" ]] || chk_name_conflict "linus-vm-${VM[id_try]}"
-    ci_write_snippet "${VM[id_try]}"
-    create_cmds "${VM[id_try]}"
-    log_info "creating VM ${VM[id_try]} (attempt ${attempt}; importing the image can take a minute)"
-    [[ "$CFG_DRY_RUN" == 1 ]] || rb_add vmnew "${VM[id_try]}:${VM[name]}"
+    create_build "$attempt"
+    rb_add vmnew "${VM[id_try]}:${VM[name]}"
     PVE_RC=0
     pve_run "${CREATE_CMD[@]}" || PVE_RC=$?
     if ((PVE_RC == 0)); then
       VM[id]="${VM[id_try]}"
       rb_forget vmnew "${VM[id]}:${VM[name]}"
-      [[ "$CFG_DRY_RUN" == 1 ]] || rb_add vm "${VM[id]}"
+      rb_add vm "${VM[id]}"
       if ((${#CREATE_SET_CMD[@]})) && ! pve_run "${CREATE_SET_CMD[@]}"; then
         linus_fail 5 "configuring the clone ${VM[id]} failed: ${PVE_ERR}" "check qm config ${VM[id]}"
       fi
@@ -99,6 +91,35 @@ step_create() {
   linus_unlock "$lockfd"
   ci_password "${VM[id]}"
   create_resize
+}
+
+# create_prepare: what every attempt needs (the keys file, the snippet dir, room on a thin pool).
+create_prepare() {
+  log_step create "creating the VM"
+  ci_keys_file
+  [[ "${CI[from_template]:-0}" == 1 ]] || ci_snippet_dir # a clone may use its template's snippet
+  [[ -n "${TPL[id]:-}" ]] || chk_thin_room "${IMG[path]}"
+}
+
+# create_build ATTEMPT: the id to try (VM[id_try]), its snippet, and the commands that make it.
+create_build() {
+  create_next_id
+  [[ -n "$CFG_NAME" ]] || chk_name_conflict "linus-vm-${VM[id_try]}"
+  ci_write_snippet "${VM[id_try]}"
+  create_cmds "${VM[id_try]}"
+  log_info "creating VM ${VM[id_try]} (attempt ${1}; importing the image can take a minute)"
+}
+
+# create_plan: the dry run's create: the commands of one attempt and the resize, logged, not run
+# (no lock, nothing journaled).
+create_plan() {
+  create_prepare
+  create_build 1
+  VM[id]="${VM[id_try]}"
+  log_cmd "${CREATE_CMD[@]}"
+  ((${#CREATE_SET_CMD[@]} == 0)) || log_cmd "${CREATE_SET_CMD[@]}"
+  ci_password "${VM[id]}"
+  log_cmd qm resize "${VM[id]}" scsi0 "${CFG_DISK}G"
 }
 
 # create_failed ATTEMPT: after a failed create of VM_ID_TRY (error PVE_ERR, exit PVE_RC): return
@@ -134,7 +155,6 @@ create_failed() {
 # holds the config's flock (/var/lock/qemu-server/lock-ID.conf, lock_config_full).
 create_crashed() {
   local id="$1" conf lockf
-  [[ "$CFG_DRY_RUN" != 1 ]] || return 1
   conf="$(qm config "$id" 2>/dev/null)" || return 1
   grep -qx 'lock: create' <<<"$conf" || return 1
   if grep -q '^name: ' <<<"$conf" && ! grep -qx "name: ${VM[name]}" <<<"$conf"; then return 1; fi
@@ -152,9 +172,9 @@ create_crashed() {
 create_resize() {
   local scsi0 size
   if ! pve_run qm resize "${VM[id]}" scsi0 "${CFG_DISK}G"; then
-    linus_fail 5 "qm resize ${VM[id]} scsi0 ${CFG_DISK}G failed: ${PVE_ERR}" "check free space on '${CFG_STORAGE}' (pvesm status)"
+    linus_fail 5 "qm resize ${VM[id]} scsi0 ${CFG_DISK}G failed: ${PVE_ERR}" \
+      "check free space on '${CFG_STORAGE}' (pvesm status)"
   fi
-  [[ "$CFG_DRY_RUN" == 1 ]] && return 0
   if ! pve_config_get "${VM[id]}"; then
     linus_fail 5 "cannot read the config of VM ${VM[id]}: ${PVE_ERR}" "check it with qm config ${VM[id]}"
   fi
@@ -162,10 +182,12 @@ create_resize() {
   size=""
   [[ ",$scsi0," =~ ,size=([0-9.]+[KMGT]?), ]] && size="${BASH_REMATCH[1]}"
   if [[ -z "$size" || "$(pve_size_gib "$size")" -lt "$CFG_DISK" ]]; then
-    linus_fail 5 "the disk of VM ${VM[id]} is ${size:-unknown} after resizing to ${CFG_DISK}G (${PVE_ERR:-no error text})" \
+    local what="the disk of VM ${VM[id]} is ${size:-unknown} after resizing to ${CFG_DISK}G"
+    linus_fail 5 "${what} (${PVE_ERR:-no error text})" \
       "check free space on '${CFG_STORAGE}' (pvesm status) and qm config ${VM[id]}"
   fi
   VM[mac]="$(pve_config_value net0)"
   [[ "${VM[mac]}" =~ ([0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}) ]] && VM[mac]="${BASH_REMATCH[1],,}" || VM[mac]=""
-  log_ok "VM ${VM[id]} created: ${CFG_CORES} cores, ${CFG_MEMORY} MiB, scsi0 ${size} on ${CFG_STORAGE}, net0 ${VM[mac]:-?}"
+  log_ok "VM ${VM[id]} created: ${CFG_CORES} cores, ${CFG_MEMORY} MiB, scsi0 ${size} on ${CFG_STORAGE}," \
+    "net0 ${VM[mac]:-?}"
 }

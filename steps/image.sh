@@ -3,8 +3,9 @@
 # Step image: a verified cloud image in $LINUS_CACHE_DIR (IMG_PATH). The vendor's checksum file
 # is fetched every run; a cached image is reused only when it matches it. Downloads go to a
 # .part file, are verified, then renamed; a lock keeps two runs from fetching the same image.
-# Reads: CFG_OS CFG_IMAGE_URL CFG_IMAGE_SHA256 CFG_DISK CFG_DRY_RUN, TPL[id], PVE_REMOTE_NODE.
+# Reads: CFG_OS CFG_IMAGE_URL CFG_IMAGE_SHA256 CFG_DISK, TPL[id], PVE_REMOTE_NODE.
 # Sets: IMG[url sums_url sums_algo file default_user expected path src skipped reused need_gib].
+# Dry run: image_plan.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/catalog.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/img-fetch.sh"
@@ -51,17 +52,8 @@ image_expected() {
 
 # step_image: make IMG_PATH a verified image, and check --disk against its virtual size.
 step_image() {
-  log_step image "getting the cloud image"
-  image_source
-  local cache="${LINUS_CACHE_DIR:-/var/lib/vz/template/cache/linus}"
-  IMG[path]="$cache/${IMG[file]}"
-  if [[ "$CFG_DRY_RUN" == 1 ]]; then
-    image_dry_run
-    IMG[src]="${IMG[path]}"
-    [[ -z "${PVE_REMOTE_NODE:-}" ]] || IMG[src]="<downloaded onto ${PVE_REMOTE_NODE} by pvesh download-url>"
-    return 0
-  fi
-  mkdir -p "$cache"
+  image_begin
+  mkdir -p "${IMG[path]%/*}"
   IMG[skipped]=0
   image_expected
   if tpl_ready; then # --template-cache: the template of this image exists, so the image is not needed
@@ -72,12 +64,21 @@ step_image() {
   image_fetch
 }
 
+# image_begin: the image's source (IMG[url sums_url file ...]) and its place in the cache (IMG[path]).
+image_begin() {
+  log_step image "getting the cloud image"
+  image_source
+  IMG[path]="${LINUS_CACHE_DIR:-/var/lib/vz/template/cache/linus}/${IMG[file]}"
+}
+
 # image_fetch: under the image lock, a verified IMG_PATH (cached or downloaded); its size
 # checked against --disk; IMG_SRC for the VM's node.
 image_fetch() {
   IMG[skipped]=0
   if ! linus_lock "image-${IMG[file]}" "${LINUS_IMAGE_LOCK_WAIT:-1800}"; then
-    linus_fail 4 "another run has been downloading ${IMG[file]} for too long (lock $LINUS_LOCK_DIR/image-${IMG[file]}.lock)" \
+    linus_fail 4 "another run has been downloading ${IMG[file]} for too long$(
+      printf ' (lock %s)' "$LINUS_LOCK_DIR/image-${IMG[file]}.lock"
+    )" \
       "wait for it to finish, or check for a stuck process holding that lock (fuser -v on the lock file)"
   fi
   local lockfd="$LINUS_LOCK_FD"
@@ -105,14 +106,21 @@ image_node() {
   IMG[src]="${IMG[path]}"
   [[ -n "${PVE_REMOTE_NODE:-}" ]] || return 0
   store="$(pq_iso_store "$PVE_REMOTE_NODE" <<<"$RESOURCES_JSON")"
-  [[ -n "$store" ]] || linus_fail 4 "node '${PVE_REMOTE_NODE}' has no storage with iso content to download the image to" \
-    "add iso content to a storage of that node (pvesm set local --content iso,vztmpl,backup,snippets), or run this on node ${PVE_REMOTE_NODE}"
+  [[ -n "$store" ]] || linus_fail 4 \
+    "node '${PVE_REMOTE_NODE}' has no storage with iso content to download the image to" \
+    "add iso content to a storage of that node (pvesm set local --content iso,vztmpl,backup,snippets), or run$(
+      printf ' this on node %s' "${PVE_REMOTE_NODE}"
+    )"
   fname="linus-${IMG[expected]:0:12}-${IMG[file]%.*}.img" # iso content takes .img (the format is probed)
-  log_info "downloading the image onto node ${PVE_REMOTE_NODE} (${store}:iso/${fname}); Proxmox verifies the ${IMG[sums_algo]}"
-  if ! img_redacted "${IMG[url]}" pve_run pvesh create "/nodes/${PVE_REMOTE_NODE}/storage/${store}/download-url" --url "${IMG[url]}" \
+  log_info "downloading the image onto node ${PVE_REMOTE_NODE} (${store}:iso/${fname});" \
+    "Proxmox verifies the ${IMG[sums_algo]}"
+  if ! img_redacted "${IMG[url]}" pve_run pvesh create "/nodes/${PVE_REMOTE_NODE}/storage/${store}/download-url" \
+    --url "${IMG[url]}" \
     --content iso --filename "$fname" --checksum "${IMG[expected]}" --checksum-algorithm "${IMG[sums_algo]}" ||
     [[ "$PVE_ERR" =~ (mismatch|failed|error|Error) ]]; then
-    linus_fail 4 "downloading $(val_url_shown "${IMG[url]}") onto node ${PVE_REMOTE_NODE} failed: $(val_url_redact "${PVE_ERR:-no error text}")" \
+    local what
+    what="downloading $(val_url_shown "${IMG[url]}") onto node ${PVE_REMOTE_NODE} failed"
+    linus_fail 4 "${what}: $(val_url_redact "${PVE_ERR:-no error text}")" \
       "check that node's internet access, or run this on node ${PVE_REMOTE_NODE}"
   fi
   IMG[src]="${store}:iso/${fname}"
@@ -128,8 +136,11 @@ image_download() {
   if ! img_fetch "${IMG[url]}" "$part"; then
     rm -f "$part"
     [[ "$shown" == "${IMG[url]}" ]] || linus_fail 4 "cannot download ${shown}" \
-      "check the host's internet access and DNS, and that the URL has not expired (signed URLs do; its query is not shown)"
-    linus_fail 4 "cannot download ${IMG[url]}" "check the host's internet access and DNS (curl -I $(log_quote "${IMG[url]}"))"
+      "check the host's internet access and DNS, and that the URL has not expired$(
+        printf ' (signed URLs do; its query is not shown)'
+      )"
+    linus_fail 4 "cannot download ${IMG[url]}" \
+      "check the host's internet access and DNS (curl -I $(log_quote "${IMG[url]}"))"
   fi
   got="$(img_hash "$part" "${IMG[sums_algo]}" || true)"
   if [[ "$got" != "${IMG[expected]}" ]]; then
@@ -159,9 +170,11 @@ image_size() {
   fi
 }
 
-# image_dry_run: print what would be fetched; read-only checks of a cached copy.
-image_dry_run() {
+# image_plan: the dry run's image step: print what would be fetched; read-only checks of a cached
+# copy; IMG[src] as the VM would get it.
+image_plan() {
   local cmd=()
+  image_begin
   if [[ -n "${IMG[sums_url]}" ]]; then
     img_fetch_cmd cmd "${IMG[sums_url]}" "$LINUS_RUN_DIR/sums"
     log_cmd "${cmd[@]}"
@@ -174,4 +187,6 @@ image_dry_run() {
     img_redacted "${IMG[url]}" log_cmd "${cmd[@]}"
     log_cmd mv -f "${IMG[path]}.part" "${IMG[path]}"
   fi
+  IMG[src]="${IMG[path]}"
+  [[ -z "${PVE_REMOTE_NODE:-}" ]] || IMG[src]="<downloaded onto ${PVE_REMOTE_NODE} by pvesh download-url>"
 }

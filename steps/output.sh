@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Step output: the SUCCESS (or DRY_RUN) lines, extra lines, LINUS_JSON last.
+# Step output: the SUCCESS lines, extra lines, LINUS_JSON last (dry run: output_plan, the DRY_RUN
+# lines).
 # Reads: CFG_* (the summary), VM[id name ip ip_source mac ssh_check host_key host_key_hex known_hosts
 #   cloud_init password_file], HOST[key snippet_store vlan_mode], IMG[url], CI[key_warning].
 # Sets: nothing: it prints the result lines.
@@ -7,14 +8,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/result.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/catalog.sh"
 
-# step_output: the SUCCESS (or DRY_RUN) lines, extra lines, LINUS_JSON last.
+# step_output: the SUCCESS lines, extra lines, LINUS_JSON last.
 step_output() {
   log_step output "done"
   rb_commit
-  if [[ "$CFG_DRY_RUN" == 1 ]]; then
-    output_dry_run
-    return 0
-  fi
   res_success_head "${VM[id]}" "${VM[ip]}" "$CFG_USER" "${VM[name]}" "$(img_os_label)" \
     "$CFG_CORES" "$CFG_MEMORY" "$CFG_DISK" "$CFG_NODE"
   res_set VM_IP_SOURCE "${VM[ip_source]}"
@@ -37,8 +34,10 @@ step_output() {
   res_print
 }
 
-# output_dry_run: the DRY_RUN lines (the plan; nothing was changed).
-output_dry_run() {
+# output_plan: the dry run's result: the DRY_RUN lines (the plan; nothing was changed).
+output_plan() {
+  log_step output "done"
+  rb_commit
   res_reset
   res_set RESULT DRY_RUN
   res_set_num VM_ID "${VM[id]:-}"

@@ -30,7 +30,8 @@ step_reuse() {
     return 0
   fi
   act_has_tag vm linus || return 0 # step validate fails with exit 7
-  act_config vm || linus_fail 5 "cannot read the config of VM ${vm[id]} on node ${vm[node]}: ${PVE_ERR}" "check it with qm config ${vm[id]}"
+  act_config vm || linus_fail 5 "cannot read the config of VM ${vm[id]} on node ${vm[node]}: ${PVE_ERR}" \
+    "check it with qm config ${vm[id]}"
   act_vm_ip vm
   user="$(pve_config_value ciuser)"
   os="$(reuse_os vm)"
@@ -38,7 +39,8 @@ step_reuse() {
   if [[ ",$disk," =~ ,size=([0-9.]+[KMGT]?), ]]; then disk="$(pve_size_gib "${BASH_REMATCH[1]}")"; else disk=""; fi
   cores="$(pve_config_value cores)"
   reuse_differs vm "${cores:-1}" "$(reuse_memory)" "$(reuse_os_recorded vm)"
-  [[ "${vm[status]}" == running ]] || log_warn "VM ${vm[id]} is ${vm[status]}: start it with qm start ${vm[id]} (on node ${vm[node]})"
+  [[ "${vm[status]}" == running ]] ||
+    log_warn "VM ${vm[id]} is ${vm[status]}: start it with qm start ${vm[id]} (on node ${vm[node]})"
   log_ok "VM ${vm[id]} (${CFG_NAME}) exists, made by linus-provision: reusing it"
   res_success_head "${vm[id]}" "${vm[ip]}" "${user:-$CFG_USER}" "${vm[name]}" "$os" \
     "${cores:-1}" "$(reuse_memory)" "$disk" "${vm[node]}"

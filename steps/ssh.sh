@@ -3,8 +3,8 @@
 # Step ssh: wait for the VM's SSH server, report its host key fingerprint, and log in as the VM
 # user with the host root's key to wait for cloud-init (`cloud-init status --wait`). Host keys
 # are accepted (accept-new) only into this VM's own known_hosts file, never blindly.
-# Reads: CFG_USER CFG_SSH_TIMEOUT CFG_NO_HOST_KEY CFG_DRY_RUN, VM[id ip], HOST[key], LINUS_RUN_DIR.
-# Sets: VM[known_hosts host_key host_key_hex ssh_check cloud_init].
+# Reads: CFG_USER CFG_SSH_TIMEOUT CFG_NO_HOST_KEY, VM[id ip], HOST[key], LINUS_RUN_DIR.
+# Sets: VM[known_hosts host_key host_key_hex ssh_check cloud_init]. Dry run: ssh_plan.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/core.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
 
@@ -128,10 +128,13 @@ ssh_login() {
     pve_poll_sleep "$((++polls))"
   done
   if [[ -s "$SSH_CI_OUT" && "$(head -c 1 "$SSH_CI_OUT")" == . ]]; then
-    linus_fail 6 "cloud-init in VM ${VM[id]} did not finish within ${CFG_SSH_TIMEOUT}s (the login as ${CFG_USER}@${VM[ip]} works)" \
+    linus_fail 6 "cloud-init in VM ${VM[id]} did not finish within ${CFG_SSH_TIMEOUT}s$(
+      printf ' (the login as %s works)' "${CFG_USER}@${VM[ip]}"
+    )" \
       "see /var/log/cloud-init-output.log in the VM (ssh ${CFG_USER}@${VM[ip]}); raise --ssh-timeout on slow hosts"
   fi
-  linus_fail 6 "could not log in as ${CFG_USER}@${VM[ip]} with ${HOST[key]} within ${CFG_SSH_TIMEOUT}s${last:+ (${last})}" \
+  local what="could not log in as ${CFG_USER}@${VM[ip]} with ${HOST[key]} within ${CFG_SSH_TIMEOUT}s"
+  linus_fail 6 "${what}${last:+ (${last})}" \
     "watch the boot on the console (qm terminal ${VM[id]}); raise --ssh-timeout on slow hosts"
 }
 
@@ -139,13 +142,6 @@ ssh_login() {
 step_ssh() {
   local start
   log_step ssh "verifying SSH on ${VM[ip]:-the VM}"
-  if [[ "$CFG_DRY_RUN" == 1 ]]; then
-    log_cmd ssh-keyscan -T 5 "${VM[ip]:-VM_IP}"
-    [[ "$CFG_NO_HOST_KEY" == 1 ]] || log_cmd ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new \
-      -o "UserKnownHostsFile=${LINUS_STATE_DIR:-/var/lib/linus-provision}/known_hosts/${VM[id]}" \
-      -i "${HOST[key]:-KEY}" "${CFG_USER}@${VM[ip]:-VM_IP}" cloud-init status --wait
-    return 0
-  fi
   start="$(printf '%(%s)T' -1)"
   ssh_known_hosts
   ssh_wait_port "$start"
@@ -162,4 +158,13 @@ step_ssh() {
   VM[host_key]="$(ssh_fingerprint "${VM[known_hosts]}" || printf '%s' "${VM[host_key]}")"
   VM[host_key_hex]="$(ssh_fingerprint_hex "${VM[host_key]}" || true)"
   log_ok "logged in as ${CFG_USER}@${VM[ip]}; cloud-init ${VM[cloud_init]}; host key ${VM[host_key]:-unknown}"
+}
+
+# ssh_plan: the dry run's SSH check: the scan and the login it would make.
+ssh_plan() {
+  log_step ssh "verifying SSH on ${VM[ip]:-the VM}"
+  log_cmd ssh-keyscan -T 5 "${VM[ip]:-VM_IP}"
+  [[ "$CFG_NO_HOST_KEY" == 1 ]] || log_cmd ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new \
+    -o "UserKnownHostsFile=${LINUS_STATE_DIR:-/var/lib/linus-provision}/known_hosts/${VM[id]}" \
+    -i "${HOST[key]:-KEY}" "${CFG_USER}@${VM[ip]:-VM_IP}" cloud-init status --wait
 }

@@ -17,15 +17,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/image.sh"
 # step_template: with --template-cache, find or build the template (TPL_ID, TPL_FULL).
 step_template() {
   [[ "${CFG_TEMPLATE_CACHE:-0}" == 1 ]] || return 0
-  log_step template "finding the template for this image"
-  tpl_identity
-  TPL_FULL=0
-  tpl_linked || TPL_FULL=1
-  if [[ "$CFG_DRY_RUN" == 1 ]]; then
-    log_cmd qm clone "<template ${TPL[name]}>" "<vmid>" --name "<name>"
-    TPL[id]=dry-run
-    return 0
-  fi
+  template_begin
   tpl_find cached
   if [[ -n "${TPL[id]}" ]]; then
     log_ok "template ${TPL[id]} (${TPL[name]}) found; cloning it ($( ((TPL_FULL)) && echo full || echo linked) clone)"
@@ -43,4 +35,20 @@ step_template() {
   fi
   linus_unlock "$lockfd"
   tpl_use_vendor
+}
+
+# template_begin: the template's identity (TPL[name]) and the clone kind (TPL_FULL).
+template_begin() {
+  log_step template "finding the template for this image"
+  tpl_identity
+  TPL_FULL=0
+  tpl_linked || TPL_FULL=1
+}
+
+# template_plan: the dry run's template step: the clone it would make (no lookup, no build).
+template_plan() {
+  [[ "${CFG_TEMPLATE_CACHE:-0}" == 1 ]] || return 0
+  template_begin
+  log_cmd qm clone "<template ${TPL[name]}>" "<vmid>" --name "<name>"
+  TPL[id]=dry-run
 }
