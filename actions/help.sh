@@ -26,6 +26,21 @@ Actions:
                        S seconds (default 600; 0: look once); still running: LINUS_RESULT:RUNNING,
                        LINUS_JOB, LINUS_STEP and exit 0; a job that died without a result: exit
                        5; an unknown or malformed JOB: exit 1. Jobs: $LINUS_STATE_DIR/jobs/ (700)
+  start VMID | --name NAME
+                       start a VM this tool made; one that runs already: LINUS_CHANGED:0
+  stop VMID | --name NAME [--timeout S]
+                       shut it down gracefully (guest agent or ACPI, up to S seconds, default
+                       60), then force it off; LINUS_STOP_MODE: graceful, forced or none
+  reboot VMID | --name NAME
+                       reboot a running VM this tool made (a stopped one: exit 1)
+  snapshot VMID NAME | --name VM NAME
+                       snapshot its disks and config as NAME (2-40 letters, digits, _); a name
+                       it has: exit 7; a storage without snapshots (LVM thick, raw on dir): exit 4
+  rollback VMID NAME | --name VM NAME
+                       back to snapshot NAME; a VM that ran runs again, a stopped one stays off
+  snapshots VMID | --name NAME
+                       its snapshots, oldest first: one LINUS_SNAPSHOT line each, "snapshots" in
+                       LINUS_JSON. These six act only on VMs with the tag linus, on any node
   --help, --version
 
 Options of provision (env var in brackets; the flag wins):

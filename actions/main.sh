@@ -14,6 +14,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/wait.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/destroy.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/status.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/list.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/start.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/stop.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/reboot.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/snapshot.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/rollback.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/snapshots.sh"
 
 # linus_main ARGS...: stdout becomes the protocol channel (fd 3), then the action runs.
 linus_main() {
@@ -45,7 +51,11 @@ linus_main() {
     status) act_status ;;
     list) act_list ;;
     wait) act_wait ;;
-    *) linus_fail 1 "unknown action: ${CFG_ACTION}" "use provision, preflight, destroy, status, list or wait (see --help)" ;;
+    start | stop | reboot | snapshot | rollback | snapshots) "act_${CFG_ACTION}" ;;
+    *)
+      local all="provision, preflight, destroy, status, list, wait, start, stop, reboot, snapshot, rollback"
+      linus_fail 1 "unknown action: ${CFG_ACTION}" "use ${all} or snapshots (see --help)"
+      ;;
   esac
 }
 

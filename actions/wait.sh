@@ -21,7 +21,7 @@ act_wait() {
       linus_fail 5 "job ${id} ended without a result (its process $(<"$dir/pid") is gone; last step: $(job_step "$dir"))" \
         "read its log ${dir}/log, check the VM with status/list, then provision again"
     fi
-    if (($(printf '%(%s)T' -1) - start >= CFG_TIMEOUT)); then
+    if (($(printf '%(%s)T' -1) - start >= ${CFG_TIMEOUT:-600})); then
       res_reset
       res_set RESULT RUNNING
       res_set JOB "$id"

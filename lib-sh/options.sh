@@ -14,7 +14,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/catalog.sh"
 #   CHECK  NAME: val_NAME checks the value; ?NAME: only when it is not empty; NAME=: the normalised
 #          value is kept; :FUNC: opt_FUNC checks it with others; - no check
 #   SETS   the checks that check it (opt_validate SET): provision (provision, preflight,
-#          check-options, --detach), target (destroy/status), wait; - none
+#          check-options, --detach), target (destroy, status, the lifecycle actions), wait, stop,
+#          snapshot (snapshot, rollback); - none
 #   MARKS  g: counted in CFG_GIVEN (--reuse-existing compares only these); u: the env var is an
 #          input only, unset once read; - none
 #   HELP   its usage line (- none, empty: the "+" lines only); a line "+ TEXT" continues it
@@ -79,7 +80,8 @@ VMID     -    -  CFG_TARGET  -  ?vmid=  target  -  -
 + opensuse, sles, arch), else linus
 --ssh-key  "KEY"  SSH_PUBLIC_KEY  CFG_SSH_KEYS  -  -  -  -  OpenSSH public key(s), one a line
 --ssh-key-file  FILE  SSH_PUBLIC_KEY_FILE  CFG_SSH_KEY_FILE  -  -  -  -
---timeout  S  LINUS_WAIT_TIMEOUT  CFG_TIMEOUT  600  timeout0=  wait  -  -
+--timeout  S  LINUS_WAIT_TIMEOUT  CFG_TIMEOUT  -  ?timeout0=  wait,stop  -  -
+--snapshot  NAME  -  CFG_SNAPSHOT  -  snapname  snapshot  -  -
 --dry-run  -  DRY_RUN  CFG_DRY_RUN  0  -  -  -  validate and print the plan; change nothing
 --keep-on-failure  -  KEEP_ON_FAILURE  CFG_KEEP_ON_FAILURE  0  -  -  -  leave a failed VM for debugging
 --no-host-key  -  -  CFG_NO_HOST_KEY  0  -  -  -
@@ -146,12 +148,23 @@ opt_parse() {
       a="${a%%=*}"
     fi
     if [[ "$a" != -* ]]; then
-      [[ -z "$CFG_TARGET" ]] || linus_fail 1 "unexpected argument: $a" "see --help for the usage"
-      CFG_TARGET="$a"
+      opt_word "$a"
     elif opt_flag "$a" "$@"; then
       shift
     fi
   done
+}
+
+# opt_word WORD: a word of the command line after the action: its target (VMID, JOB), then for
+# snapshot and rollback the snapshot's name (`snapshot --name web1 NAME`: the one word is NAME).
+opt_word() {
+  if [[ "$CFG_ACTION" =~ ^(snapshot|rollback)$ && -z "$CFG_SNAPSHOT" ]] &&
+    [[ -n "$CFG_TARGET" || -n "$CFG_NAME" ]]; then
+    CFG_SNAPSHOT="$1"
+    return 0
+  fi
+  [[ -z "$CFG_TARGET" ]] || linus_fail 1 "unexpected argument: $1" "see --help for the usage"
+  CFG_TARGET="$1"
 }
 
 # opt_flag FLAG [NEXT...]: set the option of FLAG; 0 when it took NEXT as its value.

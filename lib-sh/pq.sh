@@ -222,6 +222,30 @@ pq_vm_volids() {
     ref $d eq "ARRAY" ? @$d : ()), "\n"' "$1"
 }
 
+# pq_snapshots: /nodes/NODE/qemu/ID/snapshot (array; name snaptime parent vmstate description; the
+# entry "current" is the VM itself): each snapshot, oldest first, as NAME TAB SNAPTIME TAB PARENT
+# TAB VMSTATE(0|1) TAB DESCRIPTION (tabs and newlines in a description become spaces).
+pq_snapshots() {
+  pq_json 'for (sort { ($a->{snaptime} // 0) <=> ($b->{snaptime} // 0) or $a->{name} cmp $b->{name} }
+      grep { ref $_ eq "HASH" && ($_->{name} // "current") ne "current" } ref $d eq "ARRAY" ? @$d : ()) {
+      (my $t = $_->{description} // "") =~ s/[\t\r\n]+/ /g;
+      print join("\t", $_->{name}, $_->{snaptime} // 0, $_->{parent} // "", $_->{vmstate} ? 1 : 0, $t), "\n" }'
+}
+
+# pq_snapshot_lines: the same list as the result of action snapshots: one line a snapshot, oldest
+# first, LINUS_SNAPSHOT:name=NAME time=EPOCH parent=NAME|- vmstate=0|1, then one line: the JSON
+# array of {name, snaptime, parent, vmstate, description}.
+pq_snapshot_lines() {
+  pq_json 'my @s = map { { name => $_->{name} . "", snaptime => ($_->{snaptime} // 0) + 0,
+        parent => ($_->{parent} // "") . "", vmstate => ($_->{vmstate} ? 1 : 0),
+        description => ($_->{description} // "") . "" } }
+      sort { ($a->{snaptime} // 0) <=> ($b->{snaptime} // 0) or $a->{name} cmp $b->{name} }
+      grep { ref $_ eq "HASH" && ($_->{name} // "current") ne "current" } ref $d eq "ARRAY" ? @$d : ();
+    printf "LINUS_SNAPSHOT:name=%s time=%d parent=%s vmstate=%d\n", $_->{name}, $_->{snaptime},
+      ($_->{parent} eq "" ? "-" : $_->{parent}), $_->{vmstate} for @s;
+    print JSON::PP->new->ascii->canonical->encode(\@s), "\n";'
+}
+
 # pq_qm_status: /nodes/NODE/qemu/ID/status/current (object; status): "status: STATUS" as qm status
 # prints it (unknown when missing).
 pq_qm_status() {

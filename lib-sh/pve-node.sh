@@ -65,7 +65,9 @@ pve_qm_remote() {
       pvesh set "${q}/config" "${PVE_API_ARGS[@]}"
       ;;
     resize) pvesh set "${q}/resize" --disk "$1" --size "$2" ;;
-    start | stop | shutdown) pvesh create "${q}/status/${sub}" "$@" ;;
+    start | stop | shutdown | reboot) pvesh create "${q}/status/${sub}" "$@" ;;
+    snapshot) pvesh create "${q}/snapshot" --snapname "$1" "${@:2}" ;;
+    rollback) pvesh create "${q}/snapshot/$1/rollback" "${@:2}" ;;
     template) pvesh create "${q}/template" "$@" ;;
     unlock) pvesh set "${q}/config" --delete lock --skiplock 1 ;; # qm unlock; root may skip the lock
     # a failed clone task exits 0 as well (and frees NEWID): checked like create, where it lands

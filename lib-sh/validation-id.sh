@@ -143,3 +143,18 @@ val_os() {
   aliases="$(img_catalog_aliases | cut -d' ' -f1 | paste -sd, | sed 's/,/, /g')"
   val_fail "unknown OS; expected one of: ${keys% } (aliases: ${aliases}), or --image-url with --image-sha256"
 }
+
+# val_snapname V: a snapshot name as Proxmox takes it (pve-configid: a letter, then letters,
+# digits or _, 2..40 in all; 'current' and 'pending' are reserved).
+val_snapname() {
+  local v="${1-}" LC_ALL=C
+  if [[ ! "$v" =~ ^[A-Za-z][A-Za-z0-9_]{1,39}$ ]]; then
+    val_fail "not a snapshot name; expected 2 to 40 letters, digits or _, starting with a letter, e.g. before_upgrade"
+    return 1
+  fi
+  if [[ "$v" == current || "${v,,}" == pending ]]; then
+    val_fail "'${v}' is a name Proxmox reserves; pick another, e.g. before_upgrade"
+    return 1
+  fi
+  val_ok "$v"
+}

@@ -107,6 +107,18 @@ bad_env() {
   bad 1 --ssh-timeout 1e3
   bad 3 --cores
   bad 1 --no-such-option
+  # the day-2 actions, on a VM they may act on: the values are refused before it is looked at
+  pvesim guest add 160 --name app --tags linus --status running >/dev/null
+  bad 1 snapshot 160 "s1;touch $M"
+  bad 1 snapshot 160 "\$(touch $M)"
+  bad 1 rollback 160 "$LONG"
+  bad 1 snapshot 160 current
+  bad 1 snapshot 160 s1 s2
+  bad 3 snapshot 160
+  bad 1 stop 160 --timeout "\$(touch $M)"
+  bad 1 stop 160 --timeout -5
+  bad 1 start "160;touch $M"
+  bad 3 reboot
   rel_done bad-input "malformed, out-of-range and hostile values of every option (flags)"
 }
 

@@ -18,6 +18,8 @@ const PATHS = [
   '/nodes/{node}/storage/{storage}/content', '/nodes/{node}/network', '/nodes/{node}/lxc',
   '/nodes/{node}/qemu/{vmid}/clone', '/nodes/{node}/qemu/{vmid}/template', '/nodes/{node}/storage/{storage}/download-url',
   '/storage', '/storage/{storage}', '/version',
+  '/nodes/{node}/qemu/{vmid}/status/reboot', '/nodes/{node}/qemu/{vmid}/snapshot',
+  '/nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback',
 ];
 
 /** @param {any} v @returns {any} */

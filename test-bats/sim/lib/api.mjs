@@ -8,6 +8,7 @@ import { runtime, agentCall, localVm } from './vm.mjs';
 import { formatErrors } from './schema.mjs';
 import { bridgePorts, apiIfaceType } from './bridges.mjs';
 import { nodeCpuFlags } from './cpu.mjs';
+import { snapshotList } from './snapshot.mjs';
 
 const GiB = 1024 ** 3;
 export const pveVersionString = (/** @type {any} */ st) => `pve-manager/${fullVersion(st.version)}/1a2b3c4d5e6f7a8b`;
@@ -183,6 +184,7 @@ function nodeGet(st, node, rest, q) {
       return r;
     }
     if ((m = /^\/agent\/([\w-]+)$/.exec(sub))) return { result: agentCall(st, g, m[1]) };
+    if (sub === '/snapshot') return snapshotList(g);
   }
   die(`No 'get' handler defined for 'nodes/${node}${rest}'`);
 }

@@ -56,6 +56,7 @@ const FORMATS = {
   'pve-volume-id-or-absolute-path': (v) => volid(v) || v.startsWith('/') ? '' : `unable to parse volume ID '${v}'`,
   'pve-volume-id': (v) => volid(v) ? '' : `unable to parse volume ID '${v}'`,
   'disk-size': (v) => /^\d+(\.\d+)?[KMGT]?$/.test(v) ? '' : 'unable to parse size',
+  'pve-configid': (v) => /^[a-z][a-z0-9_]+$/i.test(v) ? '' : `invalid configuration ID '${v}'`, // pve-common JSONSchema.pm
   'pve-node': (v) => /^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/.test(v) ? '' : 'value does not look like a valid node name',
 };
 

@@ -8,6 +8,7 @@ import { localVm, startVm, stopVm, checkLock } from './vm.mjs';
 import { createVm, updateVm, destroyVm, resizeVm, checkVmidUnused } from './guest.mjs';
 import { templateCheck, templateVm, cloneCheck, cloneRun } from './clone.mjs';
 import { downloadUrl } from './download-url.mjs';
+import { snapshotVm, rollbackVm } from './snapshot.mjs';
 import { checkSshKeys } from './sshkeys.mjs';
 
 const FORMAT_OPTS = { 'output-format': { type: 'string', enum: ['text', 'json', 'json-pretty', 'yaml'] }, noborder: { type: 'boolean' }, noheader: { type: 'boolean' }, 'human-readable': { type: 'boolean' }, quiet: { type: 'boolean' } };
@@ -19,7 +20,8 @@ function template(p) {
   const vars = {};
   const t = p.replace(/^\/nodes\/([^/]+)/, (_, n) => { vars.node = n; return '/nodes/{node}'; })
     .replace(/\/(qemu|lxc)\/(\d+)/, (_, k, id) => { vars.vmid = id; return `/${k}/{vmid}`; })
-    .replace(/\/storage\/([^/]+)/, (_, s) => { vars.storage = s; return '/storage/{storage}'; });
+    .replace(/\/storage\/([^/]+)/, (_, s) => { vars.storage = s; return '/storage/{storage}'; })
+    .replace(/\/snapshot\/([^/]+)/, (_, s) => { vars.snapname = s; return '/snapshot/{snapname}'; });
   return { t, vars };
 }
 
@@ -87,6 +89,13 @@ export async function run(ctx) {
   }
   if (action === '/status/start') return task('qmstart', vars.vmid, () => startVm(st, g, { skiplock: q.skiplock === '1' }));
   if (action === '/status/stop' || action === '/status/shutdown') return task(action === '/status/stop' ? 'qmstop' : 'qmshutdown', vars.vmid, () => { checkLock(g, q.skiplock === '1'); stopVm(g); });
+  if (action === '/status/reboot') return task('qmreboot', vars.vmid, () => {
+    checkLock(g);
+    if (g.status !== 'running') throw new Error(`VM ${g.vmid} not running`);
+    stopVm(g); startVm(st, g);
+  });
+  if (action === '/snapshot' && verb === 'create') return task('qmsnapshot', vars.vmid, () => snapshotVm(st, g, q.snapname, { description: q.description ?? '', vmstate: q.vmstate === '1' }));
+  if (action === '/snapshot/{snapname}/rollback' && verb === 'create') return task('qmrollback', vars.vmid, () => rollbackVm(st, g, vars.snapname, { start: q.start === '1' }));
   if (action === '/resize' && verb === 'set') {
     if (!versionAtLeast(st.version, '8.0')) { const rc = resizeVm(st, g, q.disk, q.size); return rc; }
     return task('resize', vars.vmid, () => { if (resizeVm(st, g, q.disk, q.size) !== 0) throw new Error(''); });

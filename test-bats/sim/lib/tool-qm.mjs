@@ -7,6 +7,7 @@ import { getopt } from './getopt.mjs';
 import { localVm, checkLock, startVm, stopVm, agentCall, runtime } from './vm.mjs';
 import { createVm, updateVm, destroyVm, resizeVm, importDisk, configLines } from './guest.mjs';
 import { templateCheck, templateVm, cloneCheck, cloneRun } from './clone.mjs';
+import { snapshotVm, rollbackVm } from './snapshot.mjs';
 
 const Q = '/nodes/{node}/qemu/{vmid}';
 const bool = (/** @type {string|undefined} */ v) => /^(1|on|yes|true)$/i.test(v ?? '0');
@@ -95,6 +96,16 @@ export async function run(ctx) {
       checkLock(g);
       if (g.status !== 'running') die(`VM ${g.vmid} not running`);
       stopVm(g); startVm(st, g);
+      return 0;
+    }
+    case 'snapshot': {
+      const { params, pos } = cli(st, a, `${Q}/snapshot`, 'POST', ['vmid', 'snapname'], 'qm snapshot <vmid> <snapname> [OPTIONS]');
+      snapshotVm(st, localVm(st, pos.vmid), pos.snapname, { description: params.description ?? '', vmstate: bool(params.vmstate) });
+      return 0;
+    }
+    case 'rollback': {
+      const { params, pos } = cli(st, a, `${Q}/snapshot/{snapname}/rollback`, 'POST', ['vmid', 'snapname'], 'qm rollback <vmid> <snapname> [OPTIONS]');
+      rollbackVm(st, localVm(st, pos.vmid), pos.snapname, { start: bool(params.start) });
       return 0;
     }
     case 'destroy': {
