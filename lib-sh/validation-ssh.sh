@@ -55,9 +55,9 @@ accepted); ${accepted}"
       return 1
     fi
     count=$((count + 1))
-    ((count <= 100)) || { val_fail "more than 100 keys; give at most 100" && return 1; }
+    ((count <= 100)) || { val_fail "more than 100 keys; give at most 100" || return 1; }
     good_keys+="${good_keys:+$'\n'}${line}"
   done <<<"$text"
-  ((count > 0)) || { val_fail "no public key found; ${accepted}" && return 1; }
+  ((count > 0)) || { val_fail "no public key found; ${accepted}" || return 1; }
   val_ok "$good_keys"
 }

@@ -96,7 +96,8 @@ setup() {
 }
 
 @test "ssh: 'cloud-init status --wait' waits until cloud-init is done" {
-  pvesim timing --cloudinit 1.5 >/dev/null
+  # 5 s: a loaded machine may take 2 s to start the fake ssh, and at least 1 s must be left
+  pvesim timing --cloudinit 5 >/dev/null
   pvesim clock 2.1
   start=$SECONDS
   run --separate-stderr ssh -o BatchMode=yes -o StrictHostKeyChecking=no \

@@ -150,9 +150,14 @@ qm create <vmid> [OPTIONS]"
 }
 
 @test "§8 'lock: create' is in the config while a create runs; other mutating commands get 'VM is locked (create)'" {
-  pvesim timing --create 1.5 >/dev/null
+  # long enough for a loaded machine; the config is polled until the create has claimed the id
+  pvesim timing --create 6 >/dev/null
   qm create 100 --name slow &
-  sleep 0.7
+  local i
+  for i in {1..50}; do
+    [[ "$(qm config 100 2>/dev/null)" != 'lock: create' ]] || break
+    sleep 0.1
+  done
   run qm config 100
   assert_output 'lock: create'
   run --separate-stderr qm start 100
