@@ -45,7 +45,10 @@ linus_main() {
     status) act_status ;;
     list) act_list ;;
     wait) act_wait ;;
-    *) linus_fail 1 "unknown action: ${CFG_ACTION}" "use provision, preflight, destroy, status, list or wait (see --help)" ;;
+    *)
+      linus_fail 1 "unknown action: ${CFG_ACTION}" \
+        "use provision, preflight, destroy, status, list or wait (see --help)"
+      ;;
   esac
 }
 
