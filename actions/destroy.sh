@@ -9,6 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/template.sh"
 
 act_destroy() {
   local what storages snippet
+  local vol_store='s/^(scsi|virtio|sata|ide|efidisk|tpmstate|unused)[0-9]+: ([A-Za-z0-9_.-]+):[^,]+.*/\2/p'
   local -A vm=() # the guest found (act_find)
   LINUS_STEP=destroy
   act_target
@@ -25,9 +26,10 @@ act_destroy() {
     return 0
   fi
   act_destroy_allowed vm
-  act_config vm || linus_fail 5 "cannot read the config of VM ${vm[id]} on node ${vm[node]}: ${PVE_ERR}" "check it with qm config ${vm[id]} on node ${vm[node]}"
+  act_config vm || linus_fail 5 "cannot read the config of VM ${vm[id]} on node ${vm[node]}: ${PVE_ERR}" \
+    "check it with qm config ${vm[id]} on node ${vm[node]}"
   # the storages that hold its volumes, to check afterwards that none is left
-  storages="$(sed -nE 's/^(scsi|virtio|sata|ide|efidisk|tpmstate|unused)[0-9]+: ([A-Za-z0-9_.-]+):[^,]+.*/\2/p' <<<"$PVE_CONFIG" | sort -u | tr '\n' ' ')"
+  storages="$(sed -nE "$vol_store" <<<"$PVE_CONFIG" | sort -u | tr '\n' ' ')"
   snippet="$(sed -nE 's/^cicustom: (.*,)?vendor=([^,]+).*/\2/p' <<<"$PVE_CONFIG")"
   log_step destroy "destroying VM ${vm[id]} (${vm[name]:-no name}) on node ${vm[node]}"
   act_destroy_run vm
@@ -47,12 +49,18 @@ act_destroy() {
 # act_destroy_allowed REC: exit 1 for a guest this tool must not destroy.
 act_destroy_allowed() {
   local -n _vm="$1"
+  local msg fix
   if [[ "${_vm[type]}" != qemu ]]; then
-    linus_fail 1 "guest ${_vm[id]} on node ${_vm[node]} is a container (${_vm[type]}), not a VM made by linus-provision" "destroy only VMs that list shows; remove this guest yourself if you mean it (pct destroy ${_vm[id]})"
+    msg="guest ${_vm[id]} on node ${_vm[node]} is a container (${_vm[type]}), not a VM made by linus-provision"
+    linus_fail 1 "$msg" \
+      "destroy only VMs that list shows; remove this guest yourself if you mean it (pct destroy ${_vm[id]})"
   fi
   if ! act_has_tag "$1" linus; then
-    linus_fail 1 "VM ${_vm[id]} (${_vm[name]:-no name}) on node ${_vm[node]} has no tag 'linus': it was not made by linus-provision, so it is left alone" \
-      "check the id (list shows the VMs of this tool); remove it yourself if you mean it (qm destroy ${_vm[id]} --purge 1 on node ${_vm[node]})"
+    msg="VM ${_vm[id]} (${_vm[name]:-no name}) on node ${_vm[node]} has no tag 'linus'"
+    msg+=": it was not made by linus-provision, so it is left alone"
+    fix="check the id (list shows the VMs of this tool); remove it yourself if you mean it"
+    fix+=" (qm destroy ${_vm[id]} --purge 1 on node ${_vm[node]})"
+    linus_fail 1 "$msg" "$fix"
   fi
   if [[ "${_vm[template]}" == 1 ]] && tpl_in_use "${_vm[id]}"; then
     linus_fail 1 "VM ${_vm[id]} is a template that clones still use (tag linus-from-${_vm[id]})" \
@@ -111,6 +119,7 @@ act_destroy_verify() {
     leftover+="${out:+ ${out//$'\n'/ }}"
   done
   if [[ -n "$leftover" ]]; then
-    linus_fail 5 "VM ${_vm[id]} is destroyed but volumes are left:${leftover}" "remove them with pvesm free VOLID on node ${_vm[node]}"
+    linus_fail 5 "VM ${_vm[id]} is destroyed but volumes are left:${leftover}" \
+      "remove them with pvesm free VOLID on node ${_vm[node]}"
   fi
 }

@@ -17,7 +17,7 @@ PREFLIGHT_CHECKS=("${STEP_CHECKS[@]}" source)
 # itself), one ranged GET (bytes 0-0: a signed URL made for GET may refuse HEAD) with short
 # timeouts, the body thrown away (nothing is written). Exit 4 when it does not answer.
 chk_source() {
-  local url what out rc=0
+  local url what out rc=0 fix
   if [[ -n "$CFG_IMAGE_URL" ]]; then
     url="$CFG_IMAGE_URL" what="the image URL"
   else
@@ -26,15 +26,18 @@ chk_source() {
   fi
   HOST[image_source]="$(val_url_shown "$url")"
   if command -v curl >/dev/null 2>&1; then
-    out="$(timeout -k 2 25 curl -fsS -r 0-0 --connect-timeout 10 --max-time 20 "$url" 2>&1 >/dev/null)" || rc=$?
+    out="$(timeout -k 2 25 curl -fsS -r 0-0 --connect-timeout 10 --max-time 20 \
+      "$url" 2>&1 >/dev/null)" || rc=$?
   else
-    out="$(timeout -k 2 25 wget -q --tries=1 --timeout=10 --header=Range:bytes=0-0 -O - "$url" 2>&1 >/dev/null)" || rc=$?
+    out="$(timeout -k 2 25 wget -q --tries=1 --timeout=10 --header=Range:bytes=0-0 -O - \
+      "$url" 2>&1 >/dev/null)" || rc=$?
   fi
   ((rc == 0)) && return 0
   out="$(val_url_redact "${out##*$'\n'}")"
   ((rc == 124 || rc == 137)) && out="no answer within 25 s"
-  linus_fail 4 "${what} does not answer: ${HOST[image_source]} (${out:-exit ${rc}})" \
-    "check this host's DNS and internet access (curl -sSI URL), its proxy settings (https_proxy), or use a reachable mirror with --image-url and --image-sha256"
+  fix="check this host's DNS and internet access (curl -sSI URL), its proxy settings (https_proxy)"
+  fix+=", or use a reachable mirror with --image-url and --image-sha256"
+  linus_fail 4 "${what} does not answer: ${HOST[image_source]} (${out:-exit ${rc}})" "$fix"
 }
 
 # preflight_storage: the storage fields of the summary (from the storage check, no new call).
@@ -44,6 +47,19 @@ preflight_storage() {
   [[ -z "${HOST[storage_type]:-}" ]] || res_set STORAGE_TYPE "${HOST[storage_type]}"
   [[ -z "${HOST[image_source]:-}" ]] || res_set IMAGE_SOURCE "${HOST[image_source]}"
   return 0
+}
+
+# preflight_snippets_warn: a warning when no storage has snippets content (VMs then get no agent).
+preflight_snippets_warn() {
+  local warn="no storage has snippets content: VMs get no guest agent; IPs then come from the neighbour table"
+  warn+=" (pvesm set local --content iso,vztmpl,backup,snippets)"
+  [[ -n "${HOST[snippet_storages]:-}" ]] || log_warn "$warn"
+}
+
+# preflight_passed: the closing line of a passed preflight (free space, the image source).
+preflight_passed() {
+  local free="${HOST[storage_avail]:+$((HOST[storage_avail] / 1073741824)) GiB }free"
+  log_ok "preflight passed: storage ${CFG_STORAGE} has ${free}${HOST[image_source]:+, ${HOST[image_source]} answers}"
 }
 
 # preflight_run_check NAME: run one check in a subshell; the options (CFG_*) and STATE_CARRY
@@ -102,11 +118,11 @@ act_preflight() {
     LINUS_STEP="$f_step"
     linus_fail "$f_code" "$f_msg" "$f_fix"
   fi
-  [[ -n "${HOST[snippet_storages]:-}" ]] || log_warn "no storage has snippets content: VMs get no guest agent; IPs then come from the neighbour table (pvesm set local --content iso,vztmpl,backup,snippets)"
+  preflight_snippets_warn
   res_set RESULT SUCCESS
   for c in "${LINUS_FAIL_EXTRA[@]}"; do res_set "${c%%=*}" "${c#*=}"; done
   LINUS_FAIL_EXTRA=()
   preflight_storage
-  log_ok "preflight passed: storage ${CFG_STORAGE} has ${HOST[storage_avail]:+$((HOST[storage_avail] / 1073741824)) GiB }free${HOST[image_source]:+, ${HOST[image_source]} answers}"
+  preflight_passed
   res_print
 }

@@ -10,7 +10,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib-sh/pve.sh"
 act_wait() {
   local id="$CFG_TARGET" dir rc start polls=0
   LINUS_STEP="wait"
-  [[ -n "$id" ]] || linus_fail 3 "wait needs a job id" "write: wait JOB [--timeout SECONDS] (JOB from LINUS_JOB of provision --detach)"
+  [[ -n "$id" ]] || linus_fail 3 "wait needs a job id" \
+    "write: wait JOB [--timeout SECONDS] (JOB from LINUS_JOB of provision --detach)"
   opt_validate wait # --timeout: 0 (look once, do not wait) or 1..86400
   opt_freeze
   dir="$(job_dir "$id")"
@@ -18,7 +19,8 @@ act_wait() {
   while [[ ! -f "$dir/rc" ]]; do
     if ! job_alive "$dir"; then
       [[ -f "$dir/rc" ]] && break
-      linus_fail 5 "job ${id} ended without a result (its process $(<"$dir/pid") is gone; last step: $(job_step "$dir"))" \
+      linus_fail 5 \
+        "job ${id} ended without a result (its process $(<"$dir/pid") is gone; last step: $(job_step "$dir"))" \
         "read its log ${dir}/log, check the VM with status/list, then provision again"
     fi
     if (($(printf '%(%s)T' -1) - start >= ${CFG_TIMEOUT:-600})); then

@@ -55,11 +55,26 @@ img_catalog_resolve() {
 # alias; 1 for an unknown key (globals untouched).
 # shellcheck disable=SC2034 # the IMG record is this function's output (read by steps/image.sh)
 img_catalog() {
-  local key base code n sums user agent=0 level=""
+  local key base sums user agent=0 level=""
   key="$(img_catalog_resolve "${1-}")" || return 1
   case "$key" in
+    ubuntu-* | debian-*) img_catalog_deb "$key" ;;
+    *) img_catalog_rpm "$key" || return 1 ;;
+  esac
+  case "$key" in rocky-10 | almalinux-10 | centos-stream-10) level=x86-64-v3 ;; esac
+  IMG[sums_algo]=sha256
+  [[ "$sums" == SHA512SUMS ]] && IMG[sums_algo]=sha512
+  IMG[key]="$key" IMG[url]="${base}/${IMG[file]}" IMG[sums_url]="${base}/${sums}"
+  IMG[default_user]="$user" IMG[agent]="$agent" IMG[cpu_level]="$level"
+}
+
+# img_catalog_deb KEY: for img_catalog, the Ubuntu and Debian keys: IMG[file] and img_catalog's
+# base (the image directory), sums (the checksum file's name) and user.
+img_catalog_deb() {
+  local code n
+  case "$1" in
     ubuntu-*)
-      case "$key" in
+      case "$1" in
         ubuntu-26.04) code=resolute ;;
         ubuntu-24.04) code=noble ;;
         ubuntu-22.04) code=jammy ;;
@@ -68,7 +83,7 @@ img_catalog() {
       IMG[file]="${code}-server-cloudimg-amd64.img" sums=SHA256SUMS user=ubuntu
       ;;
     debian-*)
-      n="${key#debian-}"
+      n="${1#debian-}"
       case "$n" in
         12) code=bookworm ;;
         13) code=trixie ;;
@@ -76,13 +91,21 @@ img_catalog() {
       base="https://cloud.debian.org/images/cloud/${code}/latest"
       IMG[file]="debian-${n}-genericcloud-amd64.qcow2" sums=SHA512SUMS user=debian
       ;;
+  esac
+}
+
+# img_catalog_rpm KEY: for img_catalog, the Rocky, AlmaLinux, CentOS Stream, Fedora and openSUSE
+# keys: IMG[file] and img_catalog's base, sums, user and agent; 1 for another key (nothing set).
+img_catalog_rpm() {
+  local n
+  case "$1" in
     rocky-*)
-      n="${key#rocky-}"
+      n="${1#rocky-}"
       base="https://dl.rockylinux.org/pub/rocky/${n}/images/x86_64"
       IMG[file]="Rocky-${n}-GenericCloud-Base.latest.x86_64.qcow2" sums="${IMG[file]}.CHECKSUM" user=rocky agent=1
       ;;
     almalinux-*)
-      n="${key#almalinux-}"
+      n="${1#almalinux-}"
       base="https://repo.almalinux.org/almalinux/${n}/cloud/x86_64/images"
       IMG[file]="AlmaLinux-${n}-GenericCloud-latest.x86_64.qcow2" sums=CHECKSUM user=almalinux agent=1
       ;;
@@ -103,11 +126,6 @@ img_catalog() {
       ;;
     *) return 1 ;;
   esac
-  case "$key" in rocky-10 | almalinux-10 | centos-stream-10) level=x86-64-v3 ;; esac
-  IMG[sums_algo]=sha256
-  [[ "$sums" == SHA512SUMS ]] && IMG[sums_algo]=sha512
-  IMG[key]="$key" IMG[url]="${base}/${IMG[file]}" IMG[sums_url]="${base}/${sums}"
-  IMG[default_user]="$user" IMG[agent]="$agent" IMG[cpu_level]="$level"
 }
 
 # img_catalog_cpu KEY CPU: the --cpu model for a VM of catalog KEY when the bundle's choice is CPU:

@@ -223,21 +223,27 @@ chk_ipfree() {
   fi
   ipuse_probe probe "$ip" "$CFG_BRIDGE" "$tool" || rc=$?
   case "$rc" in
-    0)
-      who=""
-      [[ -z "${probe[mac]}" ]] || who="$(ipuse_mac_owner "${probe[mac]}")"
-      if [[ -n "$who" ]]; then
-        read -r kind id node key name <<<"$who"
-        who="$(chk_guest_label VM "$id" "$name") on node ${node} (MAC ${probe[mac]}) has it"
-      else
-        who="a device${probe[mac]:+ with MAC ${probe[mac]}} has it"
-      fi
-      linus_fail 7 "--ip ${ip} answers on bridge ${CFG_BRIDGE} (${tool}): ${who}" \
-        "pick another --ip (or --ip dhcp); check with: ip neigh show ${ip}"
-      ;;
+    0) chk_ipfree_answers "$ip" "$tool" "${probe[mac]}" ;;
     1) log_info "--ip ${ip} is free: no guest config holds it and nothing answered on ${CFG_BRIDGE} (${tool})" ;;
-    *) log_warn "--ip ${ip}: could not probe it on ${CFG_BRIDGE} (${probe[err]}); only the guest configs were checked" ;;
+    *)
+      log_warn "--ip ${ip}: could not probe it on ${CFG_BRIDGE} (${probe[err]}); only the guest configs were checked"
+      ;;
   esac
+}
+
+# chk_ipfree_answers IP TOOL MAC: exit 7 for an IP that answered on the bridge, naming the guest
+# whose config holds MAC (else "a device").
+chk_ipfree_answers() {
+  local ip="$1" tool="$2" mac="$3" who="" kind id node key name
+  [[ -z "$mac" ]] || who="$(ipuse_mac_owner "$mac")"
+  if [[ -n "$who" ]]; then
+    read -r kind id node key name <<<"$who"
+    who="$(chk_guest_label VM "$id" "$name") on node ${node} (MAC ${mac}) has it"
+  else
+    who="a device${mac:+ with MAC ${mac}} has it"
+  fi
+  linus_fail 7 "--ip ${ip} answers on bridge ${CFG_BRIDGE} (${tool}): ${who}" \
+    "pick another --ip (or --ip dhcp); check with: ip neigh show ${ip}"
 }
 
 # chk_guest_label KIND ID NAME: "VM 105 'db1'" (no ID or NAME: left out).

@@ -55,10 +55,12 @@ chk_pkg_names() {
 # chk_version: PVE 7.4 or later.
 chk_version() {
   if ! pve_version; then
-    linus_fail 4 "cannot read the Proxmox VE version from pveversion" "check that pve-manager is installed and working (pveversion -v)"
+    linus_fail 4 "cannot read the Proxmox VE version from pveversion" \
+      "check that pve-manager is installed and working (pveversion -v)"
   fi
   if ((PVE_MAJOR < 7 || (PVE_MAJOR == 7 && PVE_MINOR < 4))); then
-    linus_fail 4 "Proxmox VE ${HOST[pve_version]} is too old; 7.4 or later is needed" "upgrade the host to Proxmox VE 7.4, 8.x or 9.x"
+    linus_fail 4 "Proxmox VE ${HOST[pve_version]} is too old; 7.4 or later is needed" \
+      "upgrade the host to Proxmox VE 7.4, 8.x or 9.x"
   fi
 }
 

@@ -28,7 +28,8 @@ ci_keys_file() {
   [[ -n "$text" ]] || return 0
   [[ -n "${HOST[key_pub]:-}" ]] && root_blobs="$(ci_key_blobs "$(<"${HOST[key_pub]}")")"
   if [[ -n "$root_blobs" ]] && ! ci_key_blobs "$text" | grep -qvxF -- "$root_blobs"; then
-    CI[key_warning]="the VM accepts only the SSH key of root on the Proxmox host ($(res_safe_path "${HOST[key_pub]}")), not yours"
+    CI[key_warning]="the VM accepts only the SSH key of root on the Proxmox host"
+    CI[key_warning]+=" ($(res_safe_path "${HOST[key_pub]}")), not yours"
     CI[key_warning]+="; pass your public key with --ssh-key 'ssh-ed25519 AAAA... you@laptop' or --ssh-key-file"
     CI[key_warning]+=", or build the command with linus provision-cmd, which adds your key"
     log_warn "${CI[key_warning]}"
@@ -63,7 +64,8 @@ ci_snippet_dir() {
 ci_write_snippet() {
   local name="linus-$1-vendor.yaml"
   CI[snippet_volid]="" CI_SNIPPET_FILE=""
-  [[ -n "${CI_SNIPPET_DIR:-}" && "${CI[from_template]:-0}" != 1 ]] || return 0 # (a clone may use its template's snippet)
+  # (a clone may use its template's snippet)
+  [[ -n "${CI_SNIPPET_DIR:-}" && "${CI[from_template]:-0}" != 1 ]] || return 0
   CI[snippet_volid]="${HOST[snippet_store]}:snippets/${name}"
   CI_SNIPPET_FILE="${CI_SNIPPET_DIR}/${name}"
   if [[ "$CFG_DRY_RUN" == 1 ]]; then
@@ -141,7 +143,8 @@ ci_shared_settle() {
 # the failure is something else.
 ci_shared_restore() {
   [[ "${CI[from_template]:-0}" == 1 && "${PVE_ERR:-}" == *"$CI_SHARED_NAME"* ]] || return 1
-  log_warn "the templates' vendor snippet ${HOST[snippet_store]}:snippets/${CI_SHARED_NAME} is missing; writing it again"
+  local snippet="${HOST[snippet_store]}:snippets/${CI_SHARED_NAME}"
+  log_warn "the templates' vendor snippet ${snippet} is missing; writing it again"
   ci_write_shared keep
 }
 

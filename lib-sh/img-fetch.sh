@@ -21,8 +21,9 @@ img_fetch() {
 
 # img_fetch_cmd ARRAY URL DEST: into the caller's ARRAY, the download command img_fetch runs
 # (curl, else wget), without progress meters: curl -sS (errors only; --no-progress-meter would
-# need curl 7.67, -sS works on every curl), wget --no-verbose (errors and one success line; wget -q would hide the errors).
-# Shown by --dry-run (through img_redacted, like every line that could show the URL).
+# need curl 7.67, -sS works on every curl), wget --no-verbose (errors and one success line;
+# wget -q would hide the errors). Shown by --dry-run (through img_redacted, like every line that
+# could show the URL).
 img_fetch_cmd() {
   local -n _img_cmd="$1"
   if command -v curl >/dev/null 2>&1; then

@@ -12,7 +12,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/checks-host.sh"
 job_root() {
   local d="${LINUS_STATE_DIR:-/var/lib/linus-provision}/jobs"
   if [[ ! -d "$d" ]]; then
-    (umask 077 && mkdir -p "$d") || linus_fail 4 "cannot create the jobs directory ${d}" "check that ${d%/jobs} is writable by root"
+    (umask 077 && mkdir -p "$d") ||
+      linus_fail 4 "cannot create the jobs directory ${d}" "check that ${d%/jobs} is writable by root"
   fi
   chmod 700 "${d%/jobs}" "$d" 2>/dev/null || true
   # finished jobs older than 30 days go (their VMs are untouched)
@@ -23,14 +24,15 @@ job_root() {
 # job_self: the absolute path of the running script (the installed bundle, or actions/main.sh).
 job_self() {
   local self="${BASH_SOURCE[-1]:-$0}"
-  [[ -r "$self" ]] || linus_fail 5 "cannot find the running script (${self}) to start the job" "run the script from a file: bash /path/linus-provision-proxmox.sh ..."
+  [[ -r "$self" ]] || linus_fail 5 "cannot find the running script (${self}) to start the job" \
+    "run the script from a file: bash /path/linus-provision-proxmox.sh ..."
   readlink -f -- "$self"
 }
 
 # job_start ARGS...: validate the options here (a bad value fails at once, nothing started),
 # then run `provision ARGS` (without --detach) in the background; STARTED + JOB at once.
 job_start() {
-  local self root dir id a args=()
+  local self root dir id a args=() prog
   LINUS_STEP=options
   chk_options
   chk_root
@@ -45,11 +47,14 @@ job_start() {
     [[ "$a" == --detach ]] || args+=("$a")
   done
   [[ "${args[0]:-}" == provision ]] || args=(provision "${args[@]+"${args[@]}"}")
-  # VM_ID/VM_IP from the environment were consumed by opt_defaults: hand them on
+  # the job's wrapper: the provision's output into the job directory, its exit code into rc last
   # shellcheck disable=SC2016 # the bash -c program's $ are its own
+  prog='umask 077; d="$1"; shift; bash "$@" >"$d/out" 2>"$d/log"; '
+  # shellcheck disable=SC2016 # the bash -c program's $ are its own
+  prog+='echo "$?" >"$d/rc.tmp"; mv -f "$d/rc.tmp" "$d/rc"'
+  # VM_ID/VM_IP from the environment were consumed by opt_defaults: hand them on
   env -u LINUS_RUN_DIR VM_ID="$CFG_VMID" VM_IP="$CFG_IP" \
-    setsid nohup bash -c 'umask 077; d="$1"; shift; bash "$@" >"$d/out" 2>"$d/log"; echo "$?" >"$d/rc.tmp"; mv -f "$d/rc.tmp" "$d/rc"' \
-    linus-job "$dir" "$self" "${args[@]}" </dev/null >/dev/null 2>&1 3>&- &
+    setsid nohup bash -c "$prog" linus-job "$dir" "$self" "${args[@]}" </dev/null >/dev/null 2>&1 3>&- &
   echo "$!" >"$dir/pid"
   log_ok "job ${id} started (pid $!); its log: ${dir}/log"
   res_reset
@@ -64,10 +69,12 @@ job_start() {
 job_dir() {
   local id="$1" d
   if [[ ! "$id" =~ ^[0-9]{8}T[0-9]{6}Z-[A-Za-z0-9]{8}$ ]]; then
-    linus_fail 1 "'${id:0:80}' is not a job id (like 20260101T120000Z-AbCd1234)" "use the LINUS_JOB value that provision --detach printed"
+    linus_fail 1 "'${id:0:80}' is not a job id (like 20260101T120000Z-AbCd1234)" \
+      "use the LINUS_JOB value that provision --detach printed"
   fi
   d="${LINUS_STATE_DIR:-/var/lib/linus-provision}/jobs/${id}"
-  [[ -d "$d" && -f "$d/pid" ]] || linus_fail 1 "no job ${id} on this host" "use the LINUS_JOB value that provision --detach printed, on the same host"
+  [[ -d "$d" && -f "$d/pid" ]] ||
+    linus_fail 1 "no job ${id} on this host" "use the LINUS_JOB value that provision --detach printed, on the same host"
   printf '%s\n' "$d"
 }
 

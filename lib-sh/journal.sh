@@ -119,7 +119,8 @@ rb_undo() {
 # rb_vols ID STORAGE: the volids of VM ID on STORAGE of the VM's node, space separated.
 rb_vols() {
   local out
-  out="$(pvesh get "/nodes/${PVE_REMOTE_NODE:-$(pve_local_node)}/storage/$2/content" --vmid "$1" --output-format json 2>/dev/null)" || return 0
+  out="$(pvesh get "/nodes/${PVE_REMOTE_NODE:-$(pve_local_node)}/storage/$2/content" --vmid "$1" \
+    --output-format json 2>/dev/null)" || return 0
   pq_vm_volids "$1" <<<"$out"
 }
 

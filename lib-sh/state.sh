@@ -19,6 +19,14 @@
 # (CI=true on CI machines) is dropped first: it cannot become an associative array.
 state_reset() {
   unset HOST IMG TPL CI VM
+  state_reset_host
+  state_reset_img
+  state_reset_tpl_ci
+  state_reset_vm
+}
+
+# state_reset_host: the record HOST (what the checks found on this host), every key empty.
+state_reset_host() {
   declare -gA HOST=(
     [pve_version]=""      # checks-host.sh chk_version (pve.sh pve_version); read by validate, preflight
     [key]=""              # checks-host.sh chk_ssh_key: root's private key; read by steps ssh, output
@@ -31,6 +39,10 @@ state_reset() {
     [vlan_mode]=""        # placement.sh (vlan-aware|ovs|bridge-vlan-device); read by step output
     [image_source]=""     # preflight.sh chk_source (the URL shown); read by preflight's summary
   )
+}
+
+# state_reset_img: the record IMG (the image of this run), every key empty.
+state_reset_img() {
   declare -gA IMG=(
     [key]=""          # catalog.sh img_catalog (the --os key); read by checks-cpu.sh
     [url]=""          # img_catalog, step image (--image-url); read by steps image, output
@@ -47,6 +59,11 @@ state_reset() {
     [skipped]=""      # step image (1: a template holds it); read by step template
     [reused]=""       # step image (1: the cached copy verified); read by step image
   )
+}
+
+# state_reset_tpl_ci: the records TPL (the template) and CI (the cloud-init snippets), every key
+# empty.
+state_reset_tpl_ci() {
   declare -gA TPL=(
     [id]=""     # template.sh tpl_find/tpl_build, step template; read by steps create, image
     [name]=""   # template.sh tpl_name; read by step template
@@ -59,6 +76,10 @@ state_reset() {
     [shared_volid]=""  # cloudinit.sh (the templates' snippet); read by template.sh
     [snippet_volid]="" # cloudinit.sh ci_write_snippet (this VM's snippet); read by step create
   )
+}
+
+# state_reset_vm: the record VM (the VM of this run), every key empty.
+state_reset_vm() {
   declare -gA VM=(
     [id]=""            # step create (also vm.sh act_vm_ip); read by steps start..output, core.sh
     [id_try]=""        # step create (the id being tried); read by cloudinit.sh

@@ -50,7 +50,8 @@ tpl_ready() {
   tpl_find cached
   [[ -n "${TPL[id]}" && "${TPL[need]:-}" =~ ^[0-9]+$ ]] || return 1
   if ((CFG_DISK < TPL[need])); then
-    linus_fail 1 "--disk ${CFG_DISK} GiB is below the image's virtual size (${TPL[need]} GiB)" "use --disk ${TPL[need]} or more"
+    linus_fail 1 "--disk ${CFG_DISK} GiB is below the image's virtual size (${TPL[need]} GiB)" \
+      "use --disk ${TPL[need]} or more"
   fi
 }
 
@@ -68,7 +69,8 @@ tpl_use_vendor() {
     CI[from_template]=1
     return 0
   done
-  log_warn "the vendor snippet storage '${TPL[vendor]}' of template ${TPL[id]} has no snippets content now: this VM gets its own snippet"
+  local warn="the vendor snippet storage '${TPL[vendor]}' of template ${TPL[id]} has no snippets content now"
+  log_warn "${warn}: this VM gets its own snippet"
 }
 
 # tpl_build: import the image into a new VM, never boot it, make it a template.
@@ -82,14 +84,17 @@ tpl_build() {
     tags+=";vendor-${HOST[snippet_store]}"
     TPL[vendor]="${HOST[snippet_store],,}"
   fi
-  [[ -z "${IMG[need_gib]:-}" ]] || tags+=";need-${IMG[need_gib]}g" # later runs check --disk without the image
-  linus_lock vmid "${LINUS_VMID_LOCK_WAIT:-120}" || linus_fail 5 "another provisioning run holds the VM id lock for too long" "wait for it, then run again"
+  # later runs check --disk without the image
+  [[ -z "${IMG[need_gib]:-}" ]] || tags+=";need-${IMG[need_gib]}g"
+  linus_lock vmid "${LINUS_VMID_LOCK_WAIT:-120}" ||
+    linus_fail 5 "another provisioning run holds the VM id lock for too long" "wait for it, then run again"
   lockfd="$LINUS_LOCK_FD"
   pve_get /cluster/nextid || linus_fail 5 "no free VM id: ${PVE_ERR}" "check the datacenter next-id range"
   id="${PVE_OUT//[\"[:space:]]/}"
   rb_add vmnew "$id:${TPL[name]}" # undone only if the VM exists and is ours (an interrupted create)
   if ! pve_run qm create "$id" --name "${TPL[name]}" --tags "$tags" --ostype l26 --scsihw virtio-scsi-single \
-    --serial0 socket --vga serial0 --agent enabled=1 --scsi0 "$scsi0" --ide2 "${CFG_STORAGE}:cloudinit" --boot order=scsi0 "${vendor[@]}"; then
+    --serial0 socket --vga serial0 --agent enabled=1 --scsi0 "$scsi0" --ide2 "${CFG_STORAGE}:cloudinit" \
+    --boot order=scsi0 "${vendor[@]}"; then
     rb_forget vmnew "$id:${TPL[name]}"
     ci_shared_settle drop
     linus_fail 5 "creating template VM ${id} failed: ${PVE_ERR}" "check storage '${CFG_STORAGE}' (pvesm status)"
@@ -101,7 +106,8 @@ tpl_build() {
   pve_run qm template "$id" || true # may exit 0 even when the task failed: checked below
   terr="${PVE_ERR:-}"
   pve_config_get "$id" || true
-  [[ "$(pve_config_value template)" == 1 ]] || linus_fail 5 "qm template ${id} did not make a template: ${terr:-${PVE_ERR:-no error text}}" "check qm config ${id}"
+  [[ "$(pve_config_value template)" == 1 ]] ||
+    linus_fail 5 "qm template ${id} did not make a template: ${terr:-${PVE_ERR:-no error text}}" "check qm config ${id}"
   rb_forget vm "$id" # a finished template is a cache entry, not part of this run; so is its snippet
   ci_shared_settle keep
   TPL[id]="$id"

@@ -46,9 +46,9 @@ ipuse_scan() {
 # ipuse_neigh IP DEV: the MAC of IP in this host's neighbour table on DEV when the entry shows
 # that it answered (REACHABLE, STALE, DELAY, PROBE, PERMANENT), else nothing.
 ipuse_neigh() {
-  local a rest
+  local a rest re=' lladdr ([0-9a-fA-F:]{17}) .*(REACHABLE|STALE|DELAY|PROBE|PERMANENT)'
   while read -r a rest; do
-    [[ "$a" == "$1" && " $rest " =~ \ lladdr\ ([0-9a-fA-F:]{17})\ .*(REACHABLE|STALE|DELAY|PROBE|PERMANENT) ]] || continue
+    [[ "$a" == "$1" && " $rest " =~ $re ]] || continue
     printf '%s\n' "${BASH_REMATCH[1],,}"
     return 0
   done < <(ip neigh show dev "$2" 2>/dev/null)

@@ -14,7 +14,8 @@ act_target() {
   if [[ -n "$CFG_TARGET" && -n "$CFG_NAME" ]]; then
     linus_fail 1 "give a VMID or --name, not both" "write: ${CFG_ACTION} VMID, or ${CFG_ACTION} --name NAME"
   fi
-  [[ -n "$CFG_TARGET$CFG_NAME" ]] || linus_fail 3 "${CFG_ACTION} needs a VMID or --name NAME" "write: ${CFG_ACTION} VMID, or ${CFG_ACTION} --name NAME (list shows them)"
+  [[ -n "$CFG_TARGET$CFG_NAME" ]] || linus_fail 3 "${CFG_ACTION} needs a VMID or --name NAME" \
+    "write: ${CFG_ACTION} VMID, or ${CFG_ACTION} --name NAME (list shows them)"
   opt_validate target
   opt_freeze
 }
@@ -38,7 +39,8 @@ act_find() {
   out="$(pq_vm_by_id_or_name "$2" "$3" <<<"$RESOURCES_JSON")"
   [[ -n "$out" ]] || return 1
   if [[ "$out" == *$'\n'* ]]; then
-    linus_fail 1 "more than one VM is named '$3': ids $(cut -f1 <<<"$out" | tr '\n' ' ')" "give the VMID instead of --name"
+    linus_fail 1 "more than one VM is named '$3': ids $(cut -f1 <<<"$out" | tr '\n' ' ')" \
+      "give the VMID instead of --name"
   fi
   IFS=$'\t' read -r -a f <<<"$out"
   _act_vm=([id]="${f[0]}" [type]="${f[1]}" [node]="${f[2]}" [status]="${f[3]}" [template]="${f[4]}"

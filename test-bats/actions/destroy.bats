@@ -11,7 +11,8 @@ setup() {
 @test "destroy by id: stops, destroys with purge and unreferenced disks, removes our state files" {
   guests "105 web1 pve linus running"
   mkdir -p "$LINUS_STATE_DIR/known_hosts" "$LINUS_STATE_DIR/passwords"
-  touch "$LINUS_STATE_DIR/known_hosts/105" "$LINUS_STATE_DIR/passwords/vm-105.password" "$LINUS_STATE_DIR/known_hosts/106"
+  touch "$LINUS_STATE_DIR/known_hosts/105" "$LINUS_STATE_DIR/passwords/vm-105.password" \
+    "$LINUS_STATE_DIR/known_hosts/106"
   run_bundle destroy 105
   [ "$status" -eq 0 ] || {
     echo "$output $stderr"

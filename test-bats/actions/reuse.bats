@@ -65,8 +65,8 @@ setup() {
   local id want
   id="$(proto VM_ID)"
   want="existing VM ${id} (web2) differs from this call: 2 cores (asked 4), 2048 MiB memory (asked 8192), OS debian-12"
-  want+=" (asked ubuntu-24.04); it is reported as it is; to change it: qm set ${id} --cores 4 --memory 8192 on node pve,"
-  want+=" then restart it; another OS needs a new VM: destroy ${id} first or pick another --name"
+  want+=" (asked ubuntu-24.04); it is reported as it is; to change it: qm set ${id} --cores 4 --memory 8192"
+  want+=" on node pve, then restart it; another OS needs a new VM: destroy ${id} first or pick another --name"
   [ "$(proto WARNING)" = "$want" ] || {
     echo "got: $(proto WARNING)"
     false
@@ -81,7 +81,9 @@ setup() {
   [[ "$stderr" != *"differs from this call"* ]]
   VM_RAM=4096 run_bundle --name web2 --reuse-existing
   [ "$status" -eq 0 ]
-  [ "$(proto WARNING)" = "existing VM ${id} (web2) differs from this call: 2048 MiB memory (asked 4096); it is reported as it is; to change it: qm set ${id} --memory 4096 on node pve, then restart it" ]
+  want="existing VM ${id} (web2) differs from this call: 2048 MiB memory (asked 4096); it is reported as it is"
+  want+="; to change it: qm set ${id} --memory 4096 on node pve, then restart it"
+  [ "$(proto WARNING)" = "$want" ]
 }
 
 @test "reuse: a VM on another node is found cluster-wide" {

@@ -97,7 +97,8 @@ setup() {
   [ "$(grep -c '^LINUS_VM:' <<<"$output")" = 2 ]
   grep -qx 'LINUS_VM:id=105 name=web1 node=pve state=running template=0 tags=linus' <<<"$output"
   grep -qx 'LINUS_VM:id=110 name=far node=pve2 state=stopped template=0 tags=linus;x' <<<"$output"
-  node -e 'const j=JSON.parse(process.argv[1]); if (j.count!==2||j.vms[1].vm_node!=="pve2"||j.vms[0].vm_id!==105) process.exit(1)' "$(proto JSON)"
+  node -e 'const j=JSON.parse(process.argv[1]);
+    if (j.count!==2||j.vms[1].vm_node!=="pve2"||j.vms[0].vm_id!==105) process.exit(1)' "$(proto JSON)"
   [ "$(pvesim calls --count)" = 1 ]
   assert_no_mutating_calls
 }

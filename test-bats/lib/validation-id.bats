@@ -54,9 +54,14 @@ setup() {
 
 @test "val_url: signed URLs (& = % + ~ in the query) are accepted unchanged" {
   valid val_url 'https://h/p/img.qcow2?a=1&b=2'
-  local s3='https://bucket.s3.eu-west-1.amazonaws.com/images/noble.qcow2?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLE%2F20260101%2Feu-west-1%2Fs3%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=0123456789abcdef'
+  local s3='https://bucket.s3.eu-west-1.amazonaws.com/images/noble.qcow2?X-Amz-Algorithm=AWS4-HMAC-SHA256'
+  s3+='&X-Amz-Credential=AKIAEXAMPLE%2F20260101%2Feu-west-1%2Fs3%2Faws4_request&X-Amz-Date=20260101T000000Z'
+  s3+='&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=0123456789abcdef'
   valid val_url "$s3"
-  valid val_url 'https://storage.googleapis.com/b/o.img?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=sa%40p.iam.gserviceaccount.com%2F20260101%2Fauto%2Fstorage%2Fgoog4_request&X-Goog-Signature=ab12'
+  local gcs='https://storage.googleapis.com/b/o.img?X-Goog-Algorithm=GOOG4-RSA-SHA256'
+  gcs+='&X-Goog-Credential=sa%40p.iam.gserviceaccount.com%2F20260101%2Fauto%2Fstorage%2Fgoog4_request'
+  gcs+='&X-Goog-Signature=ab12'
+  valid val_url "$gcs"
   valid val_url 'https://acct.blob.core.windows.net/c/i.vhd?sv=2022-11-02&se=2026-01-01T00:00:00Z&sp=r&sig=a%2Bb%3D'
   valid val_url 'https://d111.cloudfront.net/i.img?Expires=1767225600&Signature=ab~cd-ef_&Key-Pair-Id=K2'
   valid val_url 'https://h/p+q~r/(x)*!,:@/i.img?x=a@b&y=c?d'
@@ -105,7 +110,8 @@ rejects() {
   assert_equal "$(val_url_redact 'https://h/p/img.qcow2?a=1&b=2')" 'https://h/p/img.qcow2?<redacted>'
   assert_equal "$(val_url_redact 'https://h/p/img.qcow2')" 'https://h/p/img.qcow2'
   assert_equal "$(val_url_redact 'https://h/p?')" 'https://h/p?'
-  assert_equal "$(val_url_redact 'get HTTP://a/b?x=1 and "https://c?d=e" now')" 'get HTTP://a/b?<redacted> and "https://c?<redacted>" now'
+  assert_equal "$(val_url_redact 'get HTTP://a/b?x=1 and "https://c?d=e" now')" \
+    'get HTTP://a/b?<redacted> and "https://c?<redacted>" now'
   # printf %q quoting (log_cmd) and a text already redacted
   assert_equal "$(val_url_redact 'curl -o f https://h/p\?a=1\&b=2')" 'curl -o f https://h/p\?<redacted>'
   assert_equal "$(val_url_redact 'https://h/p?<redacted>')" 'https://h/p?<redacted>'
@@ -172,7 +178,11 @@ rejects() {
   valid val_os fedora fedora-43
   valid val_os opensuse opensuse-leap-16
   invalid val_os centos-9
-  assert_equal "$VAL_ERR" "unknown OS; expected one of: ubuntu-24.04 ubuntu-22.04 ubuntu-26.04 debian-13 debian-12 rocky-9 rocky-10 almalinux-9 almalinux-10 centos-stream-10 fedora-43 opensuse-leap-16 (aliases: ubuntu, debian, rocky, almalinux, alma, centos, centos-stream, fedora, opensuse, leap), or --image-url with --image-sha256"
+  local want="unknown OS; expected one of: ubuntu-24.04 ubuntu-22.04 ubuntu-26.04 debian-13 debian-12 rocky-9"
+  want+=" rocky-10 almalinux-9 almalinux-10 centos-stream-10 fedora-43 opensuse-leap-16"
+  want+=" (aliases: ubuntu, debian, rocky, almalinux, alma, centos, centos-stream, fedora, opensuse, leap)"
+  want+=", or --image-url with --image-sha256"
+  assert_equal "$VAL_ERR" "$want"
   invalid val_os ubuntu-20.04
   invalid val_os 'ubuntu-24.04 '
   all_invalid val_os

@@ -73,7 +73,8 @@ setup() {
   valid val_gateway_in_subnet 192.168.1.1 192.168.1.1 192.168.1.50/24
   valid val_gateway_in_subnet 10.1.255.254 10.1.255.254 10.1.0.5/16
   invalid val_gateway_in_subnet 192.168.2.1 192.168.1.50/24
-  assert_equal "$VAL_ERR" "gateway 192.168.2.1 is outside the subnet 192.168.1.0/24 of 192.168.1.50/24; expected an address inside it"
+  assert_equal "$VAL_ERR" \
+    "gateway 192.168.2.1 is outside the subnet 192.168.1.0/24 of 192.168.1.50/24; expected an address inside it"
   invalid val_gateway_in_subnet 192.168.1.50 192.168.1.50/24
   invalid val_gateway_in_subnet 192.168.1.0 192.168.1.50/24
   invalid val_gateway_in_subnet 192.168.1.255 192.168.1.50/24

@@ -55,8 +55,9 @@ setup() {
   valid val_memory 1T 1048576
   valid val_memory 4TB 4194304
   invalid val_memory 5T
+  local range="expected MiB from 512 to 4194304, e.g. 2048, 8192M, 8G or 8GB"
   invalid val_memory 8K
-  assert_equal "$VAL_ERR" "memory: unknown unit 'K'; expected MiB from 512 to 4194304, e.g. 2048, 8192M, 8G or 8GB (units M/MB/MiB, G/GB/GiB, T/TB/TiB)"
+  assert_equal "$VAL_ERR" "memory: unknown unit 'K'; ${range} (units M/MB/MiB, G/GB/GiB, T/TB/TiB)"
   invalid val_memory 8GBB
   invalid val_memory 8.5G
   assert_equal "$VAL_ERR" "memory: a decimal is not accepted; write 8704M"
@@ -71,7 +72,7 @@ setup() {
   invalid val_memory 999999999999999G
   all_invalid val_memory
   invalid val_memory 100
-  assert_equal "$VAL_ERR" "memory: 100 MiB is out of range; expected MiB from 512 to 4194304, e.g. 2048, 8192M, 8G or 8GB"
+  assert_equal "$VAL_ERR" "memory: 100 MiB is out of range; ${range}"
 }
 
 @test "val_disk: GiB >= 1; G, GB, GiB, T, TB, TiB (binary) accepted, M refused" {
@@ -89,13 +90,14 @@ setup() {
   valid val_disk 1T 1024
   valid val_disk 1TB 1024
   valid val_disk 64tib 65536
+  local range="expected GiB from 1 to 65536, e.g. 20, 50G, 50GB or 1TB"
   invalid val_disk 65T
-  assert_equal "$VAL_ERR" "disk: 66560 GiB is out of range; expected GiB from 1 to 65536, e.g. 20, 50G, 50GB or 1TB"
+  assert_equal "$VAL_ERR" "disk: 66560 GiB is out of range; ${range}"
   invalid val_disk 50M
-  assert_equal "$VAL_ERR" "disk: unit M is not accepted (disks are whole GiB); expected GiB from 1 to 65536, e.g. 20, 50G, 50GB or 1TB"
+  assert_equal "$VAL_ERR" "disk: unit M is not accepted (disks are whole GiB); ${range}"
   invalid val_disk 51200MB
   invalid val_disk 50P
-  assert_equal "$VAL_ERR" "disk: unknown unit 'P'; expected GiB from 1 to 65536, e.g. 20, 50G, 50GB or 1TB (units G/GB/GiB, T/TB/TiB)"
+  assert_equal "$VAL_ERR" "disk: unknown unit 'P'; ${range} (units G/GB/GiB, T/TB/TiB)"
   invalid val_disk 1.5
   assert_equal "$VAL_ERR" "disk: a decimal is not accepted; write a whole number of GiB (e.g. 2G)"
   invalid val_disk 1.5T

@@ -38,7 +38,8 @@ setup() {
   for f in ed rsa ec; do
     priv="$(<"$BATS_FILE_TMPDIR/$f")"
     invalid val_ssh_pubkeys "$priv"
-    assert_equal "$VAL_ERR" "this is a PRIVATE key; never pass it on; give the PUBLIC key instead (the .pub file, e.g. ~/.ssh/id_ed25519.pub)"
+    assert_equal "$VAL_ERR" \
+      "this is a PRIVATE key; never pass it on; give the PUBLIC key instead (the .pub file, e.g. ~/.ssh/id_ed25519.pub)"
     invalid val_ssh_pubkeys "$ED"$'\n'"$priv"
     [[ "$VAL_ERR" != *"${priv:40:20}"* ]]
   done

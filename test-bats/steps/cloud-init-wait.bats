@@ -70,7 +70,8 @@ up() {
     echo "$output"
     false
   }
-  assert_line --regexp '^LINUS_ERROR:cloud-init in VM 100 did not finish within 3s \(the login as ubuntu@10\.233\.0\.10 works\)$'
+  assert_line --regexp \
+    '^LINUS_ERROR:cloud-init in VM 100 did not finish within 3s \(the login as ubuntu@10\.233\.0\.10 works\)$'
   assert_line --partial "LINUS_REMEDIATION:see /var/log/cloud-init-output.log in the VM"
   assert_line "LINUS_CLEANUP:destroyed"
 }
@@ -81,7 +82,9 @@ up() {
     echo "$output"
     false
   }
-  assert_line --regexp '^LINUS_ERROR:could not log in as ubuntu@10\.233\.0\.10 with .* within 2s \(ubuntu@10\.233\.0\.10: Permission denied \(publickey\)\.\)$'
+  local re='^LINUS_ERROR:could not log in as ubuntu@10\.233\.0\.10 with .* within 2s '
+  re+='\(ubuntu@10\.233\.0\.10: Permission denied \(publickey\)\.\)$'
+  assert_line --regexp "$re"
   refute_line --regexp '^ubuntu@.*Permission denied'
   assert_line "LINUS_CLEANUP:destroyed"
 }

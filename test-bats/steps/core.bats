@@ -40,7 +40,9 @@ setup() {
 }
 
 @test "journal: undo in reverse order; temp files always removed; commit keeps created files" {
-  run in_step 'touch "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/t"; rb_add file "$BATS_TEST_TMPDIR/a"; rb_add tmp "$BATS_TEST_TMPDIR/t"; rb_commit; rb_cleanup_tmp; ls "$BATS_TEST_TMPDIR"'
+  local prog='touch "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/t"; rb_add file "$BATS_TEST_TMPDIR/a"; '
+  prog+='rb_add tmp "$BATS_TEST_TMPDIR/t"; rb_commit; rb_cleanup_tmp; ls "$BATS_TEST_TMPDIR"'
+  run in_step "$prog"
   [ "$status" -eq 0 ]
   assert_line a
   refute_line t

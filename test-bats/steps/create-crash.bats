@@ -29,7 +29,8 @@ untouched() {
   }
   assert_line --partial "LINUS_ERROR:qm create of VM 100 died part-way (no error text, exit 137)"
   assert_line "LINUS_CLEANUP:destroyed"
-  assert_line --regexp '^LINUS_CLEANUP_REMOVED:VM 100 \(lock: create\), volume local-lvm:vm-100-(disk-0|cloudinit), volume '
+  assert_line --regexp \
+    '^LINUS_CLEANUP_REMOVED:VM 100 \(lock: create\), volume local-lvm:vm-100-(disk-0|cloudinit), volume '
   assert_call '^qm unlock 100$'
   assert_call '^qm destroy 100 --purge 1 --destroy-unreferenced-disks 1$'
   run qm config 100
@@ -66,7 +67,8 @@ untouched() {
 }
 
 @test "lost race to a VM mid-create (already exists): the next id is taken, that VM untouched" {
-  pvesim fault qm '^create 100 ' --count 1 --error "unable to create VM 100 - VM 100 already exists on node 'pve'" --exit 255
+  pvesim fault qm '^create 100 ' --count 1 \
+    --error "unable to create VM 100 - VM 100 already exists on node 'pve'" --exit 255
   create 'pvesim guest add 100 --name other --lock create >/dev/null; step_create; echo "id=${VM[id]}"'
   [ "$status" -eq 0 ] || {
     echo "$output"

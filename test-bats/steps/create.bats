@@ -14,15 +14,21 @@ create() { run in_step "$(validated "step_image >/dev/null 2>&1; $1")"; }
   [ "$status" -eq 0 ]
   assert_line --regexp '^id=100 mac=bc:24:11(:[0-9a-f]{2}){3}$'
   assert_call '^pvesh get /cluster/nextid'
-  assert_call '^qm create 100 --name linus-vm-100 --cores 2 --memory 2048 --cpu x86-64-v2-AES --scsihw virtio-scsi-single --net0 virtio,bridge=vmbr0,firewall=1 --serial0 socket --vga serial0 --agent enabled=1 --tags linus;os-ubuntu-24.04 --ostype l26 --scsi0 local-lvm:0,import-from=/'
-  assert_call '^qm create 100 .* --ide2 local-lvm:cloudinit --ciuser ubuntu --sshkeys /[^ ]+ --ipconfig0 ip=dhcp --ciupgrade 0 --cicustom vendor=local:snippets/linus-100-vendor.yaml$'
+  local want='^qm create 100 --name linus-vm-100 --cores 2 --memory 2048 --cpu x86-64-v2-AES'
+  want+=' --scsihw virtio-scsi-single --net0 virtio,bridge=vmbr0,firewall=1 --serial0 socket --vga serial0'
+  want+=' --agent enabled=1 --tags linus;os-ubuntu-24.04 --ostype l26 --scsi0 local-lvm:0,import-from=/'
+  assert_call "$want"
+  want='^qm create 100 .* --ide2 local-lvm:cloudinit --ciuser ubuntu --sshkeys /[^ ]+ --ipconfig0 ip=dhcp'
+  want+=' --ciupgrade 0 --cicustom vendor=local:snippets/linus-100-vendor.yaml$'
+  assert_call "$want"
   assert_call '^qm resize 100 scsi0 20G$'
   assert_call '^qm config 100$'
   refute_call '^qm (importdisk|disk import|set 100 --scsi0)'
 }
 
 @test "a lost race (already exists) asks nextid again and retries" {
-  pvesim fault qm '^create 100 ' --count 1 --error "unable to create VM 100 - VM 100 already exists on node 'pve'" --exit 255
+  pvesim fault qm '^create 100 ' --count 1 \
+    --error "unable to create VM 100 - VM 100 already exists on node 'pve'" --exit 255
   create 'step_create; echo "id=${VM[id]}"'
   [ "$status" -eq 0 ] || {
     echo "$output"
@@ -37,7 +43,8 @@ create() { run in_step "$(validated "step_image >/dev/null 2>&1; $1")"; }
 }
 
 @test "five lost races in a row: exit 5" {
-  pvesim fault qm '^create ' --count 0 --error "unable to create VM 100 - VM 100 already exists on node 'pve'" --exit 255
+  pvesim fault qm '^create ' --count 0 \
+    --error "unable to create VM 100 - VM 100 already exists on node 'pve'" --exit 255
   create step_create
   [ "$status" -eq 5 ] || {
     echo "$output"
@@ -85,11 +92,13 @@ create() { run in_step "$(validated "step_image >/dev/null 2>&1; $1")"; }
   local k
   k="$(cat "$HOME/.ssh/id_ed25519.pub")"
   ssh-keygen -q -t ed25519 -N '' -C user@laptop -f "$BATS_TEST_TMPDIR/u"
-  IN_STEP_ARGS="--ssh-key-file $BATS_TEST_TMPDIR/u.pub" run in_step "$(validated 'ci_keys_file; stat -c %a "$CI_KEYS_FILE"; cat "$CI_KEYS_FILE"')"
+  IN_STEP_ARGS="--ssh-key-file $BATS_TEST_TMPDIR/u.pub" \
+    run in_step "$(validated 'ci_keys_file; stat -c %a "$CI_KEYS_FILE"; cat "$CI_KEYS_FILE"')"
   assert_line 600
   assert_line "$k"
   assert_line --partial "user@laptop"
-  IN_STEP_ARGS="--ssh-key-file $BATS_TEST_TMPDIR/u.pub --no-host-key" run in_step "$(validated 'ci_keys_file; cat "$CI_KEYS_FILE"')"
+  IN_STEP_ARGS="--ssh-key-file $BATS_TEST_TMPDIR/u.pub --no-host-key" \
+    run in_step "$(validated 'ci_keys_file; cat "$CI_KEYS_FILE"')"
   refute_line "$k"
 }
 

@@ -57,14 +57,15 @@ IMG=noble-server-cloudimg-amd64.img
 
 @test "custom image: the given sha256 must match (exit 1 otherwise)" {
   pvesim image add https://cloud-images.ubuntu.com/custom/my.img --size-gib 2
-  local f sum
+  local f sum bad
   f="$(sim_image https://cloud-images.ubuntu.com/custom/my.img)"
   sum="$(sha256sum "$f" | cut -d' ' -f1)"
   IN_STEP_ARGS="--image-url https://cloud-images.ubuntu.com/custom/my.img --image-sha256 $sum --user u" \
     run in_step "$(validated 'step_image; echo "path=${IMG[path]}"')"
   [ "$status" -eq 0 ]
   assert_line "path=$LINUS_CACHE_DIR/custom-${sum:0:12}-my.img"
-  IN_STEP_ARGS="--image-url https://cloud-images.ubuntu.com/custom/my.img --image-sha256 $(printf 'b%.0s' {1..64}) --user u" \
+  bad="$(printf 'b%.0s' {1..64})"
+  IN_STEP_ARGS="--image-url https://cloud-images.ubuntu.com/custom/my.img --image-sha256 $bad --user u" \
     run in_step "$(validated step_image)"
   [ "$status" -eq 1 ]
 }

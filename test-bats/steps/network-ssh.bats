@@ -53,10 +53,15 @@ up() { run in_step "$(validated "step_image >/dev/null 2>&1; step_create >/dev/n
 }
 
 @test "ssh: login as the VM user with the host key; host key fingerprint; accept-new into a per-VM file" {
-  up 'step_start >/dev/null 2>&1; step_network >/dev/null 2>&1; step_ssh; echo "check=${VM[ssh_check]} key=${VM[host_key]} ci=${VM[cloud_init]}"'
+  local prog='step_start >/dev/null 2>&1; step_network >/dev/null 2>&1; step_ssh; '
+  prog+='echo "check=${VM[ssh_check]} key=${VM[host_key]} ci=${VM[cloud_init]}"'
+  up "$prog"
   [ "$status" -eq 0 ]
   assert_line --regexp '^check=login key=SHA256:[A-Za-z0-9+/]{43} ci=done$'
-  assert_call "^ssh -n -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=$LINUS_STATE_DIR/known_hosts/100 .* -i $HOME/.ssh/id_ed25519 ubuntu@[0-9.]+ cloud-init status --wait$"
+  local want="^ssh -n -o BatchMode=yes -o StrictHostKeyChecking=accept-new"
+  want+=" -o UserKnownHostsFile=$LINUS_STATE_DIR/known_hosts/100 .* -i $HOME/.ssh/id_ed25519 ubuntu@[0-9.]+"
+  want+=" cloud-init status --wait$"
+  assert_call "$want"
   refute_call 'StrictHostKeyChecking=no'
 }
 

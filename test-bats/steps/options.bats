@@ -15,7 +15,8 @@ setup() {
 
 @test "env vars are read; the flag wins; sizes are normalised" {
   export VM_CPU=3 VM_RAM=4G VM_DISK=40G VM_OS=debian
-  IN_STEP_ARGS="--cores 4 --memory=8G" run in_step 'chk_options; echo "$CFG_CORES $CFG_MEMORY $CFG_DISK $CFG_OS $CFG_USER"'
+  IN_STEP_ARGS="--cores 4 --memory=8G" \
+    run in_step 'chk_options; echo "$CFG_CORES $CFG_MEMORY $CFG_DISK $CFG_OS $CFG_USER"'
   [ "$status" -eq 0 ]
   [ "${lines[-1]}" = "4 8192 40 debian-13 debian" ]
 }
@@ -60,13 +61,15 @@ setup() {
   assert_line --partial "needs --image-sha256"
   IN_STEP_ARGS="--image-url https://example.com/x.img --image-sha256 abc --user u" run in_step chk_options
   [ "$status" -eq 1 ]
-  IN_STEP_ARGS="--image-url https://example.com/x.img --image-sha256 $sum" run in_step 'chk_options; echo "user=$CFG_USER"'
+  IN_STEP_ARGS="--image-url https://example.com/x.img --image-sha256 $sum" \
+    run in_step 'chk_options; echo "user=$CFG_USER"'
   [ "$status" -eq 0 ]
   [ "${lines[-1]}" = user=linus ]
   IN_STEP_ARGS="--image-url https://example.com/AlmaLinux-10-GenericCloud-10.1.x86_64.qcow2?sig=1 --image-sha256 $sum" \
     run in_step 'chk_options; echo "user=$CFG_USER"'
   [ "${lines[-1]}" = user=almalinux ]
-  IN_STEP_ARGS="--image-url https://example.com/noble.img --image-sha256 $sum --user ops" run in_step 'chk_options; echo "user=$CFG_USER"'
+  IN_STEP_ARGS="--image-url https://example.com/noble.img --image-sha256 $sum --user ops" \
+    run in_step 'chk_options; echo "user=$CFG_USER"'
   [ "${lines[-1]}" = user=ops ]
   IN_STEP_ARGS="--image-url https://example.com/noble.img --image-sha256 $sum --user Bad!" run in_step chk_options
   [ "$status" -eq 1 ]
@@ -99,7 +102,8 @@ setup() {
 }
 
 @test "check-options accepts --detach and --reuse-existing" {
-  IN_STEP_ARGS="check-options --name web1 --detach --reuse-existing" run in_step 'act_check_options; echo "$CFG_DETACH$CFG_REUSE_EXISTING"'
+  IN_STEP_ARGS="check-options --name web1 --detach --reuse-existing" \
+    run in_step 'act_check_options; echo "$CFG_DETACH$CFG_REUSE_EXISTING"'
   [ "$status" -eq 0 ]
   assert_line "LINUS_RESULT:VALID"
   [ "${lines[-1]}" = 11 ]
@@ -155,7 +159,8 @@ setup() {
 }
 
 @test "opt_set changes an option while validating; after opt_freeze it (exit 5) and a plain write fail" {
-  run in_step 'chk_options; opt_set CFG_NODE pve2; echo "node=$CFG_NODE"; opt_freeze; opt_set CFG_NODE pve3; echo not-here'
+  run in_step \
+    'chk_options; opt_set CFG_NODE pve2; echo "node=$CFG_NODE"; opt_freeze; opt_set CFG_NODE pve3; echo not-here'
   [ "$status" -eq 5 ]
   assert_line "node=pve2"
   assert_line "LINUS_ERROR:internal error: CFG_NODE changed after the options were validated"

@@ -177,7 +177,8 @@ chk() { run in_step "chk_options; chk_version; $1"; }
   IN_STEP_ARGS="--ip 192.168.50.10/24 --gateway 192.168.50.1" chk 'chk_node; chk_ipfree'
   [ "$status" -eq 7 ]
   assert_line "LINUS_ERROR:--ip 192.168.50.10 is already the static address of VM 240 'db1' on node pve2 (ipconfig0)"
-  assert_line "LINUS_REMEDIATION:pick another --ip (or --ip dhcp), or give VM 240 another address first (qm set 240 --ipconfig0 ...)"
+  local fix="LINUS_REMEDIATION:pick another --ip (or --ip dhcp), or give VM 240 another address first"
+  assert_line "${fix} (qm set 240 --ipconfig0 ...)"
   IN_STEP_ARGS="--ip 192.168.50.11/24 --gateway 192.168.50.1" chk 'chk_node; chk_ipfree'
   [ "$status" -eq 7 ]
   assert_line "LINUS_ERROR:--ip 192.168.50.11 is already the static address of CT 241 'cache1' on node pve3 (net0)"
@@ -202,7 +203,8 @@ chk() { run in_step "chk_options; chk_version; $1"; }
   assert_call '^arping -D -c 2 -w 3 -I vmbr0 192.168.50.20$'
   assert_call '^ping -n -c 1 -W 2 -I vmbr0 192.168.50.20$'
   IN_STEP_ARGS="--ip 192.168.50.20/24 --gateway 192.168.50.1" chk 'chk_node; chk_ipfree'
-  assert_line "LINUS_ERROR:--ip 192.168.50.20 answers on bridge vmbr0 (arping): a device with MAC a0:36:9f:aa:00:20 has it"
+  assert_line \
+    "LINUS_ERROR:--ip 192.168.50.20 answers on bridge vmbr0 (arping): a device with MAC a0:36:9f:aa:00:20 has it"
   IN_STEP_ARGS="--ip 192.168.50.21/24 --gateway 192.168.50.1" chk 'chk_node; chk_ipfree'
   [ "$status" -eq 0 ]
   assert_line --partial "--ip 192.168.50.21 is free: no guest config holds it and nothing answered on vmbr0 (arping)"
@@ -222,7 +224,9 @@ chk() { run in_step "chk_options; chk_version; $1"; }
   ip="$(pvesim ip 250)"
   IN_STEP_ARGS="--ip $ip/16 --gateway 10.233.0.1" chk 'chk_node; chk_ipfree'
   [ "$status" -eq 7 ]
-  assert_line --regexp "^LINUS_ERROR:--ip $ip answers on bridge vmbr0 \(arping\): VM 250 'web7' on node pve \(MAC bc:24:11:00:00:fa\) has it$"
+  local re="^LINUS_ERROR:--ip $ip answers on bridge vmbr0 \(arping\): "
+  re+="VM 250 'web7' on node pve \(MAC bc:24:11:00:00:fa\) has it$"
+  assert_line --regexp "$re"
   # without arping and ping, this host's neighbour table knows it
   IN_STEP_ARGS="--ip $ip/16 --gateway 10.233.0.1" LINUS_IP_PROBE=neigh chk 'chk_node; chk_ipfree'
   [ "$status" -eq 7 ]
@@ -242,7 +246,8 @@ chk() { run in_step "chk_options; chk_version; $1"; }
   pvesim fault arping '^-D' --error 'arping: socket: Operation not permitted' --exit 2
   IN_STEP_ARGS="--ip 192.168.50.31/24 --gateway 192.168.50.1" chk 'chk_node; chk_ipfree'
   [ "$status" -eq 0 ]
-  assert_line --partial "warning: --ip 192.168.50.31: could not probe it on vmbr0 (arping: socket: Operation not permitted); only the guest configs were checked"
+  local want="warning: --ip 192.168.50.31: could not probe it on vmbr0 (arping: socket: Operation not permitted)"
+  assert_line --partial "${want}; only the guest configs were checked"
 }
 
 @test "preflight: the image source answers (one ranged GET of the checksum URL) and the storage's free space" {
@@ -267,15 +272,21 @@ chk() { run in_step "chk_options; chk_version; $1"; }
   run in_step act_preflight
   [ "$status" -eq 4 ]
   assert_line "LINUS_ERROR_STEP:source"
-  assert_line --regexp "^LINUS_ERROR:the checksum file of ubuntu-24.04 does not answer: https://cloud-images\.ubuntu\.com/.*/SHA256SUMS \(curl: \(22\) The requested URL returned error: 503\)$"
+  local re="^LINUS_ERROR:the checksum file of ubuntu-24.04 does not answer: "
+  re+="https://cloud-images\.ubuntu\.com/.*/SHA256SUMS \(curl: \(22\) The requested URL returned error: 503\)$"
+  assert_line --regexp "$re"
   assert_line --partial "LINUS_REMEDIATION:check this host's DNS and internet access"
   assert_line "LINUS_CHECK_STORAGE:ok"
   assert_line --regexp '^LINUS_CHECK_SOURCE:failed:4:'
   pvesim download clear
-  IN_STEP_ARGS="--image-url https://images.example.invalid/x.qcow2?sig=SECRET123 --image-sha256 $(printf '%064d' 0) --user u" \
+  local zeros want
+  zeros="$(printf '%064d' 0)"
+  IN_STEP_ARGS="--image-url https://images.example.invalid/x.qcow2?sig=SECRET123 --image-sha256 $zeros --user u" \
     run in_step act_preflight
   [ "$status" -eq 4 ]
-  assert_line "LINUS_ERROR:the image URL does not answer: https://images.example.invalid/x.qcow2?<redacted> (curl: (6) Could not resolve host: images.example.invalid)"
+  want="LINUS_ERROR:the image URL does not answer: https://images.example.invalid/x.qcow2?<redacted>"
+  want+=" (curl: (6) Could not resolve host: images.example.invalid)"
+  assert_line "$want"
   refute_output --partial SECRET123
   assert_no_mutating_calls
 }
@@ -287,7 +298,9 @@ chk() { run in_step "chk_options; chk_version; $1"; }
     dirname mkdir chmod head stat date sleep env tail wc cut uname id awk basename readlink ls cp mv node; do
     p="$(command -v "$t")" && ln -sf "$p" "$BATS_TEST_TMPDIR/nocurl/$t"
   done
-  run env PATH="$BATS_TEST_TMPDIR/nocurl" bash -c 'source "$REPO_ROOT/actions/preflight.sh"; exec 3>&1; opt_parse; chk_options; chk_source; echo "src=${HOST[image_source]}"'
+  local prog='source "$REPO_ROOT/actions/preflight.sh"; exec 3>&1; opt_parse; chk_options; chk_source; '
+  prog+='echo "src=${HOST[image_source]}"'
+  run env PATH="$BATS_TEST_TMPDIR/nocurl" bash -c "$prog"
   [ "$status" -eq 0 ] || {
     echo "$output"
     false
