@@ -2,7 +2,7 @@
 // (build/server/). stdout is the MCP channel; its log goes to stderr.
 import type { Argv, CommandModule } from 'yargs';
 import { serveStdio } from '../server/index.js';
-import { DEFAULT_POLL_S, MAX_POLL_S, SSH_COMMAND_BOUND_S } from '../server/limits.js';
+import { DEFAULT_FOLLOW_S, DEFAULT_POLL_S, MAX_POLL_S, SSH_COMMAND_BOUND_S } from '../server/limits.js';
 import { checkServerArgs, type RawServerArgs } from '../server/options.js';
 import { DEFAULT_REMOTE_PATH } from '../upload/index.js';
 
@@ -23,6 +23,10 @@ export const mcpCommand: CommandModule<object, RawServerArgs> = {
       .option('poll-seconds', {
         type: 'string', default: String(DEFAULT_POLL_S),
         describe: `seconds of each wait call while a provision runs (how often progress is reported), 1 .. ${MAX_POLL_S}`,
+      })
+      .option('follow-seconds', {
+        type: 'string', default: String(DEFAULT_FOLLOW_S),
+        describe: 'how long provision_vm follows a job before it answers RUNNING with the job id (when the call gives no follow_seconds)',
       })
       .epilog(`No single SSH command runs longer than ${SSH_COMMAND_BOUND_S} s (BatchMode, StrictHostKeyChecking=yes).`) as Argv<RawServerArgs>,
   handler: async (argv) => {

@@ -4,7 +4,7 @@ import { absPath } from '../mcp/options.js';
 import { findBundle } from '../mcp/option-check.js';
 import { checkRemotePath, DEFAULT_REMOTE_PATH } from '../upload/index.js';
 import type { ServerOptions } from './index.js';
-import { DEFAULT_POLL_S, MAX_POLL_S } from './limits.js';
+import { DEFAULT_FOLLOW_S, DEFAULT_POLL_S, MAX_POLL_S } from './limits.js';
 
 export interface RawServerArgs {
   host?: string;
@@ -16,6 +16,7 @@ export interface RawServerArgs {
   remotePath?: string;
   bundle?: string;
   pollSeconds?: string | number;
+  followSeconds?: string | number;
 }
 
 const HOST_RE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.%A-Za-z]*)$/;
@@ -56,5 +57,6 @@ export function checkServerArgs(a: RawServerArgs): ServerOptions {
     remotePath,
     sudo: a.sudo === true,
     pollSeconds,
+    followSeconds: intIn('follow-seconds', a.followSeconds ?? DEFAULT_FOLLOW_S, 0, 86_400),
   };
 }

@@ -54,7 +54,7 @@ export function provisionShape(osKeys: [string, ...string[]]) {
       .describe('a VM of this name made by this tool exists: report it (reused: 1) instead of failing with exit 7'),
     keep_on_failure: z.boolean().optional().describe('leave a failed VM in place for debugging (default: removed)'),
     follow_seconds: z.number().int().min(0).max(86_400).optional()
-      .describe('how long this call follows the job before it answers RUNNING with the job id (then vm_status with job); default 1800'),
+      .describe('how long this call follows the job before it answers RUNNING with the job id (then vm_status with job); default: the server\'s --follow-seconds (1800 unless set)'),
   };
 }
 

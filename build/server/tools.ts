@@ -5,7 +5,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { checkOptions } from '../mcp/option-check.js';
 import { provisionDetached } from './follow.js';
-import { DEFAULT_FOLLOW_S, HEARTBEAT_S } from './limits.js';
+import { HEARTBEAT_S } from './limits.js';
 import { progressOf, type Extra } from './progress.js';
 import type { Host } from './remote.js';
 import type { LinusJson } from './protocol.js';
@@ -20,6 +20,8 @@ export interface ToolContext {
   bundle: string;
   osKeys: [string, ...string[]];
   pollSeconds: number;
+  /** follow_seconds when the call gives none. */
+  followSeconds: number;
   /** Public keys for a provision that names none (the .pub beside --key), or undefined. */
   defaultKeys?: string[];
   log: (line: string) => void;
@@ -81,7 +83,7 @@ export function registerTools(server: McpServer, ctx: ToolContext): void {
       progress: progressOf(extra),
       signal: extra.signal,
       pollSeconds: ctx.pollSeconds,
-      followSeconds: typeof args.follow_seconds === 'number' ? args.follow_seconds : DEFAULT_FOLLOW_S,
+      followSeconds: typeof args.follow_seconds === 'number' ? args.follow_seconds : ctx.followSeconds,
       log: ctx.log,
     });
   });
