@@ -184,7 +184,7 @@ describe('linus mcp: tools, schemas, resources', () => {
     expect(doc.entries.find((e) => e.os === 'centos-stream-10')?.user).toBe('cloud-user');
     expect(doc.aliases.ubuntu).toBe('ubuntu-24.04');
     const guide = await c.readResource({ uri: 'linus://docs/AGENT-GUIDE.md' });
-    expect(String((guide.contents[0] as { text: string }).text)).toMatch(/linus mcp/);
+    expect(String((guide.contents[0] as { text: string }).text)).toMatch(/linus mcp --host H \[--port P\] --user U --key PATH/);
   });
 
   it('a typed bad input is refused by the schema: no SSH login, nothing installed', async (ctx) => {
