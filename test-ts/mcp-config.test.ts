@@ -202,9 +202,11 @@ describe('mcp-config, bad usage: one line, exit 1, nothing on stdout', () => {
 });
 
 describe('mcp-config --server linus (the entry that starts linus mcp)', () => {
-  const linusBase = (): string[] => ['mcp-config', '--server', 'linus', '--host', '10.0.0.5', '--user', 'root', '--key', key];
+  const linusBase = (): string[] =>
+    ['mcp-config', '--server', 'linus', '--host', '10.0.0.5', '--user', 'root', '--key', key];
   const CLI_JS = join(REPO, 'dist', 'cli.js');
-  const args = (extra: string[] = []): string[] => [CLI_JS, 'mcp', '--host', '10.0.0.5', '--port', '22', '--user', 'root', '--key', key, ...extra];
+  const args = (extra: string[] = []): string[] =>
+    [CLI_JS, 'mcp', '--host', '10.0.0.5', '--port', '22', '--user', 'root', '--key', key, ...extra];
 
   it('claude-code: node + the absolute dist/cli.js mcp with the SSH options', () => {
     const r = runCli([...linusBase(), '--client', 'claude-code'], { env: env() });
@@ -216,7 +218,8 @@ describe('mcp-config --server linus (the entry that starts linus mcp)', () => {
   it('claude-desktop: provision_vm answers within its 60 s (--follow-seconds 45)', () => {
     const kh = join(dir, 'known_hosts');
     writeFileSync(kh, '');
-    const r = runCli([...linusBase(), '--client', 'claude-desktop', '--known-hosts', kh, '--sudo', '--port', '2222'], { env: env() });
+    const extra = ['--client', 'claude-desktop', '--known-hosts', kh, '--sudo', '--port', '2222'];
+    const r = runCli([...linusBase(), ...extra], { env: env() });
     expect(r.code, r.stderr).toBe(0);
     const e = entryOf(JSON.parse(r.stdout) as Obj, 'mcpServers', 'linus');
     const want = args(['--known-hosts', kh, '--sudo', '--follow-seconds', '45']);
@@ -252,7 +255,8 @@ describe('mcp-config --server linus (the entry that starts linus mcp)', () => {
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(/^linus: [^\n]+\n$/);
     }
-    const noKey = runCli(['mcp-config', '--server', 'linus', '--client', 'codex', '--host', 'h', '--user', 'root', '--key', join(dir, 'nope')], { env: env() });
+    const noKeyArgs = ['mcp-config', '--server', 'linus', '--client', 'codex', '--host', 'h', '--user', 'root'];
+    const noKey = runCli([...noKeyArgs, '--key', join(dir, 'nope')], { env: env() });
     expect(noKey.stderr).toMatch(/^linus: --key \S+ does not exist\n$/);
     const bad = runCli([...base(), '--client', 'codex', '--server', 'other'], { env: env() });
     expect(bad.code).toBe(1);

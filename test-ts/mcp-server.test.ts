@@ -7,7 +7,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,8 +62,16 @@ async function startLinus(extra: string[], o: { port?: number; knownHosts?: stri
   return l;
 }
 
-async function call(l: Linus, name: string, args: Record<string, unknown>, opts: { onprogress?: (p: Progress) => void; signal?: AbortSignal } = {}): Promise<CallToolResult> {
-  return (await l.client.callTool({ name, arguments: args }, undefined, { timeout: 180_000, ...opts })) as CallToolResult;
+interface CallOptions {
+  onprogress?: (p: Progress) => void;
+  signal?: AbortSignal;
+}
+
+async function call(
+  l: Linus, name: string, args: Record<string, unknown>, opts: CallOptions = {},
+): Promise<CallToolResult> {
+  const r = await l.client.callTool({ name, arguments: args }, undefined, { timeout: 180_000, ...opts });
+  return r as CallToolResult;
 }
 
 const text = (r: CallToolResult): string => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
@@ -102,7 +112,8 @@ beforeAll(async () => {
   mkdirSync(join(hostHome, '.ssh'), { recursive: true, mode: 0o700 });
   mkdirSync(join(T, 'client-home'));
   mkdirSync(join(T, 'remote'));
-  spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'root@pve', '-f', join(hostHome, '.ssh', 'id_ed25519')]);
+  const rootKey = join(hostHome, '.ssh', 'id_ed25519');
+  spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'root@pve', '-f', rootKey]);
   simEnv = {
     PATH: `${SIM_BIN}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
     HOME: hostHome,
@@ -122,7 +133,8 @@ beforeAll(async () => {
     return;
   }
   knownHosts = join(T, 'known_hosts');
-  writeFileSync(knownHosts, `[127.0.0.1]:${sshd.port} ${readFileSync(join(sshd.dir, 'host_key.pub'), 'utf8').trim()}\n`);
+  const hostKey = readFileSync(join(sshd.dir, 'host_key.pub'), 'utf8').trim();
+  writeFileSync(knownHosts, `[127.0.0.1]:${sshd.port} ${hostKey}\n`);
   remote = join(T, 'remote', 'linus-provision-proxmox.sh');
   main = await startLinus(['--poll-seconds', '1']);
 }, 60_000);
@@ -152,13 +164,14 @@ describe('linus mcp: tools, schemas, resources', () => {
       expect(t.description).toBeTruthy();
     }
     const p = by.provision_vm.inputSchema.properties as Record<string, Record<string, unknown>>;
-    for (const k of ['name', 'cores', 'memory', 'disk', 'os', 'image_url', 'image_sha256', 'node', 'storage', 'bridge', 'vlan',
-      'ip', 'gateway', 'dns', 'user', 'ssh_keys', 'vmid', 'template_cache', 'dry_run', 'reuse_existing', 'keep_on_failure']) {
+    for (const k of ['name', 'cores', 'memory', 'disk', 'os', 'image_url', 'image_sha256', 'node', 'storage',
+      'bridge', 'vlan', 'ip', 'gateway', 'dns', 'user', 'ssh_keys', 'vmid', 'template_cache', 'dry_run',
+      'reuse_existing', 'keep_on_failure']) {
       expect(p[k], k).toBeDefined();
       expect(p[k].description, k).toBeTruthy();
     }
-    expect(p.os.enum).toEqual(['ubuntu-24.04', 'ubuntu-22.04', 'ubuntu-26.04', 'debian-13', 'debian-12', 'rocky-9', 'rocky-10',
-      'almalinux-9', 'almalinux-10', 'centos-stream-10', 'fedora-43', 'opensuse-leap-16']);
+    expect(p.os.enum).toEqual(['ubuntu-24.04', 'ubuntu-22.04', 'ubuntu-26.04', 'debian-13', 'debian-12', 'rocky-9',
+      'rocky-10', 'almalinux-9', 'almalinux-10', 'centos-stream-10', 'fedora-43', 'opensuse-leap-16']);
     expect(p.cores).toMatchObject({ type: 'integer', minimum: 1 });
     expect(p.vlan).toMatchObject({ type: 'integer', minimum: 1, maximum: 4094 });
     expect(p.vmid).toMatchObject({ minimum: 100, maximum: 999999999 });
@@ -168,23 +181,27 @@ describe('linus mcp: tools, schemas, resources', () => {
     expect((by.provision_vm.outputSchema?.properties as Record<string, unknown>).result).toBeDefined();
     expect(by.destroy_vm.annotations).toMatchObject({ destructiveHint: true, readOnlyHint: false });
     for (const t of ['preflight', 'vm_status', 'list_vms']) expect(by[t].annotations?.readOnlyHint, t).toBe(true);
-    expect(by.provision_vm.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false, idempotentHint: false });
+    expect(by.provision_vm.annotations)
+      .toMatchObject({ readOnlyHint: false, destructiveHint: false, idempotentHint: false });
   });
 
   it('offers the catalog and the agent guide as resources', async (ctx) => {
     skipIfNoSshd(ctx);
     const c = (main as Linus).client;
     const { resources } = await c.listResources();
-    expect(resources.map((r) => r.uri)).toEqual(expect.arrayContaining(['linus://catalog', 'linus://docs/AGENT-GUIDE.md', 'linus://docs/CATALOG.md']));
+    expect(resources.map((r) => r.uri))
+      .toEqual(expect.arrayContaining(['linus://catalog', 'linus://docs/AGENT-GUIDE.md', 'linus://docs/CATALOG.md']));
     const cat = await c.readResource({ uri: 'linus://catalog' });
-    const doc = JSON.parse(String((cat.contents[0] as { text: string }).text)) as { entries: Array<Record<string, string>>; aliases: Record<string, string> };
+    type CatalogDoc = { entries: Array<Record<string, string>>; aliases: Record<string, string> };
+    const doc = JSON.parse(String((cat.contents[0] as { text: string }).text)) as CatalogDoc;
     expect(doc.entries.find((e) => e.os === 'ubuntu-24.04')).toMatchObject({
       user: 'ubuntu', image_url: 'https://cloud-images.ubuntu.com/noble/current/noble-server-cloudimg-amd64.img',
     });
     expect(doc.entries.find((e) => e.os === 'centos-stream-10')?.user).toBe('cloud-user');
     expect(doc.aliases.ubuntu).toBe('ubuntu-24.04');
     const guide = await c.readResource({ uri: 'linus://docs/AGENT-GUIDE.md' });
-    expect(String((guide.contents[0] as { text: string }).text)).toMatch(/linus mcp --host H \[--port P\] --user U --key PATH/);
+    const guideText = String((guide.contents[0] as { text: string }).text);
+    expect(guideText).toMatch(/linus mcp --host H \[--port P\] --user U --key PATH/);
   });
 
   it('a typed bad input is refused by the schema: no SSH login, nothing installed', async (ctx) => {
@@ -227,15 +244,17 @@ describe('linus mcp: the provisioning tools against the simulator', () => {
     expect((main as Linus).stderr().match(/installed the bundle/g)).toHaveLength(1);
   });
 
-  it('provision_vm end to end: progress notifications with the step, structuredContent = the LINUS_JSON', async (ctx) => {
+  it('provision_vm end to end: progress with the step, structuredContent = the LINUS_JSON', async (ctx) => {
     skipIfNoSshd(ctx);
     const progress: Progress[] = [];
-    const r = await call(main as Linus, 'provision_vm', { name: 'web1', cores: 4, memory: '8G', disk: 50, os: 'ubuntu-24.04' }, {
-      onprogress: (p) => progress.push(p),
-    });
+    const acceptance = { name: 'web1', cores: 4, memory: '8G', disk: 50, os: 'ubuntu-24.04' };
+    const r = await call(main as Linus, 'provision_vm', acceptance, { onprogress: (p) => progress.push(p) });
     expect(r.isError, text(r)).toBeFalsy();
     const s = sc(r);
-    expect(s).toMatchObject({ result: 'SUCCESS', vm_name: 'web1', vm_user: 'ubuntu', vm_os: 'ubuntu-24.04', vm_cpu: 4, vm_ram: 8192, vm_disk: 50, ssh_check: 'login' });
+    expect(s).toMatchObject({
+      result: 'SUCCESS', vm_name: 'web1', vm_user: 'ubuntu', vm_os: 'ubuntu-24.04',
+      vm_cpu: 4, vm_ram: 8192, vm_disk: 50, ssh_check: 'login',
+    });
     expect(s.vm_id).toEqual(expect.any(Number));
     expect(s.vm_ip).toBe(pvesim(['ip', String(s.vm_id)]));
     expect(s).toEqual(jobJson('web1'));
@@ -245,21 +264,26 @@ describe('linus mcp: the provisioning tools against the simulator', () => {
     for (let i = 1; i < progress.length; i++) expect(progress[i].progress).toBeGreaterThan(progress[i - 1].progress);
     // the VM accepts the public key beside --key (no ssh_keys given)
     const conf = JSON.parse(pvesim(['vm', String(s.vm_id)])) as { config: Record<string, string> };
-    expect(decodeURIComponent(conf.config.sshkeys)).toContain(readFileSync(`${(sshd as Sshd).clientKey}.pub`, 'utf8').split(' ')[1]);
+    const blob = readFileSync(`${(sshd as Sshd).clientKey}.pub`, 'utf8').split(' ')[1];
+    expect(decodeURIComponent(conf.config.sshkeys)).toContain(blob);
   }, 120_000);
 
-  it('a validator on the host refuses (cores above the node\'s CPUs): tool error with the script\'s LINUS_ERROR', async (ctx) => {
+  it("a validator on the host refuses (cores above the node's CPUs): the script's LINUS_ERROR", async (ctx) => {
     skipIfNoSshd(ctx);
     const r = await call(main as Linus, 'provision_vm', { name: 'big1', cores: 99 });
     expect(r.isError).toBe(true);
     expect(text(r)).toMatch(/--cores 99 is more than the 8 CPUs of node 'pve' \(use --cores 1\.\.8\), exit 1/);
-    expect(sc(r)).toMatchObject({ result: 'FAILURE', error_code: 1, error: "--cores 99 is more than the 8 CPUs of node 'pve'" });
+    expect(sc(r)).toMatchObject({
+      result: 'FAILURE', error_code: 1, error: "--cores 99 is more than the 8 CPUs of node 'pve'",
+    });
   }, 60_000);
 
-  it('dry_run gives DRY_RUN and changes nothing', async (ctx) => {
+  it('dry_run with two ssh_keys (one a line on the host) gives DRY_RUN and changes nothing', async (ctx) => {
     skipIfNoSshd(ctx);
     const before = pvesim(['calls', '--mutating', '--count']);
-    const r = await call(main as Linus, 'provision_vm', { name: 'dry1', dry_run: true, ssh_keys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHhKq0GZ1tR8DlN5bmT4v5m0qKpU6n7m7W2xq7u0aaaa a@b'] });
+    const keys = [`${(sshd as Sshd).clientKey}.pub`, join(T, 'host-home', '.ssh', 'id_ed25519.pub')]
+      .map((f) => readFileSync(f, 'utf8').trim());
+    const r = await call(main as Linus, 'provision_vm', { name: 'dry1', dry_run: true, ssh_keys: keys });
     expect(r.isError, text(r)).toBeFalsy();
     expect(sc(r).result).toBe('DRY_RUN');
     expect(pvesim(['calls', '--mutating', '--count'])).toBe(before);
@@ -283,7 +307,7 @@ describe('linus mcp: the provisioning tools against the simulator', () => {
     expect(text(none)).toMatch(/give vmid or name/);
   });
 
-  it('follow_seconds 0 answers at once with the job; a cancelled call leaves its job running; vm_status reports both', async (ctx) => {
+  it('follow_seconds 0 gives the job; a cancelled call leaves it running; vm_status reports both', async (ctx) => {
     skipIfNoSshd(ctx);
     pvesim(['timing', '--cloudinit', '8']);
     const quick = await call(main as Linus, 'provision_vm', { name: 'bg1', follow_seconds: 0 });
@@ -371,7 +395,8 @@ describe('linus mcp: the host cannot be reached safely', () => {
     const l = await startLinus([], { knownHosts: kh });
     const r = await call(l, 'preflight', {});
     expect(r.isError).toBe(true);
-    expect(text(r)).toMatch(/^host key verification failed for \S+@127\.0\.0\.1:\d+: the host's key differs .*nothing ran/);
+    expect(text(r))
+      .toMatch(/^host key verification failed for \S+@127\.0\.0\.1:\d+: the host's key differs .*nothing ran/);
     expect(logins()).toBe(before);
   });
 });

@@ -53,27 +53,44 @@ export function linusClientConfig(o: LinusEntryOptions): string {
       return json({ mcpServers: { [o.serverName]: { command, args, env: {} } } });
     case 'gemini':
       return json({
-        mcpServers: { [o.serverName]: { command, args, env: {}, timeout: timeoutS * 1000, trust: false, includeTools: [...LINUS_TOOLS] } },
+        mcpServers: {
+          [o.serverName]: {
+            command, args, env: {}, timeout: timeoutS * 1000, trust: false, includeTools: [...LINUS_TOOLS],
+          },
+        },
       });
     case 'codex':
-      return `${tomlStringify({ mcp_servers: { [o.serverName]: { command, args, startup_timeout_sec: 60, tool_timeout_sec: timeoutS } } })}\n`;
+      return `${tomlStringify({
+        mcp_servers: { [o.serverName]: { command, args, startup_timeout_sec: 60, tool_timeout_sec: timeoutS } },
+      })}\n`;
   }
 }
 
 /** Where the entry goes and which timeout to set (stderr). */
 export function linusClientNotes(o: LinusEntryOptions): string[] {
   const t = followSeconds(o.client) + MARGIN_S;
-  const follow = `provision_vm follows a job up to ${followSeconds(o.client)} s, then answers RUNNING; vm_status with the job id follows it further`;
+  const follow = `provision_vm follows a job up to ${followSeconds(o.client)} s, then answers RUNNING; ` +
+    'vm_status with the job id follows it further';
   switch (o.client) {
     case 'claude-code':
       return ['save as .mcp.json at the project root (or merge its "mcpServers" entry)',
         `timeouts: set MCP_TOOL_TIMEOUT=${t * 1000} (ms) in the "env" of ~/.claude/settings.json; ${follow}`];
     case 'claude-desktop':
-      return ['merge into claude_desktop_config.json (macOS: ~/Library/Application Support/Claude/, Windows: %APPDATA%\\Claude\\)',
-        `timeouts: a call gives up after about 60 s, so the entry passes --follow-seconds ${DESKTOP_FOLLOW_S}; ${follow}`];
+      return [
+        'merge into claude_desktop_config.json ' +
+          '(macOS: ~/Library/Application Support/Claude/, Windows: %APPDATA%\\Claude\\)',
+        `timeouts: a call gives up after about 60 s, so the entry passes --follow-seconds ${DESKTOP_FOLLOW_S}; ` +
+          follow,
+      ];
     case 'gemini':
-      return ['merge into ~/.gemini/settings.json (or .gemini/settings.json in the project)', `timeouts: the entry's "timeout" is ${t * 1000} (ms); ${follow}`];
+      return [
+        'merge into ~/.gemini/settings.json (or .gemini/settings.json in the project)',
+        `timeouts: the entry's "timeout" is ${t * 1000} (ms); ${follow}`,
+      ];
     case 'codex':
-      return ['append to ~/.codex/config.toml (or .codex/config.toml in a trusted project)', `timeouts: the entry's tool_timeout_sec is ${t}; ${follow}`];
+      return [
+        'append to ~/.codex/config.toml (or .codex/config.toml in a trusted project)',
+        `timeouts: the entry's tool_timeout_sec is ${t}; ${follow}`,
+      ];
   }
 }

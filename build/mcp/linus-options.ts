@@ -29,20 +29,29 @@ const NAME_RE = /^[A-Za-z0-9_-]{1,40}$/;
 
 /** Options of the ssh-mcp entry that mean nothing here: refused rather than ignored. */
 function refuseSshMcpOptions(a: RawLinusEntryArgs): void {
-  if (a.passwordEnv === true) throw new Error('--server linus logs in with a key (--key): --password-env is for ssh-mcp 2');
-  const given: Array<[string, unknown]> = [['--profile-dir', a.profileDir], ['--group', a.group], ['--transfer-root', a.transferRoot]];
+  if (a.passwordEnv === true) {
+    throw new Error('--server linus logs in with a key (--key): --password-env is for ssh-mcp 2');
+  }
+  const given: Array<[string, unknown]> = [
+    ['--profile-dir', a.profileDir], ['--group', a.group], ['--transfer-root', a.transferRoot],
+  ];
   if (a.writeProfile === true) given.push(['--write-profile', true]);
   if (a.emit !== undefined && a.emit !== 'client') given.push(['--emit', a.emit]);
-  for (const [flag, v] of given) if (v !== undefined) throw new Error(`${flag} is an option of the ssh-mcp entry, not of --server linus`);
+  for (const [flag, v] of given) {
+    if (v !== undefined) throw new Error(`${flag} is an option of the ssh-mcp entry, not of --server linus`);
+  }
 }
 
 export function linusEntryOptions(a: RawLinusEntryArgs): LinusEntryOptions {
   refuseSshMcpOptions(a);
   if (a.client === undefined || !(CLIENTS as readonly string[]).includes(a.client)) {
-    throw new Error(`--client must be one of: ${CLIENTS.join(', ')}${a.client === undefined ? '' : ` (got '${a.client}')`}`);
+    const got = a.client === undefined ? '' : ` (got '${a.client}')`;
+    throw new Error(`--client must be one of: ${CLIENTS.join(', ')}${got}`);
   }
   // the same checks `linus mcp` makes when the client starts it
-  const s = checkServerArgs({ host: a.host, port: a.port, user: a.user, key: a.key, knownHosts: a.knownHosts, sudo: a.sudo });
+  const s = checkServerArgs({
+    host: a.host, port: a.port, user: a.user, key: a.key, knownHosts: a.knownHosts, sudo: a.sudo,
+  });
   const name = a.name ?? DEFAULT_LINUS_SERVER_NAME;
   if (!NAME_RE.test(name)) throw new Error(`--name must be letters, digits, '-' or '_' (at most 40), got '${name}'`);
   return {

@@ -26,13 +26,16 @@ const PROGRAM = [
   'set +Eeu',
   'declare -gA IMG=()',
   'for k in $(img_catalog_keys); do IMG=(); img_catalog "$k" || exit 3;',
-  '  printf "K\\t%s\\t%s\\t%s\\t%s\\t%s\\n" "$k" "${IMG[default_user]}" "${IMG[url]}" "${IMG[sums_url]}" "${IMG[cpu_level]}"; done',
+  '  printf "K\\t%s\\t%s\\t%s\\t%s\\t%s\\n" "$k" "${IMG[default_user]}" "${IMG[url]}" "${IMG[sums_url]}" \\',
+  '    "${IMG[cpu_level]}"; done',
   'img_catalog_aliases | while read -r a k; do printf "A\\t%s\\t%s\\n" "$a" "$k"; done',
 ].join('\n');
 
 /** Throws when the bundle has no catalog (not a linus-provision bundle). */
 export function readCatalog(bundle: string): Catalog {
-  if (!readFileSync(bundle, 'utf8').includes('\nimg_catalog_keys()')) throw new Error(`${bundle} holds no image catalog`);
+  if (!readFileSync(bundle, 'utf8').includes('\nimg_catalog_keys()')) {
+    throw new Error(`${bundle} holds no image catalog`);
+  }
   // the last line is the one call (sed '$d' leaves it out)
   const r = spawnSync('bash', ['-c', PROGRAM, 'linus-catalog', bundle], {
     encoding: 'utf8',
@@ -44,11 +47,14 @@ export function readCatalog(bundle: string): Catalog {
   const aliases: Record<string, string> = {};
   for (const line of `${r.stdout ?? ''}`.split('\n')) {
     const f = line.split('\t');
-    if (f[0] === 'K' && f.length === 6) entries.push({ os: f[1], user: f[2], image_url: f[3], checksum_url: f[4], cpu_level: f[5] });
+    if (f[0] === 'K' && f.length === 6) {
+      entries.push({ os: f[1], user: f[2], image_url: f[3], checksum_url: f[4], cpu_level: f[5] });
+    }
     if (f[0] === 'A' && f.length === 3) aliases[f[1]] = f[2];
   }
   if (r.status !== 0 || entries.length === 0) {
-    throw new Error(`cannot read the image catalog of ${bundle} (exit ${r.status ?? 'none'}): ${`${r.stderr ?? ''}`.trim().split('\n').slice(-1)[0] ?? ''}`);
+    const why = `${r.stderr ?? ''}`.trim().split('\n').slice(-1)[0] ?? '';
+    throw new Error(`cannot read the image catalog of ${bundle} (exit ${r.status ?? 'none'}): ${why}`);
   }
   return { entries, aliases };
 }

@@ -48,7 +48,10 @@ export function createServer(o: ServerOptions): McpServer {
   const osKeys = [keys[0], ...keys.slice(1)] as [string, ...string[]];
   const host = new Host({ target: o.target, bundle: o.bundle, remotePath: o.remotePath, sudo: o.sudo, log });
   const server = new McpServer({ name: 'linus-provision', version: VERSION }, { instructions: INSTRUCTIONS });
-  registerTools(server, { host, bundle: o.bundle, osKeys, pollSeconds: o.pollSeconds, followSeconds: o.followSeconds, defaultKeys: defaultKeys(o.target.key), log });
+  registerTools(server, {
+    host, bundle: o.bundle, osKeys, pollSeconds: o.pollSeconds, followSeconds: o.followSeconds,
+    defaultKeys: defaultKeys(o.target.key), log,
+  });
   registerResources(server, o.bundle, catalog);
   return server;
 }

@@ -24,7 +24,9 @@ const USER_RE = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/;
 
 function intIn(name: string, raw: string | number, min: number, max: number): number {
   const s = String(raw).trim();
-  if (!/^[0-9]+$/.test(s) || Number(s) < min || Number(s) > max) throw new Error(`--${name} must be a whole number ${min} .. ${max}, got '${s}'`);
+  if (!/^[0-9]+$/.test(s) || Number(s) < min || Number(s) > max) {
+    throw new Error(`--${name} must be a whole number ${min} .. ${max}, got '${s}'`);
+  }
   return Number(s);
 }
 
@@ -42,7 +44,9 @@ function readable(flag: string, raw: string | undefined): string {
 
 export function checkServerArgs(a: RawServerArgs): ServerOptions {
   const host = (a.host ?? '').trim();
-  if (!HOST_RE.test(host) || host.length > 253) throw new Error(`--host must be a host name or an IP address, got '${host}'`);
+  if (!HOST_RE.test(host) || host.length > 253) {
+    throw new Error(`--host must be a host name or an IP address, got '${host}'`);
+  }
   const user = (a.user ?? '').trim();
   if (!USER_RE.test(user)) throw new Error(`--user must be a Linux user name, got '${user}'`);
   const port = intIn('port', a.port ?? 22, 1, 65535);

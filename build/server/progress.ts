@@ -23,7 +23,8 @@ export function progressOf(extra: Extra): Progress {
     const progress = Math.max(elapsed(), last + 0.1);
     last = progress;
     try {
-      await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress, message } });
+      const params = { progressToken: token, progress, message };
+      await extra.sendNotification({ method: 'notifications/progress', params });
     } catch {
       // the client went away: the result (if any) still goes out
     }

@@ -60,10 +60,13 @@ export class Host {
     }
     if (status === `OK:${this.sha256}`) {
       this.uploads++;
-      this.o.log(`installed the bundle ${this.sha256.slice(0, 12)} at ${this.o.remotePath} (${this.script.length} bytes)`);
+      const what = `${this.sha256.slice(0, 12)} at ${this.o.remotePath} (${this.script.length} bytes)`;
+      this.o.log(`installed the bundle ${what}`);
       return undefined;
     }
-    const why = status.startsWith('FAILED:') ? status.slice(7) : `no status line (exit ${r.code}): ${r.stdout.trim().slice(-200)}`;
+    const why = status.startsWith('FAILED:')
+      ? status.slice(7)
+      : `no status line (exit ${r.code}): ${r.stdout.trim().slice(-200)}`;
     return `cannot install the script at ${this.o.remotePath} on ${this.o.target.host}: ${why}`;
   }
 
@@ -87,7 +90,8 @@ export class Host {
       }
       if (out.json === undefined) {
         const why = out.lines.ERROR ?? out.log.slice(-3).join(' | ');
-        return { ok: false, error: `the script printed no result (exit ${out.exit ?? r.code})${why ? `: ${why}` : ''}`, out };
+        const error = `the script printed no result (exit ${out.exit ?? r.code})${why ? `: ${why}` : ''}`;
+        return { ok: false, error, out };
       }
       return { ok: true, out, json: out.json };
     }

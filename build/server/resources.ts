@@ -25,7 +25,8 @@ export function registerResources(server: McpServer, bundle: string, catalog: Ca
     contents: [{ uri: uri.href, mimeType: 'application/json', text: `${JSON.stringify(catalog, null, 2)}\n` }],
   }));
   const docs: Array<[string, string, string, string]> = [
-    ['agent-guide', GUIDE_URI, 'AGENT-GUIDE.md', 'How an agent provisions with linus-provision (both ways: this server and ssh-mcp)'],
+    ['agent-guide', GUIDE_URI, 'AGENT-GUIDE.md',
+      'How an agent provisions with linus-provision (both ways: this server and ssh-mcp)'],
     ['catalog-doc', CATALOG_DOC_URI, 'CATALOG.md', 'Where each catalog image, checksum format and user comes from'],
   ];
   for (const [name, uriText, file, description] of docs) {

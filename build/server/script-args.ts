@@ -45,7 +45,8 @@ export function scriptFlags(args: Record<string, Value>): string[] {
   if (args.dns !== undefined) out.push('--dns', (args.dns as string[]).join(','));
   if (args.ssh_keys !== undefined) out.push('--ssh-key', (args.ssh_keys as string[]).join('\n'));
   for (const [k, flag] of Object.entries(SWITCHES)) if (args[k] === true) out.push(flag);
-  const unknown = Object.keys(args).filter((k) => !(k in VALUED) && !(k in SWITCHES) && !OWN.has(k) && k !== 'dns' && k !== 'ssh_keys');
+  const known = (k: string): boolean => k in VALUED || k in SWITCHES || OWN.has(k) || k === 'dns' || k === 'ssh_keys';
+  const unknown = Object.keys(args).filter((k) => !known(k));
   if (unknown.length > 0) throw new Error(`internal error: no script option for ${unknown.join(', ')}`);
   return out;
 }

@@ -23,10 +23,14 @@ export function sshFailure(t: SshTarget, r: SshResult): string | undefined {
     return `host key verification failed for ${where}: its key is not in ${known}; nothing ran. ` +
       'Check the fingerprint and add it (ssh once by hand, or --known-hosts FILE)';
   }
-  if (/Connection refused/.test(e)) return `cannot reach ${where}: connection refused (is sshd listening on port ${t.port}?); nothing ran`;
+  if (/Connection refused/.test(e)) {
+    return `cannot reach ${where}: connection refused (is sshd listening on port ${t.port}?); nothing ran`;
+  }
   if (/timed out/i.test(e)) return `cannot reach ${where}: the connection timed out; nothing ran`;
   if (/Could not resolve hostname/.test(e)) return `cannot resolve the host name ${t.host}; nothing ran`;
-  if (/Permission denied/.test(e)) return `${where} refused the login (permission denied) with the key ${t.key}; nothing ran`;
+  if (/Permission denied/.test(e)) {
+    return `${where} refused the login (permission denied) with the key ${t.key}; nothing ran`;
+  }
   if (/cannot run ssh/.test(e)) return `${lastLines(e)}: install the OpenSSH client (ssh)`;
   return `ssh to ${where} failed: ${lastLines(e) || 'exit 255'}`;
 }

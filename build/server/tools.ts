@@ -11,7 +11,8 @@ import type { Host } from './remote.js';
 import type { LinusJson } from './protocol.js';
 import { provisionText, scriptResult, toolError } from './result.js';
 import {
-  destroyOutput, destroyShape, listOutput, preflightOutput, provisionOutput, provisionShape, settingsShape, statusOutput, statusShape,
+  destroyOutput, destroyShape, listOutput, preflightOutput, provisionOutput, provisionShape, settingsShape,
+  statusOutput, statusShape,
 } from './schemas.js';
 import { scriptFlags, targetArgs } from './script-args.js';
 
@@ -38,7 +39,9 @@ function offlineCheck(ctx: ToolContext, flags: string[]): CallToolResult | undef
 }
 
 /** Runs one short action (preflight, status, list, destroy, a look at a job) with a heartbeat. */
-async function runOnce(ctx: ToolContext, extra: Extra, args: string[], text: (j: LinusJson) => string): Promise<CallToolResult> {
+async function runOnce(
+  ctx: ToolContext, extra: Extra, args: string[], text: (j: LinusJson) => string,
+): Promise<CallToolResult> {
   const p = progressOf(extra);
   const stop = p.heartbeat(HEARTBEAT_S, (s) => `${args[0]} running on the host, ${s} s`);
   try {
@@ -61,19 +64,23 @@ export function registerTools(server: McpServer, ctx: ToolContext): void {
   }, async (args: Args, extra: Extra) => {
     const flags = scriptFlags(args);
     return offlineCheck(ctx, flags) ?? runOnce(ctx, extra, ['preflight', ...flags], (j) =>
-      j.result === 'SUCCESS' ? 'preflight passed: the host and the settings are ready for provision_vm' : `preflight: ${String(j.result)}`);
+      j.result === 'SUCCESS'
+        ? 'preflight passed: the host and the settings are ready for provision_vm'
+        : `preflight: ${String(j.result)}`);
   });
 
   server.registerTool('provision_vm', {
     title: 'Provision a VM',
-    description: 'Creates, configures, starts and verifies one VM from a verified vendor cloud image (cloud-init, guest ' +
-      'agent, IP, SSH login check). Runs as a job on the host and reports progress (step, seconds); returns the VM id, IP, ' +
-      'user and the ssh command. If the call ends first, the job goes on: vm_status with its job id follows it.',
+    description: 'Creates, configures, starts and verifies one VM from a verified vendor cloud image ' +
+      '(cloud-init, guest agent, IP, SSH login check). Runs as a job on the host and reports progress (step, ' +
+      'seconds); returns the VM id, IP, user and the ssh command. If the call ends first, the job goes on: ' +
+      'vm_status with its job id follows it.',
     inputSchema: provisionShape(ctx.osKeys),
     outputSchema: provisionOutput,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   }, async (args: Args, extra: Extra) => {
-    const given = args.ssh_keys === undefined && ctx.defaultKeys !== undefined ? { ...args, ssh_keys: ctx.defaultKeys } : args;
+    const useDefault = args.ssh_keys === undefined && ctx.defaultKeys !== undefined;
+    const given = useDefault ? { ...args, ssh_keys: ctx.defaultKeys } : args;
     const flags = scriptFlags(given);
     const bad = offlineCheck(ctx, flags);
     if (bad !== undefined) return bad;
@@ -97,7 +104,9 @@ export function registerTools(server: McpServer, ctx: ToolContext): void {
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   }, async (args: { vmid?: number; name?: string; job?: string }, extra: Extra) => {
     if (args.job !== undefined) {
-      if (args.vmid !== undefined || args.name !== undefined) return toolError('vm_status: give job, or vmid or name, not both');
+      if (args.vmid !== undefined || args.name !== undefined) {
+        return toolError('vm_status: give job, or vmid or name, not both');
+      }
       return runOnce(ctx, extra, ['wait', args.job, '--timeout', '0'], provisionText);
     }
     let target: string[];
@@ -122,8 +131,9 @@ export function registerTools(server: McpServer, ctx: ToolContext): void {
 
   server.registerTool('destroy_vm', {
     title: 'Destroy a VM',
-    description: 'Stops and destroys a VM this tool created (tag linus), with its disks, on any node. Refused for a guest ' +
-      'without the tag. An absent VM is success. This cannot be undone: confirm with the user first.',
+    description: 'Stops and destroys a VM this tool created (tag linus), with its disks, on any node. ' +
+      'Refused for a guest without the tag. An absent VM is success. ' +
+      'This cannot be undone: confirm with the user first.',
     inputSchema: destroyShape,
     outputSchema: destroyOutput,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },

@@ -13,7 +13,8 @@ export function makeStdinInstallCommand(remotePath: string, sha256: string): str
   return (
     `exec 2>&1;t=${shQuote(t)};h=${h};f=;` +
     'F(){ printf %s\\\\n "LINUS_UPLOAD:FAILED:$*";[ -z "$f" ]||rm -f "$f";exit 1;};' +
-    '[ -f "$t" ]&&[ ! -L "$t" ]&&[ -O "$t" ]&&set -- $(sha256sum <"$t")&&[ "$1" = $h ]&&{ echo LINUS_UPLOAD:PRESENT:$h;exit 0;};' +
+    '[ -f "$t" ]&&[ ! -L "$t" ]&&[ -O "$t" ]&&set -- $(sha256sum <"$t")&&[ "$1" = $h ]&&' +
+    '{ echo LINUS_UPLOAD:PRESENT:$h;exit 0;};' +
     'f=$(exec mktemp "$t.XXXXXX")||F cannot write beside $t;' +
     'cat >"$f"||F cannot write $f;' +
     'set -- $(sha256sum <"$f");[ "$1" = $h ]||F sha256 mismatch: got $1;' +
