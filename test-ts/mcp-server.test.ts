@@ -42,13 +42,22 @@ function pvesim(args: string[]): string {
 }
 
 /** `linus mcp` with these extra options, connected to a real client. */
-async function startLinus(extra: string[], o: { port?: number; knownHosts?: string } = {}): Promise<Linus> {
+interface StartOptions {
+  port?: number;
+  knownHosts?: string;
+  key?: string;
+  remotePath?: string;
+}
+
+async function startLinus(extra: string[], o: StartOptions = {}): Promise<Linus> {
   const s = sshd as Sshd;
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [
-      CLI, 'mcp', '--host', '127.0.0.1', '--port', String(o.port ?? s.port), '--user', s.user, '--key', s.clientKey,
-      '--known-hosts', o.knownHosts ?? knownHosts, '--remote-path', remote, ...extra,
+      CLI, 'mcp', '--host', '127.0.0.1', '--port', String(o.port ?? s.port), '--user', s.user,
+      '--key', o.key ?? s.clientKey, '--known-hosts', o.knownHosts ?? knownHosts,
+      '--remote-path', o.remotePath ?? remote,
+      ...extra,
     ],
     env: { ...getDefaultEnvironment(), HOME: join(T, 'client-home') },
     stderr: 'pipe',
@@ -377,6 +386,58 @@ describe('linus mcp: the provisioning tools against the simulator', () => {
 });
 
 describe('linus mcp: the host cannot be reached safely', () => {
+  it('bad server options: one line on stderr, exit 1, no server', (ctx) => {
+    skipIfNoSshd(ctx);
+    const s = sshd as Sshd;
+    const base = [CLI, 'mcp', '--host', '127.0.0.1', '--user', s.user];
+    for (const [extra, msg] of [
+      [['--key', join(T, 'no-such-key')], /--key \S+ does not exist/],
+      [['--key', s.clientKey, '--port', '70000'], /--port must be a whole number 1 \.\. 65535/],
+      [['--key', `${s.clientKey}.pub`], /private key file, not the public one/],
+      [['--key', s.clientKey, '--known-hosts', join(T, 'none')], /--known-hosts \S+ does not exist/],
+      [['--key', s.clientKey, '--poll-seconds', '0'], /--poll-seconds must be a whole number 1 \.\. 30/],
+      [['--key', s.clientKey, '--remote-path', 'relative.sh'], /--remote-path must be absolute/],
+    ] as Array<[string[], RegExp]>) {
+      const r = spawnSync(process.execPath, [...base, ...extra], { encoding: 'utf8', timeout: 30_000, input: '' });
+      expect(r.status, extra.join(' ')).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(msg);
+    }
+  });
+
+  it('an unknown host key (not in known_hosts), a key the host refuses: clear errors, no login', async (ctx) => {
+    skipIfNoSshd(ctx);
+    const empty = join(T, 'known_hosts_empty');
+    writeFileSync(empty, '');
+    const before = logins();
+    const unknown = await startLinus([], { knownHosts: empty });
+    const r = await call(unknown, 'list_vms', {});
+    expect(r.isError).toBe(true);
+    expect(text(r))
+      .toMatch(/^host key verification failed for \S+: its key is not in \S+known_hosts_empty; nothing ran/);
+    const stranger = join(T, 'stranger_key');
+    spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', stranger]);
+    const denied = await startLinus([], { key: stranger });
+    const d = await call(denied, 'list_vms', {});
+    expect(d.isError).toBe(true);
+    expect(text(d)).toMatch(/refused the login \(permission denied\) with the key \S+stranger_key; nothing ran$/);
+    expect(logins()).toBe(before);
+  });
+
+  it('a remote path the user cannot write: the install fails, the script does not run', async (ctx) => {
+    skipIfNoSshd(ctx);
+    const l = await startLinus([], { remotePath: join(T, 'no-such-dir', 'linus.sh') });
+    const r = await call(l, 'list_vms', {});
+    expect(r.isError).toBe(true);
+    expect(text(r))
+      .toMatch(/^cannot install the script at \S+no-such-dir\/linus\.sh on 127\.0\.0\.1: cannot write beside/);
+    const both = await call(l, 'destroy_vm', { vmid: 100, name: 'web1' });
+    expect(both.isError).toBe(true);
+    expect(text(both)).toMatch(/give vmid or name, not both/);
+    const jobAndName = await call(l, 'vm_status', { job: '20261204T175803Z-xNAdNIp6', name: 'web1' });
+    expect(text(jobAndName)).toMatch(/give job, or vmid or name, not both/);
+  });
+
   it('a closed port: a clear error, nothing ran', async (ctx) => {
     skipIfNoSshd(ctx);
     const l = await startLinus([], { port: await freePort() });

@@ -16,6 +16,8 @@ export const mcpCommand: CommandModule<object, RawServerArgs> = {
   builder: (y: Argv) =>
     y
       .usage('$0 mcp --host H [--port P] --user U --key PATH [--sudo] [--known-hosts FILE]')
+      // an option given twice: the last one counts (as in ssh), never an array
+      .parserConfiguration({ 'duplicate-arguments-array': false })
       .option('host', str('the Proxmox host (reached with the system ssh client)', { demandOption: true }))
       .option('port', str('SSH port', { default: '22' }))
       .option('user', str('SSH user on the host (root, or one with passwordless sudo: --sudo)', { demandOption: true }))
