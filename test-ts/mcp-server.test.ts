@@ -83,6 +83,12 @@ async function call(
   return r as CallToolResult;
 }
 
+/** The server's stderr once it matches RE (its log line may arrive just after the result). */
+async function logOf(l: Linus, re: RegExp): Promise<string> {
+  for (let i = 0; i < 40 && !re.test(l.stderr()); i++) await new Promise((res) => setTimeout(res, 50));
+  return l.stderr();
+}
+
 const text = (r: CallToolResult): string => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 const sc = (r: CallToolResult): Record<string, unknown> => (r.structuredContent ?? {}) as Record<string, unknown>;
 /** SSH logins the sshd accepted so far. */
@@ -234,6 +240,11 @@ describe('linus mcp: tools, schemas, resources', () => {
     expect(r.isError).toBe(true);
     expect(text(r)).toMatch(/not a DNS name/);
     expect(text(r)).toMatch(/nothing ran on the host/);
+    for (const tool of ['destroy_vm', 'vm_status']) {
+      const d = await call(main as Linus, tool, { name: 'web 1' });
+      expect(d.isError).toBe(true);
+      expect(text(d), tool).toMatch(/not a DNS name.*nothing ran on the host/);
+    }
     const g = await call(main as Linus, 'provision_vm', { name: 'st1', ip: '10.1.2.3/24', gateway: '10.9.9.1' });
     expect(g.isError).toBe(true);
     expect(text(g)).toMatch(/gateway/i);
@@ -250,7 +261,7 @@ describe('linus mcp: the provisioning tools against the simulator', () => {
     expect(sc(r).result).toBe('SUCCESS');
     expect(statSync(remote).mode & 0o777).toBe(0o700);
     expect(readFileSync(remote)).toEqual(readFileSync(join(REPO, 'dist', 'linus-provision-proxmox.sh')));
-    expect((main as Linus).stderr().match(/installed the bundle/g)).toHaveLength(1);
+    expect((await logOf(main as Linus, /installed the bundle/)).match(/installed the bundle/g)).toHaveLength(1);
   });
 
   it('provision_vm end to end: progress with the step, structuredContent = the LINUS_JSON', async (ctx) => {
@@ -352,7 +363,7 @@ describe('linus mcp: the provisioning tools against the simulator', () => {
     }
     const st = await call(main as Linus, 'vm_status', { name: 'cancel1' });
     expect(sc(st)).toMatchObject({ vm_state: 'running' });
-    expect((main as Linus).stderr()).toMatch(/request cancelled: stopped following job/);
+    expect(await logOf(main as Linus, /request cancelled/)).toMatch(/request cancelled: stopped following job/);
     pvesim(['timing', '--cloudinit', '4']);
   }, 120_000);
 
@@ -374,13 +385,13 @@ describe('linus mcp: the provisioning tools against the simulator', () => {
     const second = await startLinus([]);
     const r = await call(second, 'list_vms', {});
     expect(r.isError, text(r)).toBeFalsy();
-    expect(second.stderr()).toMatch(/is installed at .* already/);
+    expect(await logOf(second, /already/)).toMatch(/is installed at .* already/);
     expect(second.stderr()).not.toMatch(/installed the bundle/);
     expect(statSync(remote).mtimeMs).toBe(mtime);
     writeFileSync(remote, '#!/bin/bash\necho tampered\n', { mode: 0o700 });
     const again = await call(second, 'list_vms', {});
     expect(again.isError, text(again)).toBeFalsy();
-    expect(second.stderr()).toMatch(/installing it again/);
+    expect(await logOf(second, /installing it again/)).toMatch(/installing it again/);
     expect(readFileSync(remote)).toEqual(readFileSync(join(REPO, 'dist', 'linus-provision-proxmox.sh')));
   });
 });

@@ -115,6 +115,8 @@ export function registerTools(server: McpServer, ctx: ToolContext): void {
     } catch (err) {
       return toolError(`${(err as Error).message} (or job)`);
     }
+    const badName = args.name === undefined ? undefined : offlineCheck(ctx, ['--name', args.name]);
+    if (badName !== undefined) return badName;
     return runOnce(ctx, extra, ['status', ...target], (j) =>
       `VM ${String(j.vm_name)} (id ${String(j.vm_id)}) on node ${String(j.vm_node)}: ${String(j.vm_state)}` +
       (typeof j.vm_ip === 'string' && j.vm_ip !== '' ? `, IP ${j.vm_ip}` : ''));
@@ -144,6 +146,8 @@ export function registerTools(server: McpServer, ctx: ToolContext): void {
     } catch (err) {
       return toolError((err as Error).message);
     }
+    const badName = args.name === undefined ? undefined : offlineCheck(ctx, ['--name', args.name]);
+    if (badName !== undefined) return badName;
     return runOnce(ctx, extra, ['destroy', ...target], (j) =>
       `VM ${String(j.vm_name ?? '')} (id ${String(j.vm_id ?? '?')}): ${String(j.vm_state ?? 'destroyed')}`);
   });
