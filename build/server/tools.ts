@@ -38,14 +38,18 @@ function offlineCheck(ctx: ToolContext, flags: string[]): CallToolResult | undef
   return toolError(`${c.error ?? 'invalid options'}${rem}; nothing ran on the host`);
 }
 
-/** Runs one short action (preflight, status, list, destroy, a look at a job) with a heartbeat. */
+/**
+ * Runs one short action (preflight, status, list, destroy, a look at a job) with a heartbeat.
+ * A cancelled request stops a read-only action at once; one that changes things (destroy) runs
+ * to its end on the host (its result then goes nowhere).
+ */
 async function runOnce(
-  ctx: ToolContext, extra: Extra, args: string[], text: (j: LinusJson) => string,
+  ctx: ToolContext, extra: Extra, args: string[], text: (j: LinusJson) => string, changes = false,
 ): Promise<CallToolResult> {
   const p = progressOf(extra);
   const stop = p.heartbeat(HEARTBEAT_S, (s) => `${args[0]} running on the host, ${s} s`);
   try {
-    const r = await ctx.host.run(args, { signal: extra.signal });
+    const r = await ctx.host.run(args, { signal: changes ? undefined : extra.signal });
     if (!r.ok) return toolError(r.error);
     return scriptResult(r.json, text(r.json));
   } finally {
@@ -149,6 +153,6 @@ export function registerTools(server: McpServer, ctx: ToolContext): void {
     const badName = args.name === undefined ? undefined : offlineCheck(ctx, ['--name', args.name]);
     if (badName !== undefined) return badName;
     return runOnce(ctx, extra, ['destroy', ...target], (j) =>
-      `VM ${String(j.vm_name ?? '')} (id ${String(j.vm_id ?? '?')}): ${String(j.vm_state ?? 'destroyed')}`);
+      `VM ${String(j.vm_name ?? '')} (id ${String(j.vm_id ?? '?')}): ${String(j.vm_state ?? 'destroyed')}`, true);
   });
 }
