@@ -8,7 +8,8 @@ import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotoc
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
 import { spawnSync } from 'node:child_process';
 import {
-  existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync,
+  chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync,
+  writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -278,7 +279,7 @@ describe('linus mcp: the provisioning tools against the simulator', () => {
     expect(s.vm_id).toEqual(expect.any(Number));
     expect(s.vm_ip).toBe(pvesim(['ip', String(s.vm_id)]));
     expect(s).toEqual(jobJson('web1'));
-    expect(text(r)).toMatch(/^VM web1 \(id \d+\) is up on node pve: .*log in with: ssh .*ubuntu@/);
+    expect(text(r)).toMatch(/^VM web1 \(id \d+\) is up on node pve: .*log in with: ssh .*ubuntu@[0-9.]+$/);
     expect(progress.length).toBeGreaterThanOrEqual(2);
     expect(progress.some((p) => /step \w+, \d+ s/.test(p.message ?? ''))).toBe(true);
     for (let i = 1; i < progress.length; i++) expect(progress[i].progress).toBeGreaterThan(progress[i - 1].progress);
@@ -333,6 +334,7 @@ describe('linus mcp: the provisioning tools against the simulator', () => {
     const quick = await call(main as Linus, 'provision_vm', { name: 'bg1', follow_seconds: 0 });
     expect(quick.isError, text(quick)).toBeFalsy();
     expect(sc(quick).result).toBe('RUNNING');
+    expect(sc(quick).step).toBe('start');
     const job1 = String(sc(quick).job);
     expect(text(quick)).toContain(`call vm_status with job "${job1}"`);
 
@@ -377,6 +379,18 @@ describe('linus mcp: the provisioning tools against the simulator', () => {
     expect(text(st)).toMatch(/no VM named web1/);
     expect(sc(st)).toMatchObject({ result: 'FAILURE', error_code: 1 });
   });
+
+  it('a --key without its .pub beside it: the VM gets no key of the user, and the result says so', async (ctx) => {
+    skipIfNoSshd(ctx);
+    const bare = join(T, 'bare_key');
+    copyFileSync((sshd as Sshd).clientKey, bare);
+    chmodSync(bare, 0o600);
+    const l = await startLinus([], { key: bare });
+    const r = await call(l, 'provision_vm', { name: 'nokey1' });
+    expect(r.isError, text(r)).toBeFalsy();
+    expect(text(r)).toMatch(/; warning: the VM accepts only the SSH key of root on the Proxmox host/);
+    expect(sc(r).warning).toEqual(expect.any(String));
+  }, 60_000);
 
   it('the bundle was uploaded once: a second server reuses it; a changed file is installed again', async (ctx) => {
     skipIfNoSshd(ctx);

@@ -26,8 +26,9 @@ export function provisionText(j: LinusJson): string {
     case 'SUCCESS': {
       const login = typeof j.ssh_command === 'string' ? j.ssh_command : `ssh ${str(j.vm_user)}@${str(j.vm_ip)}`;
       const reused = j.reused === 1 ? ' (an existing VM, reused)' : '';
+      const warning = typeof j.warning === 'string' ? `; warning: ${j.warning}` : '';
       return `VM ${str(j.vm_name)} (id ${str(j.vm_id)}) is up on node ${str(j.vm_node)}${reused}: ${str(j.vm_os)}, ` +
-        `${str(j.vm_cpu)} CPU, ${str(j.vm_ram)} MiB, ${str(j.vm_disk)} GiB; log in with: ${login}`;
+        `${str(j.vm_cpu)} CPU, ${str(j.vm_ram)} MiB, ${str(j.vm_disk)} GiB; log in with: ${login}${warning}`;
     }
     case 'DRY_RUN':
       return 'dry run: the settings are valid; nothing was changed (the plan is in the structured result)';
