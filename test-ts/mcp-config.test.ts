@@ -200,3 +200,69 @@ describe('mcp-config, bad usage: one line, exit 1, nothing on stdout', () => {
     }
   });
 });
+
+describe('mcp-config --server linus (the entry that starts linus mcp)', () => {
+  const linusBase = (): string[] =>
+    ['mcp-config', '--server', 'linus', '--host', '10.0.0.5', '--user', 'root', '--key', key];
+  const CLI_JS = join(REPO, 'dist', 'cli.js');
+  const args = (extra: string[] = []): string[] =>
+    [CLI_JS, 'mcp', '--host', '10.0.0.5', '--port', '22', '--user', 'root', '--key', key, ...extra];
+
+  it('claude-code: node + the absolute dist/cli.js mcp with the SSH options', () => {
+    const r = runCli([...linusBase(), '--client', 'claude-code'], { env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    const e = entryOf(JSON.parse(r.stdout) as Obj, 'mcpServers', 'linus');
+    expect(e).toEqual({ type: 'stdio', command: process.execPath, args: args(), env: {} });
+    expect(r.stderr).toMatch(/MCP_TOOL_TIMEOUT=1860000/);
+  });
+  it('claude-desktop: provision_vm answers within its 60 s (--follow-seconds 45)', () => {
+    const kh = join(dir, 'known_hosts');
+    writeFileSync(kh, '');
+    const extra = ['--client', 'claude-desktop', '--known-hosts', kh, '--sudo', '--port', '2222'];
+    const r = runCli([...linusBase(), ...extra], { env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    const e = entryOf(JSON.parse(r.stdout) as Obj, 'mcpServers', 'linus');
+    const want = args(['--known-hosts', kh, '--sudo', '--follow-seconds', '45']);
+    want[5] = '2222';
+    expect(e).toEqual({ command: process.execPath, args: want, env: {} });
+  });
+  it('gemini: its timeout above the follow time, the five tools listed', () => {
+    const r = runCli([...linusBase(), '--client', 'gemini', '--name', 'pve1'], { env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    const e = entryOf(JSON.parse(r.stdout) as Obj, 'mcpServers', 'pve1');
+    expect(e).toEqual({
+      command: process.execPath, args: args(), env: {}, timeout: 1860000, trust: false,
+      includeTools: ['preflight', 'provision_vm', 'vm_status', 'list_vms', 'destroy_vm'],
+    });
+  });
+  it('codex: TOML with tool_timeout_sec', () => {
+    const r = runCli([...linusBase(), '--client', 'codex'], { env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    const e = entryOf(parseToml(r.stdout) as Obj, 'mcp_servers', 'linus');
+    expect(e).toEqual({ command: process.execPath, args: args(), startup_timeout_sec: 60, tool_timeout_sec: 1860 });
+  });
+  it('refuses what it cannot use: ssh-mcp options, a missing key or known_hosts file, an unknown server', () => {
+    for (const extra of [
+      ['--client', 'codex', '--password-env'],
+      ['--client', 'codex', '--group', 'dev'],
+      ['--client', 'codex', '--write-profile'],
+      ['--client', 'codex', '--known-hosts', join(dir, 'no-such-file')],
+      ['--client', 'codex', '--port', '0'],
+      ['--client', 'vim'],
+    ]) {
+      const r = runCli([...linusBase(), ...extra], { env: env() });
+      expect(r.code, extra.join(' ')).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^linus: [^\n]+\n$/);
+    }
+    const noKeyArgs = ['mcp-config', '--server', 'linus', '--client', 'codex', '--host', 'h', '--user', 'root'];
+    const noKey = runCli([...noKeyArgs, '--key', join(dir, 'nope')], { env: env() });
+    expect(noKey.stderr).toMatch(/^linus: --key \S+ does not exist\n$/);
+    const bad = runCli([...base(), '--client', 'codex', '--server', 'other'], { env: env() });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--server must be ssh-mcp or linus/);
+    const mixed = runCli([...base(), '--client', 'codex', '--sudo'], { env: env() });
+    expect(mixed.code).toBe(1);
+    expect(mixed.stderr).toMatch(/options of --server linus/);
+  });
+});

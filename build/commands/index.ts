@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { agentInstructionsCommand } from './agent-instructions.js';
 import { buildCommand } from './build.js';
+import { mcpCommand } from './mcp.js';
 import { mcpConfigCommand } from './mcp-config.js';
 import { provisionCmdCommand } from './provision-cmd.js';
 import { runCommandCommand } from './run-command.js';
@@ -11,6 +12,7 @@ import { uploadCommand } from './upload.js';
 export const commands: CommandModule<object, any>[] = [
   agentInstructionsCommand,
   buildCommand,
+  mcpCommand,
   mcpConfigCommand,
   provisionCmdCommand,
   runCommandCommand,

@@ -11,8 +11,13 @@ import { BUNDLE_NAME } from '../mcp/option-check.js';
 import { settingsPath, writeSettings } from '../mcp/settings.js';
 import { DEFAULT_REMOTE_PATH } from '../upload/index.js';
 import { dirname, join } from 'node:path';
+import { linusEntryOptions } from '../mcp/linus-options.js';
+import { linusClientConfig, linusClientNotes } from '../mcp/linus-entry.js';
 
 interface Args extends RawMcpConfigArgs {
+  server?: string;
+  knownHosts?: string;
+  sudo?: boolean;
   transferRoot?: string;
   writeProfile?: boolean;
   force?: boolean;
@@ -35,9 +40,19 @@ function withoutEmit(args: string[]): string[] {
 
 export const mcpConfigCommand: CommandModule<object, Args> = {
   command: 'mcp-config',
-  describe: 'print an MCP client configuration for the ssh-mcp server',
+  describe: 'print an MCP client configuration: for ssh-mcp (default), or --server linus for linus mcp',
   builder: (y: Argv) =>
     y
+      .option('server', {
+        type: 'string', default: 'ssh-mcp',
+        describe: 'the MCP server: ssh-mcp (exec tool) or linus (linus mcp, typed tools)',
+      })
+      .option('known-hosts', {
+        type: 'string', describe: "--server linus: known_hosts file with the host key (default: ssh's own)",
+      })
+      .option('sudo', {
+        type: 'boolean', describe: '--server linus: run the script with sudo -n (a non-root SSH user)',
+      })
       .option('client', { type: 'string', demandOption: true, describe: `the MCP client: ${CLIENTS.join(', ')}` })
       .option('host', { type: 'string', demandOption: true, describe: 'the Proxmox host' })
       .option('user', { type: 'string', demandOption: true, describe: 'SSH user on the host' })
@@ -47,7 +62,9 @@ export const mcpConfigCommand: CommandModule<object, Args> = {
       .option('max-chars', { type: 'string', default: 'none', describe: "the server's command length limit ('none' or N)" })
       .option('ssh-mcp', { type: 'string', default: '2', describe: 'major version of ssh-mcp: 1 or 2' })
       .option('password-env', { type: 'boolean', describe: 'ssh-mcp 2: password from $SSH_MCP_PASSWORD of the client instead of a key' })
-      .option('name', { type: 'string', default: 'linus-pve', describe: "the server's name in the client" })
+      .option('name', {
+        type: 'string', describe: "the server's name in the client (default linus-pve; linus with --server linus)",
+      })
       .option('profile-dir', { type: 'string', describe: `ssh-mcp 2: directory of its profile file (default ${defaultProfileDir()})` })
       .option('group', { type: 'string', describe: `ssh-mcp 2: policy tier of the host: ${GROUPS.join(', ')} (default prod; sudo needs staging or dev)` })
       .option('write-profile', { type: 'boolean', describe: 'ssh-mcp 2: write the profile file (mode 600, directory 700)' })
@@ -55,6 +72,14 @@ export const mcpConfigCommand: CommandModule<object, Args> = {
       .option('transfer-root', { type: 'string', describe: 'ssh-mcp 2: local directory sftp-upload-file may read (default: dist/ beside linus, holding the bundle)' })
       .option('emit', { type: 'string', default: 'client', describe: 'what to print: client (the entry) or profile (the ssh-mcp 2 profile file)' }) as Argv<Args>,
   handler: (argv) => {
+    if (argv.server === 'linus') {
+      printLinusEntry(argv);
+      return;
+    }
+    if (argv.server !== 'ssh-mcp') throw new Error(`--server must be ssh-mcp or linus, got '${argv.server}'`);
+    if (argv.knownHosts !== undefined || argv.sudo !== undefined) {
+      throw new Error('--known-hosts and --sudo are options of --server linus');
+    }
     const o = checkMcpConfigArgs(argv);
     if (argv.emit !== 'client' && argv.emit !== 'profile') throw new Error(`--emit must be client or profile, got '${argv.emit}'`);
     const note = (s: string): void => {
@@ -120,4 +145,11 @@ function saveSettings(o: McpConfigOptions, note: (s: string) => void): void {
   } catch (err) {
     note(`could not save ${settingsPath()} (${(err as NodeJS.ErrnoException).code ?? 'error'}); provision-cmd then looks for ~/.ssh/id_ed25519.pub`);
   }
+}
+
+/** --server linus: the entry that starts `linus mcp` (nothing saved, no profile file). */
+function printLinusEntry(argv: Args): void {
+  const o = linusEntryOptions(argv);
+  for (const n of linusClientNotes(o)) process.stderr.write(`linus: ${n}\n`);
+  process.stdout.write(linusClientConfig(o));
 }

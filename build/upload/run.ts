@@ -8,6 +8,12 @@ export interface RunCommandOptions {
   sha256: string;
   /** Run the script with `sudo -n` (a non-root SSH user with passwordless sudo). */
   sudo?: boolean;
+  /**
+   * Let arguments hold line breaks (the script's --ssh-key takes several keys, one a line): for
+   * a command sent as ssh's remote command, where sh reads them inside single quotes. An MCP
+   * exec tool's one-line command cannot carry them; other control characters never travel.
+   */
+  allowLineBreaks?: boolean;
 }
 
 /** Exit code (and LINUS_EXIT) when the installed script is missing or differs: it did not run. */
@@ -23,7 +29,7 @@ export function makeRunCommand(args: string[], opts: RunCommandOptions): string 
   const sha = opts.sha256.toLowerCase();
   if (!/^[0-9a-f]{64}$/.test(sha)) throw new Error(`--sha256 must be 64 hex digits, got '${opts.sha256}'`);
   args.forEach((a, i) => {
-    if (hasLineBreakOrControl(a)) throw new Error(`argument ${i + 1} holds a line break or control character: it cannot travel in a one-line command`);
+    if (hasLineBreakOrControl(opts.allowLineBreaks === true ? a.replace(/\n/g, '') : a)) throw new Error(`argument ${i + 1} holds a line break or control character: it cannot travel in a one-line command`);
   });
   const argv = args.map((a) => ` ${shWord(a)}`).join('');
   const run = opts.sudo ? 'sudo -n bash' : 'bash';
