@@ -7,15 +7,15 @@ setup() {
   steps_init
 }
 
-IMG=noble-server-cloudimg-amd64.img
+IMG_FILE=noble-server-cloudimg-amd64.img # not IMG: the record of lib-sh/state.sh
 
 @test "downloads, verifies against SHA256SUMS and renames into the cache" {
   run in_step "$(validated 'step_image; echo "path=${IMG[path]}"')"
   [ "$status" -eq 0 ]
-  assert_line "path=$LINUS_CACHE_DIR/$IMG"
-  [ -f "$LINUS_CACHE_DIR/$IMG" ]
-  [ ! -e "$LINUS_CACHE_DIR/$IMG.part" ]
-  assert_call "^curl .*-o $LINUS_CACHE_DIR/$IMG.part https://cloud-images.ubuntu.com/noble/current/$IMG"
+  assert_line "path=$LINUS_CACHE_DIR/$IMG_FILE"
+  [ -f "$LINUS_CACHE_DIR/$IMG_FILE" ]
+  [ ! -e "$LINUS_CACHE_DIR/$IMG_FILE.part" ]
+  assert_call "^curl .*-o $LINUS_CACHE_DIR/$IMG_FILE.part https://cloud-images.ubuntu.com/noble/current/$IMG_FILE"
 }
 
 @test "a verified cached image is reused; a changed one is downloaded again" {
@@ -24,16 +24,16 @@ IMG=noble-server-cloudimg-amd64.img
   run in_step "$(validated step_image)"
   [ "$status" -eq 0 ]
   assert_output --partial "cached image verified"
-  [ "$(pvesim calls --match "curl .*$IMG\$" --count)" = 1 ]
-  echo tampered >>"$LINUS_CACHE_DIR/$IMG"
+  [ "$(pvesim calls --match "curl .*$IMG_FILE\$" --count)" = 1 ]
+  echo tampered >>"$LINUS_CACHE_DIR/$IMG_FILE"
   run in_step "$(validated step_image)"
   [ "$status" -eq 0 ]
   assert_output --partial "does not match the current vendor checksum"
-  [ "$(pvesim calls --match "curl .*$IMG\$" --count)" = 2 ]
+  [ "$(pvesim calls --match "curl .*$IMG_FILE\$" --count)" = 2 ]
 }
 
 @test "a corrupt download: exit 4 and no file left behind" {
-  pvesim download "$IMG\$" corrupt
+  pvesim download "$IMG_FILE\$" corrupt
   run in_step "$(validated step_image)"
   [ "$status" -eq 4 ]
   assert_line --partial "does not match the vendor's sha256 checksum"
@@ -41,7 +41,7 @@ IMG=noble-server-cloudimg-amd64.img
 }
 
 @test "a failed download: exit 4, nothing kept" {
-  pvesim download "$IMG\$" fail --http 503
+  pvesim download "$IMG_FILE\$" fail --http 503
   run in_step "$(validated step_image)"
   [ "$status" -eq 4 ]
   assert_line --partial "LINUS_ERROR:cannot download https://cloud-images.ubuntu.com"
@@ -52,7 +52,7 @@ IMG=noble-server-cloudimg-amd64.img
   pvesim download 'SHA256SUMS$' fail --http 404
   run in_step "$(validated step_image)"
   [ "$status" -eq 4 ]
-  refute_call "curl .*$IMG\$"
+  refute_call "curl .*$IMG_FILE\$"
 }
 
 @test "custom image: the given sha256 must match (exit 1 otherwise)" {
@@ -83,7 +83,7 @@ IMG=noble-server-cloudimg-amd64.img
 
 @test "another run holding the image lock: exit 4 after the bounded wait" {
   mkdir -p "$LINUS_LOCK_DIR"
-  exec 8>>"$LINUS_LOCK_DIR/image-$IMG.lock"
+  exec 8>>"$LINUS_LOCK_DIR/image-$IMG_FILE.lock"
   flock 8
   LINUS_IMAGE_LOCK_WAIT=1 run in_step "$(validated step_image)"
   exec 8>&-
