@@ -58,7 +58,7 @@ img_catalog() {
   local key base sums user agent=0 level=""
   key="$(img_catalog_resolve "${1-}")" || return 1
   case "$key" in
-    ubuntu-* | debian-*) img_catalog_deb "$key" ;;
+    ubuntu-* | debian-*) img_catalog_deb "$key" || return 1 ;;
     *) img_catalog_rpm "$key" || return 1 ;;
   esac
   case "$key" in rocky-10 | almalinux-10 | centos-stream-10) level=x86-64-v3 ;; esac
