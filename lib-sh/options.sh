@@ -101,7 +101,7 @@ TABLE
 }
 
 # opt_defaults: CFG_* from the environment, else the defaults; CFG_GIVEN the g rows given by env.
-# The u env vars (VM_ID, VM_IP) are read, then unset: from here on they are state globals.
+# The u env vars (VM_ID, VM_IP) are read, then unset (the VM's own id and address are VM[id], VM[ip]).
 opt_defaults() {
   local f e v
   opt_load
@@ -112,10 +112,7 @@ opt_defaults() {
     if [[ "$e" != - ]]; then
       [[ "${OPT_MARKS[$f]}" != *g* || -z "${!e:-}" ]] || CFG_GIVEN+="${f#--} "
       if [[ "${OPT_META[$f]}" == - ]]; then opt_bool v "${!e:-$v}" "$e"; else v="${!e:-$v}"; fi
-      if [[ "${OPT_MARKS[$f]}" == *u* ]]; then
-        unset "$e"
-        printf -v "$e" ''
-      fi
+      [[ "${OPT_MARKS[$f]}" != *u* ]] || unset "$e"
     fi
     printf -v "${OPT_CFG[$f]}" '%s' "$v"
   done
