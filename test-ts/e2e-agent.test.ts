@@ -7,7 +7,6 @@
 // host without the simulator (real curl, xz) takes the other upload ways: --from-url from an
 // HTTP server on 127.0.0.1, and the chunk lines with a corrupted or a missing line.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -16,11 +15,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO, runCli } from './helpers/cli.js';
 import { startSshd, sshdUnavailable, type Sshd } from './helpers/sshd.js';
+import { pvesimWith, simHost } from './helpers/sim-host.js';
 import { linusMap, startSshMcp, type McpSession, type ToolResult } from './helpers/mcp.js';
 import { stagingDir } from '../build/upload/index.js';
 
 const BUNDLE = join(REPO, 'dist', 'linus-provision-proxmox.sh');
-const SIM_BIN = join(REPO, 'test-bats', 'sim', 'bin');
 /** ssh-mcp's per-command timeout in the profile: shorter than the provision below. */
 const SERVER_TIMEOUT_MS = 20_000;
 /** Simulated cloud-init run of each VM: the provision lasts longer than one tool call may. */
@@ -51,9 +50,7 @@ function linus(args: string[]): string[] {
 
 /** A simulator control command, run here with the environment the SSH sessions get. */
 function pvesim(args: string[]): string {
-  const r = spawnSync(join(SIM_BIN, 'pvesim'), args, { env: { ...process.env, ...simEnv }, encoding: 'utf8' });
-  expect(r.status, `pvesim ${args.join(' ')}: ${r.stderr}`).toBe(0);
-  return r.stdout.trim();
+  return pvesimWith(simEnv, args);
 }
 
 /** The exec tool with one command line, given a client budget well above the server's timeout. */
@@ -72,19 +69,7 @@ function expectNotKilled(r: ToolResult): void {
 beforeAll(async () => {
   T = mkdtempSync(join(tmpdir(), 'linus-e2e-agent-'));
   if (skipReason !== undefined) return;
-  const hostHome = join(T, 'host-home');
-  mkdirSync(join(hostHome, '.ssh'), { recursive: true, mode: 0o700 });
-  spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'root@pve', '-f', join(hostHome, '.ssh', 'id_ed25519')]);
-  simEnv = {
-    PATH: `${SIM_BIN}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
-    HOME: hostHome,
-    PVESIM_DIR: join(T, 'pvesim'),
-    LINUS_STATE_DIR: join(T, 'state'),
-    LINUS_CACHE_DIR: join(T, 'cache'),
-    LINUS_LOCK_DIR: join(T, 'lock'),
-    LINUS_POLL_INTERVAL: '0.2',
-    LANG: 'C.UTF-8',
-  };
+  simEnv = simHost(T);
   pvesim(['init']);
   pvesim(['timing', '--cloudinit', String(CLOUD_INIT_S)]);
   try {

@@ -16,9 +16,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from './helpers/cli.js';
 import { startSshd, sshdUnavailable, type Sshd } from './helpers/sshd.js';
+import { pvesimWith, simHost } from './helpers/sim-host.js';
 
 const CLI = join(REPO, 'dist', 'cli.js');
-const SIM_BIN = join(REPO, 'test-bats', 'sim', 'bin');
 const TOOLS = ['destroy_vm', 'list_vms', 'preflight', 'provision_vm', 'vm_status'];
 
 interface Linus {
@@ -37,9 +37,7 @@ let main: Linus | undefined;
 const started: Linus[] = [];
 
 function pvesim(args: string[]): string {
-  const r = spawnSync(join(SIM_BIN, 'pvesim'), args, { env: { ...process.env, ...simEnv }, encoding: 'utf8' });
-  expect(r.status, `pvesim ${args.join(' ')}: ${r.stderr}`).toBe(0);
-  return r.stdout.trim();
+  return pvesimWith(simEnv, args);
 }
 
 /** `linus mcp` with these extra options, connected to a real client. */
@@ -124,22 +122,9 @@ beforeAll(async () => {
   T = mkdtempSync(join(tmpdir(), 'linus-mcp-server-'));
   if (skipReason !== undefined) return;
   if (!existsSync(CLI)) throw new Error('run npm run build first: dist/cli.js is missing');
-  const hostHome = join(T, 'host-home');
-  mkdirSync(join(hostHome, '.ssh'), { recursive: true, mode: 0o700 });
   mkdirSync(join(T, 'client-home'));
   mkdirSync(join(T, 'remote'));
-  const rootKey = join(hostHome, '.ssh', 'id_ed25519');
-  spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'root@pve', '-f', rootKey]);
-  simEnv = {
-    PATH: `${SIM_BIN}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
-    HOME: hostHome,
-    PVESIM_DIR: join(T, 'pvesim'),
-    LINUS_STATE_DIR: join(T, 'state'),
-    LINUS_CACHE_DIR: join(T, 'cache'),
-    LINUS_LOCK_DIR: join(T, 'lock'),
-    LINUS_POLL_INTERVAL: '0.2',
-    LANG: 'C.UTF-8',
-  };
+  simEnv = simHost(T);
   pvesim(['init']);
   pvesim(['timing', '--cloudinit', '4']);
   try {
